@@ -1,0 +1,65 @@
+"""The Object ID Registry: Object ID records, photos and matching against stolen cultural objects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, redirect, url_for
+
+from registry.config import Config, load_or_create_secret_key, sqlalchemy_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the registry app.
+
+    :param test_config: settings that win over the defaults and the REGISTRY_* environment.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, test_config)
+
+    from registry.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+
+    from registry import models  # noqa: F401  (register the tables with the metadata)
+    from registry import cli, errors, templating
+    from registry.media import bp as media_bp
+    from registry.objects import bp as objects_bp
+
+    app.register_blueprint(objects_bp, url_prefix="/objects")
+    app.register_blueprint(media_bp, url_prefix="/media")
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("objects.search"))
+
+    return app
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Layer the settings: defaults, then REGISTRY_* environment variables, then the test mapping."""
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("REGISTRY")
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    database_url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'registry.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
+    app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(Path(app.instance_path) / "media")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)

@@ -1,0 +1,43 @@
+"""Default settings; each can be overridden by an environment variable with the REGISTRY_ prefix."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    """Defaults. `REGISTRY_<NAME>` in the environment wins over these; a test mapping wins over both."""
+
+    DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
+    MEDIA_DIR: str | None = None  # default: <instance>/media
+    SECRET_KEY: str | None = None  # default: generated once into <instance>/secret_key
+    MAX_PHOTO_BYTES = 20 * 1024 * 1024
+    MAX_PHOTO_PIXELS = 40_000_000
+    MAX_PHOTOS_PER_UPLOAD = 12
+    MAX_CONTENT_LENGTH = 12 * 20 * 1024 * 1024 + 1024 * 1024
+    RECORDS_PER_PAGE = 20
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Return the secret key stored in the instance folder, creating it (mode 0600) on first use."""
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Normalise a database URL so that PostgreSQL URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

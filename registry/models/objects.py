@@ -1,0 +1,110 @@
+"""Object ID records, the institutions that hold them, and the history of every change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+
+if TYPE_CHECKING:
+    from registry.models.photos import Photo
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (timezone-aware)."""
+    return datetime.now(timezone.utc)
+
+
+class Institution(db.Model):
+    """A museum or other holder that registers objects."""
+
+    __tablename__ = "institutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    records: Mapped[list[ObjectRecord]] = relationship(back_populates="institution")
+
+
+class ObjectRecord(db.Model):
+    """One cultural object described to the Object ID standard."""
+
+    __tablename__ = "object_records"
+    __table_args__ = (UniqueConstraint("institution_id", "object_number", name="uq_object_records_institution_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    object_number: Mapped[str] = mapped_column(String(100))
+
+    object_type: Mapped[str] = mapped_column(String(200), index=True)
+    materials: Mapped[str] = mapped_column(Text, default="")
+    techniques: Mapped[str] = mapped_column(Text, default="")
+    measurements_text: Mapped[str] = mapped_column(Text, default="")
+    height_cm: Mapped[float | None] = mapped_column(Float)
+    width_cm: Mapped[float | None] = mapped_column(Float)
+    depth_cm: Mapped[float | None] = mapped_column(Float)
+    diameter_cm: Mapped[float | None] = mapped_column(Float)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    length_unit: Mapped[str] = mapped_column(String(4), default="cm")
+    weight_unit: Mapped[str] = mapped_column(String(4), default="kg")
+    inscriptions: Mapped[str] = mapped_column(Text, default="")
+    distinguishing_features: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    date_period: Mapped[str] = mapped_column(String(200), default="")
+    year_from: Mapped[int | None] = mapped_column(Integer, index=True)
+    year_to: Mapped[int | None] = mapped_column(Integer, index=True)
+    maker: Mapped[str] = mapped_column(String(300), default="")
+    maker_qualifier: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    status: Mapped[str] = mapped_column(String(20), default="inventory", index=True)
+    loss_date: Mapped[date | None] = mapped_column(Date)
+    loss_place: Mapped[str] = mapped_column(String(300), default="")
+    case_reference: Mapped[str] = mapped_column(String(100), default="")
+    loss_notes: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+    institution: Mapped[Institution] = relationship(back_populates="records")
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="record", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+    changes: Mapped[list[RecordChange]] = relationship(
+        back_populates="record", order_by="RecordChange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_photos(self) -> list[Photo]:
+        """Photos not removed from the record, in display order."""
+        return [photo for photo in self.photos if photo.removed_at is None]
+
+    @property
+    def display_title(self) -> str:
+        """A short label: the title, else the object type, with the object number."""
+        return f"{self.title or self.object_type} ({self.object_number})"
+
+
+class RecordChange(db.Model):
+    """One change to one field of a record (or a photo added or removed): who, when, old and new."""
+
+    __tablename__ = "record_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("object_records.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))  # created, updated, status, photo_added, photo_removed
+    field: Mapped[str] = mapped_column(String(60), default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    record: Mapped[ObjectRecord] = relationship(back_populates="changes")

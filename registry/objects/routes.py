@@ -1,0 +1,200 @@
+"""Pages for Object ID records: search, register, the Object ID sheet, edit, status, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from registry.actors import web_actor
+from registry.extensions import db
+from registry.imaging import DecodedPhoto, PhotoRejected
+from registry.models import Institution, ObjectRecord, Photo
+from registry.objectid.measurements import from_cm, from_kg, to_cm, to_kg
+from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
+from registry.objects import bp
+from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusForm
+from registry.services import objects as record_service
+from registry.services.photos import attach_photos, decode_upload, remove_photo
+from registry.services.search import RecordQuery, search_statement
+
+_TEXT_FIELDS = (
+    "object_number", "object_type", "materials", "techniques", "measurements_text", "inscriptions",
+    "distinguishing_features", "title", "subject", "date_period", "maker", "maker_qualifier", "description",
+    "year_from", "year_to", "length_unit", "weight_unit",
+)
+_LENGTHS = ("height", "width", "depth", "diameter")
+
+
+def _record_or_404(record_id: int) -> ObjectRecord:
+    record = db.session.get(ObjectRecord, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/")
+def search():
+    """List and search records."""
+    form = SearchForm(request.args)
+    form.institution.choices = [SelectChoice(0, "Any institution")] + [
+        SelectChoice(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
+    ]
+    query = RecordQuery()
+    if form.validate():
+        query = RecordQuery(
+            text=form.q.data or "",
+            object_type=form.object_type.data or "",
+            material=form.material.data or "",
+            status=form.status.data or "",
+            year_from=form.year_from.data,
+            year_to=form.year_to.data,
+            institution_id=form.institution.data or None,
+        )
+    page = db.paginate(search_statement(query), per_page=_per_page(), error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("objects/search.html", form=form, page=page, args=args)
+
+
+def _per_page() -> int:
+    return current_app.config["RECORDS_PER_PAGE"]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def register():
+    """Register a new object with its photos."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        photos = _decoded_uploads(form)
+        if photos is not None:
+            try:
+                record = record_service.create_record(
+                    form.institution.data,
+                    _record_fields(form),
+                    web_actor(),
+                    photos=[p for p, _ in photos],
+                    filenames=[n for _, n in photos],
+                    status_fields={name: form[name].data for name in ("status", *LOSS_FIELDS)},
+                )
+            except InvalidRecord as exc:
+                db.session.rollback()
+                _show_error(form, exc)
+            else:
+                flash(f"Registered {record.display_title}.", "success")
+                return redirect(url_for("objects.sheet", record_id=record.id))
+    return render_template("objects/form.html", form=form, record=None)
+
+
+@bp.get("/<int:record_id>")
+def sheet(record_id: int):
+    """The Object ID sheet of one record."""
+    record = _record_or_404(record_id)
+    return render_template("objects/sheet.html", record=record)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    """Edit a record's fields and add photos."""
+    record = _record_or_404(record_id)
+    form = EditForm(obj=record) if request.method == "GET" else EditForm()
+    if request.method == "GET":
+        _fill_form(form, record)
+    elif form.validate_on_submit():
+        photos = _decoded_uploads(form)
+        if photos is not None:
+            try:
+                if form.institution.data.strip() != record.institution.name:
+                    raise InvalidRecord("a record cannot move to another institution; register it there instead", "institution")
+                changed = record_service.update_record(record, _record_fields(form), web_actor(), commit=False)
+                added = attach_photos(record, [p for p, _ in photos], [n for _, n in photos], web_actor())
+                db.session.commit()
+            except InvalidRecord as exc:
+                db.session.rollback()
+                _show_error(form, exc)
+            else:
+                flash(f"Saved: {len(changed)} field(s) changed, {len(added)} photo(s) added.", "success")
+                return redirect(url_for("objects.sheet", record_id=record.id))
+    return render_template("objects/form.html", form=form, record=record)
+
+
+@bp.route("/<int:record_id>/status", methods=["GET", "POST"])
+def status(record_id: int):
+    """Report a record stolen, missing, looted, recovered, or back in inventory."""
+    record = _record_or_404(record_id)
+    form = StatusForm(obj=record) if request.method == "GET" else StatusForm()
+    if form.validate_on_submit():
+        try:
+            changed = record_service.change_status(
+                record, {name: form[name].data for name in ("status", *LOSS_FIELDS)}, web_actor()
+            )
+        except InvalidRecord as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+        else:
+            flash("Status saved." if changed else "Nothing changed.", "success")
+            return redirect(url_for("objects.sheet", record_id=record.id))
+    return render_template("objects/status.html", form=form, record=record)
+
+
+@bp.post("/<int:record_id>/photos/<int:photo_id>/remove")
+def remove_photo_view(record_id: int, photo_id: int):
+    """Take a photo off a record (kept as evidence, marked removed)."""
+    record = _record_or_404(record_id)
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.record_id != record.id:
+        abort(404)
+    try:
+        remove_photo(photo, web_actor())
+    except PhotoRejected as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Photo removed from the record.", "success")
+    return redirect(url_for("objects.edit", record_id=record.id))
+
+
+@bp.get("/<int:record_id>/history")
+def history(record_id: int):
+    """Every change to a record: who, when, old and new value."""
+    record = _record_or_404(record_id)
+    return render_template("objects/history.html", record=record)
+
+
+def _record_fields(form) -> dict[str, Any]:
+    """Turn form data into record field values, converting measurements to cm and kg."""
+    fields = {name: form[name].data for name in _TEXT_FIELDS}
+    unit = form.length_unit.data
+    for name in _LENGTHS:
+        fields[f"{name}_cm"] = to_cm(form[name].data, unit)
+    fields["weight_kg"] = to_kg(form.weight.data, form.weight_unit.data)
+    return fields
+
+
+def _fill_form(form, record: ObjectRecord) -> None:
+    form.institution.data = record.institution.name
+    for name in _LENGTHS:
+        form[name].data = from_cm(getattr(record, f"{name}_cm"), record.length_unit)
+    form.weight.data = from_kg(record.weight_kg, record.weight_unit)
+
+
+def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:
+    """Decode every uploaded photo; on the first bad one, put its reason beside the field and return None."""
+    decoded = []
+    for upload in form.photos.data or []:
+        if not upload or not upload.filename:
+            continue
+        try:
+            decoded.append((decode_upload(upload.read(), upload.filename), upload.filename))
+        except PhotoRejected as exc:
+            form.photos.errors = [*form.photos.errors, str(exc)]
+            return None
+    return decoded
+
+
+def _show_error(form, exc: InvalidRecord) -> None:
+    name = (exc.field or "").removesuffix("_cm").removesuffix("_kg")
+    if name and name in form:
+        form[name].errors = [*form[name].errors, str(exc)]
+    else:
+        flash(str(exc), "error")

@@ -1,0 +1,181 @@
+"""Creating, editing and changing the status of Object ID records, with every change written to history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.imaging import DecodedPhoto
+from registry.models import Institution, ObjectRecord, RecordChange
+from registry.models.objects import utcnow
+from registry.objectid.dates import parse_year_range
+from registry.objectid.measurements import parse_measurements
+from registry.objectid.standard import (
+    LOSS_FIELDS,
+    LOSS_STATUSES,
+    TRACKED_FIELDS,
+    InvalidRecord,
+    check_status,
+    check_year_range,
+)
+from registry.services.photos import attach_photos
+
+RECORD_FIELDS = tuple(name for name in TRACKED_FIELDS if name not in ("status", *LOSS_FIELDS))
+
+
+def institution_named(name: str) -> Institution:
+    """Return the institution with this name, creating it (not committed) if new."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidRecord("the registering institution is required", "institution")
+    institution = db.session.scalar(select(Institution).where(Institution.name == name))
+    if institution is None:
+        institution = Institution(name=name)
+        db.session.add(institution)
+        db.session.flush()
+    return institution
+
+
+def find_record(institution: Institution, object_number: str) -> ObjectRecord | None:
+    """The record with this object number at this institution, if any."""
+    return db.session.scalar(
+        select(ObjectRecord).where(
+            ObjectRecord.institution_id == institution.id, ObjectRecord.object_number == object_number
+        )
+    )
+
+
+def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Clean a record's field values and derive what can be derived.
+
+    Strips text, fills the year range from the date text and the numeric measurements from the
+    measurement text where they were not given, and checks the Object ID rules.
+    """
+    clean = {name: (value.strip() if isinstance(value, str) else value) for name, value in fields.items()}
+    if not clean.get("object_number"):
+        raise InvalidRecord("the object number (inventory number) is required", "object_number")
+    if not clean.get("object_type"):
+        raise InvalidRecord("the type of object is required", "object_type")
+    if clean.get("year_from") is None and clean.get("year_to") is None and clean.get("date_period"):
+        clean["year_from"], clean["year_to"] = parse_year_range(clean["date_period"])
+    parsed = parse_measurements(clean.get("measurements_text") or "")
+    for name, value in parsed.items():
+        if clean.get(name) is None:
+            clean[name] = value
+    check_year_range(clean.get("year_from"), clean.get("year_to"))
+    for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
+        if clean.get(name) is not None and clean[name] <= 0:
+            raise InvalidRecord(f"{TRACKED_FIELDS[name].lower()} must be a positive number", name)
+    return clean
+
+
+def create_record(
+    institution_name: str,
+    fields: dict[str, Any],
+    actor: str,
+    photos: list[DecodedPhoto] = (),
+    filenames: list[str] = (),
+    status_fields: dict[str, Any] | None = None,
+    commit: bool = True,
+) -> ObjectRecord:
+    """Register a new object with its photos.
+
+    :param institution_name: the registering institution (created if new).
+    :param fields: Object ID field values keyed by column name.
+    :param actor: who is registering it, for the history.
+    :param status_fields: optional status and loss details (status, loss_date, loss_place, ...).
+    :raises InvalidRecord: when a rule is broken or the object number is taken at that institution.
+    """
+    institution = institution_named(institution_name)
+    clean = normalise_fields(fields)
+    if find_record(institution, clean["object_number"]) is not None:
+        raise InvalidRecord(f"object number {clean['object_number']!r} is already registered by {institution.name}", "object_number")
+    record = ObjectRecord(institution=institution, created_by=actor, updated_by=actor)
+    _apply(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean})
+    status = _clean_status_fields(status_fields or {})
+    _apply(record, status)
+    db.session.add(record)
+    record.changes.append(
+        RecordChange(changed_by=actor, action="created", field="", new_value=json.dumps(_snapshot(record), sort_keys=True))
+    )
+    attach_photos(record, list(photos), list(filenames) or [""] * len(photos), actor)
+    if commit:
+        db.session.commit()
+    return record
+
+
+def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, commit: bool = True) -> list[str]:
+    """Change a record's Object ID fields, writing one history entry per changed field.
+
+    :return: the names of the fields that changed.
+    """
+    clean = normalise_fields({"object_number": record.object_number, **fields})
+    if clean["object_number"] != record.object_number:
+        other = find_record(record.institution, clean["object_number"])
+        if other is not None and other.id != record.id:
+            raise InvalidRecord(f"object number {clean['object_number']!r} is already used by another record", "object_number")
+    changed = _record_changes(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean}, actor, "updated")
+    if commit:
+        db.session.commit()
+    return changed
+
+
+def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: str, commit: bool = True) -> list[str]:
+    """Report a record stolen, missing, looted or recovered (or back in inventory), with the loss details."""
+    clean = _clean_status_fields(status_fields)
+    changed = _record_changes(record, clean, actor, "status")
+    if commit:
+        db.session.commit()
+    return changed
+
+
+def _clean_status_fields(status_fields: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {"status": check_status(status_fields.get("status") or "inventory")}
+    for name in LOSS_FIELDS:
+        value = status_fields.get(name)
+        clean[name] = value.strip() if isinstance(value, str) else value
+    if clean["status"] in LOSS_STATUSES and clean.get("loss_date") and clean["loss_date"] > date.today():
+        raise InvalidRecord("the date of loss cannot be in the future", "loss_date")
+    for name in ("loss_place", "case_reference", "loss_notes"):
+        clean[name] = clean.get(name) or ""
+    return clean
+
+
+def _record_changes(record: ObjectRecord, values: dict[str, Any], actor: str, action: str) -> list[str]:
+    changed = []
+    for name, new in values.items():
+        old = getattr(record, name)
+        if _as_text(old) == _as_text(new):
+            continue
+        record.changes.append(
+            RecordChange(changed_by=actor, action=action, field=name, old_value=_as_text(old), new_value=_as_text(new))
+        )
+        setattr(record, name, new)
+        changed.append(name)
+    if changed:
+        record.updated_at = utcnow()
+        record.updated_by = actor
+    return changed
+
+
+def _apply(record: ObjectRecord, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(record, name, value)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _snapshot(record: ObjectRecord) -> dict[str, str | None]:
+    snapshot = {name: _as_text(getattr(record, name)) for name in TRACKED_FIELDS}
+    snapshot["institution"] = record.institution.name
+    return {name: value for name, value in snapshot.items() if value is not None}

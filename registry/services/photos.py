@@ -1,0 +1,75 @@
+"""Attaching photos to records and removing them, with the media store behind one accessor."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from registry.extensions import db
+from registry.imaging import DecodedPhoto, MediaStore, PhotoRejected, decode_photo
+from registry.models import ObjectRecord, Photo, RecordChange
+from registry.models.objects import utcnow
+
+
+def media_store() -> MediaStore:
+    """The media store configured for the current app."""
+    return MediaStore(current_app.config["MEDIA_DIR"])
+
+
+def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
+    """Decode an uploaded photo with the app's size limits; raises PhotoRejected with the reason."""
+    return decode_photo(
+        data,
+        filename=filename,
+        max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+        max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+    )
+
+
+def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: list[str], actor: str) -> list[Photo]:
+    """Store and attach photos to a record (not committed); a photo already on the record is skipped.
+
+    :return: the new Photo rows.
+    """
+    store = media_store()
+    present = {photo.sha256 for photo in record.current_photos}
+    position = max((photo.position for photo in record.photos), default=-1) + 1
+    added: list[Photo] = []
+    for decoded, filename in zip(photos, filenames):
+        if decoded.sha256 in present:
+            continue
+        store.save(decoded)
+        photo = Photo(
+            sha256=decoded.sha256,
+            original_filename=_safe_name(filename),
+            image_format=decoded.image_format,
+            width=decoded.width,
+            height=decoded.height,
+            position=position,
+            created_by=actor,
+        )
+        record.photos.append(photo)
+        present.add(decoded.sha256)
+        position += 1
+        added.append(photo)
+        record.changes.append(
+            RecordChange(changed_by=actor, action="photo_added", field="photos", new_value=f"{photo.original_filename} ({decoded.sha256[:12]})")
+        )
+    return added
+
+
+def remove_photo(photo: Photo, actor: str) -> None:
+    """Take a photo off its record and commit. The row and file stay, marked removed, as evidence."""
+    if photo.removed_at is not None:
+        raise PhotoRejected("this photo was already removed")
+    photo.removed_at = utcnow()
+    photo.removed_by = actor
+    photo.record.changes.append(
+        RecordChange(changed_by=actor, action="photo_removed", field="photos", old_value=f"{photo.original_filename} ({photo.sha256[:12]})")
+    )
+    db.session.commit()
+
+
+def _safe_name(filename: str) -> str:
+    """Keep only the last path component of an uploaded name, for display."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:255]

@@ -1,0 +1,121 @@
+"""Shared fixtures: an app on a throwaway database (SQLite, or PostgreSQL when REGISTRY_DATABASE_URL says so)."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Callable
+
+import numpy as np
+import pytest
+from PIL import Image
+from sqlalchemy import text
+
+from registry import create_app
+from registry.extensions import db
+
+
+def _database_url(tmp_path) -> str:
+    return os.environ.get("REGISTRY_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def reset_postgres_schema() -> None:
+    """Empty the PostgreSQL test database (tables, types, alembic_version)."""
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Settings for a test app; tests may change them before the app fixture is used."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": _database_url(tmp_path),
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The app with an empty schema created from the models."""
+    app = create_app(app_config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            reset_postgres_schema()
+        db.create_all()
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            reset_postgres_schema()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()
+
+
+def draw_test_image(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
+    """A distinct RGB picture per seed: coloured blocks over a gradient, so hashes differ between seeds."""
+    rng = np.random.default_rng(seed)
+    height, width = size[1], size[0]
+    base = np.linspace(0, 255, width)[None, :, None] * rng.uniform(0.2, 1.0, 3)[None, None, :]
+    pixels = np.repeat(base, height, axis=0)
+    for _ in range(8):
+        x, y = rng.integers(0, width - 40), rng.integers(0, height - 40)
+        w, h = rng.integers(20, width // 2), rng.integers(20, height // 2)
+        pixels[y:y + h, x:x + w] = rng.integers(0, 256, 3)
+    return Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
+
+
+@pytest.fixture
+def make_image() -> Callable[..., bytes]:
+    """make_image(seed, fmt="JPEG", size=(320, 240), exif=None) -> encoded image bytes."""
+
+    def make(seed: int = 1, fmt: str = "JPEG", size: tuple[int, int] = (320, 240), exif: Image.Exif | None = None) -> bytes:
+        buffer = io.BytesIO()
+        options = {"exif": exif} if exif is not None else {}
+        draw_test_image(seed, size).save(buffer, format=fmt, **options)
+        return buffer.getvalue()
+
+    return make
+
+
+@pytest.fixture
+def record_fields() -> Callable[..., dict]:
+    """record_fields(**overrides) -> form data for registering an object."""
+
+    def fields(**overrides) -> dict:
+        data = {
+            "institution": "Museum of Testing",
+            "object_number": "T-001",
+            "object_type": "Statuette",
+            "materials": "bronze",
+            "techniques": "lost-wax cast",
+            "measurements_text": "H 23 cm",
+            "length_unit": "cm",
+            "weight_unit": "kg",
+            "inscriptions": "Dedication on the base",
+            "distinguishing_features": "Left foot missing",
+            "title": "Standing worshipper",
+            "subject": "Worshipper with raised hands",
+            "date_period": "8th century BC",
+            "maker": "",
+            "maker_qualifier": "",
+            "description": "A small bronze figure.",
+            "status": "inventory",
+        }
+        data.update(overrides)
+        return data
+
+    return fields

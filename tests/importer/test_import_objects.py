@@ -1,0 +1,126 @@
+"""`registry import-objects`: counts, idempotence, rejected rows with reasons, nothing half-written."""
+
+import csv
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import ObjectRecord, Photo, RecordChange
+from registry.services.importer import CSV_COLUMNS
+
+
+def _write_csv(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in CSV_COLUMNS})
+    return path
+
+
+def _row(number, **overrides):
+    row = {
+        "object_number": number, "object_type": "Cylinder seal", "materials": "chlorite", "techniques": "carved",
+        "measurements": "H 3.5 cm; Diam. 1.8 cm", "inscriptions": "Three lines of text", "distinguishing_features": "Chipped end",
+        "title": f"Seal {number}", "subject": "Presentation scene", "date_period": "2300-2100 BC", "maker": "",
+        "description": "A carved seal.", "status": "stolen", "photos": "",
+    }
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def photos_dir(tmp_path, make_image):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for seed in range(1, 5):
+        (folder / f"p{seed}.jpg").write_bytes(make_image(seed))
+    (folder / "broken.jpg").write_bytes(make_image(9)[:400])
+    return folder
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _import(runner, csv_path, photos_dir, *extra):
+    return runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos_dir), "--institution", "Museum of Testing", *extra])
+
+
+def test_import_counts_created_updated_and_rejected(runner, tmp_path, photos_dir):
+    csv_path = _write_csv(tmp_path / "objects.csv", [
+        _row("S-1", photos="p1.jpg;p2.jpg"),
+        _row("S-2", photos="p3.jpg", status="inventory"),
+        _row("S-3", object_type=""),
+        _row("S-4", status="misplaced"),
+        _row("S-5", photos="missing.jpg"),
+    ])
+    result = _import(runner, csv_path, photos_dir, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["created"], report["updated"], report["rejected"]) == (2, 0, 3)
+    reasons = {r["row"]: r["reason"] for r in report["rejected_rows"]}
+    assert "type of object is required" in reasons[4]
+    assert "unknown status" in reasons[5]
+    assert "missing.jpg: no such file" in reasons[6]
+    record = db.session.scalar(select(ObjectRecord).where(ObjectRecord.object_number == "S-1"))
+    assert record.status == "stolen" and record.height_cm == 3.5 and record.diameter_cm == 1.8
+    assert record.year_from == -2300 and len(record.current_photos) == 2
+
+
+def test_re_running_the_same_file_creates_nothing_twice(runner, tmp_path, photos_dir):
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1", photos="p1.jpg"), _row("S-2")])
+    assert json.loads(_import(runner, csv_path, photos_dir, "--json").stdout)["created"] == 2
+    again = json.loads(_import(runner, csv_path, photos_dir, "--json").stdout)
+    assert (again["created"], again["updated"], again["unchanged"], again["rejected"]) == (0, 0, 2, 0)
+    assert _count(ObjectRecord) == 2 and _count(Photo) == 1
+
+
+def test_changed_rows_update_records_and_their_history(runner, tmp_path, photos_dir):
+    _import(runner, _write_csv(tmp_path / "a.csv", [_row("S-1")]), photos_dir)
+    changed = _write_csv(tmp_path / "b.csv", [_row("S-1", title="Seal of a scribe", status="recovered", photos="p4.jpg")])
+    report = json.loads(_import(runner, changed, photos_dir, "--json").stdout)
+    assert report["updated"] == 1 and report["created"] == 0
+    fields = {c.field for c in db.session.scalars(select(RecordChange).where(RecordChange.action != "created"))}
+    assert {"title", "status", "photos"} <= fields
+
+
+def test_a_failing_row_leaves_nothing_half_written(runner, tmp_path, photos_dir):
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1", photos="p1.jpg;broken.jpg"), _row("S-2", photos="p2.jpg")])
+    report = json.loads(_import(runner, csv_path, photos_dir, "--json").stdout)
+    assert report["created"] == 1 and report["rejected"] == 1
+    assert "broken.jpg" in report["rejected_rows"][0]["reason"]
+    numbers = db.session.scalars(select(ObjectRecord.object_number)).all()
+    assert numbers == ["S-2"]
+    assert _count(Photo) == 1 and _count(RecordChange) == 2
+
+
+def test_photo_paths_cannot_leave_the_photos_folder(runner, tmp_path, photos_dir, make_image):
+    (tmp_path / "secret.jpg").write_bytes(make_image(5))
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1", photos="../secret.jpg")])
+    report = json.loads(_import(runner, csv_path, photos_dir, "--json").stdout)
+    assert report["rejected"] == 1 and "outside the photos folder" in report["rejected_rows"][0]["reason"]
+
+
+def test_plain_output_names_each_rejected_row(runner, tmp_path, photos_dir):
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1"), _row("", title="x")])
+    result = _import(runner, csv_path, photos_dir)
+    assert "created: 1, updated: 0, unchanged: 0, rejected: 1" in result.stdout
+    assert "row 3 (no object number): the object number (inventory number) is required" in result.stdout
+
+
+def test_file_without_required_columns_is_refused(runner, tmp_path, photos_dir):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("number,kind\n1,vase\n", encoding="utf-8")
+    result = _import(runner, bad, photos_dir, "--json")
+    assert result.exit_code != 0
+    assert "no column object_number, object_type" in result.output
+    assert _count(ObjectRecord) == 0
+
+
+def test_institution_is_required(runner, tmp_path):
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1")])
+    result = runner.invoke(args=["import-objects", str(csv_path), "--json"])
+    assert "no institution" in json.loads(result.stdout)["rejected_rows"][0]["reason"]
