@@ -34,11 +34,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from registry import models  # noqa: F401  (register the tables with the metadata)
     from registry import cli, errors, templating
+    from registry.api import bp as api_bp
+    from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
 
     app.register_blueprint(objects_bp, url_prefix="/objects")
+    app.register_blueprint(check_bp, url_prefix="/check")
     app.register_blueprint(media_bp, url_prefix="/media")
+    csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -66,6 +66,69 @@ def import_objects_command(csv_file: Path, photos_dir: Path | None, institution:
         click.echo(f"  row {rejection.row} ({rejection.object_number or 'no object number'}): {rejection.reason}")
 
 
+@click.command("reindex")
+@click.option("--batch", default=50, show_default=True, help="Photos committed per batch (an interrupted run resumes).")
+def reindex_command(batch: int) -> None:
+    """Compute matching signatures for photos that lack one of the current algorithm version."""
+    from registry.matching import ALGORITHM_VERSION
+    from registry.extensions import db
+    from registry.services.index import photos_needing_signatures, reindex_photo
+    from registry.services.photos import decode_stored
+
+    photo_ids = photos_needing_signatures()
+    with click.progressbar(photo_ids, label=f"Indexing ({ALGORITHM_VERSION})", file=sys.stderr) as bar:
+        for done, photo_id in enumerate(bar, start=1):
+            reindex_photo(photo_id, decode_stored)
+            if done % batch == 0:
+                db.session.commit()
+    db.session.commit()
+    click.echo(f"Indexed {len(photo_ids)} photo(s) with {ALGORITHM_VERSION}.")
+
+
+@click.command("match")
+@click.argument("photos", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--description", default="", help="What is known of the object (inscriptions, marks, damage...).")
+@click.option("--object-type", default="", help="Type of object, e.g. statuette.")
+@click.option("--materials", default="", help="Materials, e.g. bronze.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Candidates per photo.")
+@click.option("--all-statuses", is_flag=True, help="Search every record, not only stolen, missing or looted ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array, one element per photo.")
+def match_command(photos, description, object_type, materials, top, all_statuses, as_json) -> None:
+    """Check photos of a suspect object against the registry; the check is logged."""
+    from registry.imaging import PhotoRejected
+    from registry.services.checks import QueryPhoto, run_check
+    from registry.services.photos import decode_upload
+
+    queries, failures = [], {}
+    for path in photos:
+        try:
+            queries.append(QueryPhoto(str(path), decode_upload(path.read_bytes(), str(path))))
+        except (OSError, PhotoRejected) as exc:
+            failures[str(path)] = str(exc) if isinstance(exc, PhotoRejected) else f"{path}: cannot read the file ({exc.strerror})"
+            click.echo(f"error: {failures[str(path)]}", err=True)
+    fields = {"description": description, "object_type": object_type, "materials": materials}
+    results = run_check(queries, fields, cli_actor(), "cli", top=top, all_statuses=all_statuses)[1] if queries else []
+    by_label = {r["query"]: r for r in results}
+    ordered = [by_label.get(str(p)) or {"query": str(p), "took_ms": 0.0, "candidates": [], "error": failures[str(p)]} for p in photos]
+    if as_json:
+        click.echo(json.dumps(ordered))
+    else:
+        _print_matches(ordered)
+    if failures and not results:
+        sys.exit(2)
+
+
+def _print_matches(results: list[dict]) -> None:
+    for result in results:
+        click.echo(f"{result['query']} ({result['took_ms']:.0f} ms)")
+        if result.get("error"):
+            click.echo(f"  error: {result['error']}")
+        for c in result["candidates"]:
+            click.echo(f"  {c['verdict']:9} {c['score']:.2f}  {c['institution']} {c['object_number']} [{c['status']}]  record {c['record_id']}")
+        if not result["candidates"] and not result.get("error"):
+            click.echo("  no candidate")
+
+
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"error": message}))
@@ -78,5 +141,5 @@ def _progress(iterable, label: str):
 
 def init_app(app: Flask) -> None:
     """Register the registry's commands on the app's CLI."""
-    for command in (seed_demo_command, import_objects_command):
+    for command in (seed_demo_command, import_objects_command, reindex_command, match_command):
         app.cli.add_command(command)

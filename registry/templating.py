@@ -10,6 +10,7 @@ from registry.objectid.standard import LOSS_STATUSES, MEASUREMENT_FIELDS, STATUS
 
 # The main menu: (endpoint, label). A feature adds its page here when it registers its blueprint.
 NAV_LINKS: list[tuple[str, str]] = [
+    ("check.check_page", "Check an object"),
     ("objects.search", "Records"),
     ("objects.register", "Register an object"),
 ]

@@ -2,5 +2,6 @@
 
 from registry.models.objects import Institution, ObjectRecord, RecordChange
 from registry.models.photos import Photo
+from registry.models.matching import Check, IndexEvent, StoredSignature
 
-__all__ = ["Institution", "ObjectRecord", "RecordChange", "Photo"]
+__all__ = ["Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]

@@ -22,6 +22,7 @@ from registry.objectid.standard import (
     check_status,
     check_year_range,
 )
+from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
 
 RECORD_FIELDS = tuple(name for name in TRACKED_FIELDS if name not in ("status", *LOSS_FIELDS))
@@ -128,6 +129,8 @@ def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: st
     """Report a record stolen, missing, looted or recovered (or back in inventory), with the loss details."""
     clean = _clean_status_fields(status_fields)
     changed = _record_changes(record, clean, actor, "status")
+    if "status" in changed:
+        note_record_changed(record)
     if commit:
         db.session.commit()
     return changed

@@ -8,6 +8,7 @@ from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStore, PhotoRejected, decode_photo
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
+from registry.services.index import note_photo_changed, store_signature
 
 
 def media_store() -> MediaStore:
@@ -23,6 +24,14 @@ def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
         max_bytes=current_app.config["MAX_PHOTO_BYTES"],
         max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
     )
+
+
+def decode_stored(photo: Photo) -> DecodedPhoto:
+    """Decode a stored photo's original bytes again (for re-indexing)."""
+    from registry.imaging.validate import ALLOWED_FORMATS
+
+    path = media_store().original_path(photo.sha256, ALLOWED_FORMATS[photo.image_format])
+    return decode_upload(path.read_bytes(), photo.original_filename)
 
 
 def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: list[str], actor: str) -> list[Photo]:
@@ -48,6 +57,8 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
             created_by=actor,
         )
         record.photos.append(photo)
+        db.session.flush()
+        store_signature(photo, decoded)
         present.add(decoded.sha256)
         position += 1
         added.append(photo)
@@ -63,6 +74,7 @@ def remove_photo(photo: Photo, actor: str) -> None:
         raise PhotoRejected("this photo was already removed")
     photo.removed_at = utcnow()
     photo.removed_by = actor
+    note_photo_changed(photo.id)
     photo.record.changes.append(
         RecordChange(changed_by=actor, action="photo_removed", field="photos", old_value=f"{photo.original_filename} ({photo.sha256[:12]})")
     )

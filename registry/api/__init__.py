@@ -1,0 +1,7 @@
+"""The JSON API, version 1."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from registry.api import checks, errors  # noqa: E402,F401

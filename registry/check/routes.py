@@ -1,0 +1,65 @@
+"""The Check an object page."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from registry.actors import web_actor
+from registry.check import bp
+from registry.check.forms import CheckForm
+from registry.extensions import db
+from registry.imaging import PhotoRejected
+from registry.models import ObjectRecord, Photo
+from registry.objectid.measurements import to_cm, to_kg
+from registry.services.checks import QueryPhoto, run_check
+from registry.services.photos import decode_upload, media_store
+
+
+@bp.route("/", methods=["GET", "POST"])
+def check_page():
+    """Upload photos of a suspect object and see which registered objects it matches."""
+    form = CheckForm()
+    if request.method == "POST" and form.validate():
+        photos = _query_photos(form)
+        if photos:
+            check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=form.all_statuses.data)
+            return render_template("check/results.html", form=form, check=check, results=results,
+                                   query_shas=[p.decoded.sha256 for p in photos], **_lookups(results))
+    return render_template("check/form.html", form=form)
+
+
+def _query_photos(form: CheckForm) -> list[QueryPhoto]:
+    uploads = [u for u in (form.photos.data or []) if u and u.filename]
+    if not uploads:
+        form.photos.errors = [*form.photos.errors, "Add at least one photo of the object."]
+        return []
+    photos = []
+    for upload in uploads:
+        try:
+            decoded = decode_upload(upload.read(), upload.filename)
+        except PhotoRejected as exc:
+            form.photos.errors = [*form.photos.errors, str(exc)]
+            return []
+        photos.append(QueryPhoto(upload.filename, decoded))
+    store = media_store()
+    for photo in photos:  # kept, so the check can be shown later as evidence
+        store.save(photo.decoded)
+    return photos
+
+
+def _query_fields(form: CheckForm) -> dict:
+    fields = {"description": form.description.data, "object_type": form.object_type.data, "materials": form.materials.data}
+    for name in ("height", "width", "depth", "diameter"):
+        fields[f"{name}_cm"] = to_cm(form[name].data, form.length_unit.data)
+    fields["weight_kg"] = to_kg(form.weight.data, form.weight_unit.data)
+    return fields
+
+
+def _lookups(results: list[dict]) -> dict:
+    """Records and record photos named in the results, fetched in two queries."""
+    record_ids = {c["record_id"] for r in results for c in r["candidates"]}
+    photo_ids = {c["evidence"].get("record_photo_id") for r in results for c in r["candidates"]}
+    records = {r.id: r for r in db.session.scalars(select(ObjectRecord).where(ObjectRecord.id.in_(record_ids)))}
+    photos = {p.id: p for p in db.session.scalars(select(Photo).where(Photo.id.in_(photo_ids - {None})))}
+    return {"records": records, "record_photos": photos}

@@ -1,0 +1,110 @@
+"""Local features (SIFT), colour histograms, blob serialisation and geometric verification."""
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+
+SIFT_SIDE = 480  # images are resized so their longer side is this before SIFT
+SIFT_MAX_FEATURES = 500
+RATIO_TEST = 0.8
+RANSAC_REPROJ_PX = 6.0
+COLOUR_BINS = 8 * 3
+
+_SIFT = None
+
+
+def _sift() -> cv2.SIFT:
+    global _SIFT
+    if _SIFT is None:
+        _SIFT = cv2.SIFT_create(nfeatures=SIFT_MAX_FEATURES)
+    return _SIFT
+
+
+def extract_sift(arr: np.ndarray, max_features: int = SIFT_MAX_FEATURES) -> tuple[np.ndarray, np.ndarray]:
+    """SIFT keypoints (n,2 float32) and descriptors (n,128 uint8) of an RGB array."""
+    gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+    sift = _sift() if max_features == SIFT_MAX_FEATURES else cv2.SIFT_create(nfeatures=max_features)
+    kps, desc = sift.detectAndCompute(gray, None)
+    if desc is None or len(kps) == 0:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+    pts = np.array([k.pt for k in kps], np.float32)
+    return pts, np.clip(np.rint(desc), 0, 255).astype(np.uint8)
+
+
+def colour_histogram(arr: np.ndarray) -> np.ndarray:
+    """Hue/saturation histogram after grey-world normalisation (colour-cast tolerant)."""
+    f = arr.astype(np.float32)
+    f *= f.reshape(-1, 3).mean(axis=0).mean() / np.maximum(f.reshape(-1, 3).mean(axis=0), 1.0)
+    hsv = cv2.cvtColor(np.clip(f, 0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV)
+    hist = cv2.calcHist([hsv], [0, 1], None, [8, 3], [0, 180, 40, 256]).ravel()
+    total = hist.sum()
+    return (hist / total if total > 0 else np.full(COLOUR_BINS, 1.0 / COLOUR_BINS)).astype(np.float32)
+
+
+def colour_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Histogram intersection in [0, 1]."""
+    return float(np.minimum(a, b).sum())
+
+
+def pack_features(keypoints: np.ndarray, descriptors: np.ndarray, colour: np.ndarray,
+                  size: tuple[int, int], words: np.ndarray) -> bytes:
+    """Serialise re-ranking data into a compressed .npz blob."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, kp=keypoints.astype(np.float32), desc=descriptors.astype(np.uint8),
+                        colour=colour.astype(np.float16), size=np.array(size, np.int32),
+                        words=words.astype(np.uint64))
+    return buf.getvalue()
+
+
+def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
+    """Inverse of :func:`pack_features`."""
+    with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def root_sift(desc: np.ndarray) -> np.ndarray:
+    """RootSIFT (Hellinger) version of uint8 SIFT descriptors, as float32."""
+    d = desc.astype(np.float32)
+    d /= np.maximum(d.sum(axis=1, keepdims=True), 1e-6)
+    return np.sqrt(d)
+
+
+def _ratio_matches(q: np.ndarray, t: np.ndarray) -> list[tuple[int, int]]:
+    if len(q) < 2 or len(t) < 2:
+        return []
+    knn = cv2.BFMatcher(cv2.NORM_L2).knnMatch(q, t, k=2)
+    return [(m.queryIdx, m.trainIdx) for m, n in (p for p in knn if len(p) == 2) if m.distance < RATIO_TEST * n.distance]
+
+
+def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.ndarray) -> tuple[int, int]:
+    """Geometric verification: (RANSAC homography inliers, ratio-test matches)."""
+    pairs = _ratio_matches(q_desc, t_desc)
+    pairs = _unique_train(pairs)
+    if len(pairs) < 5:
+        return 0, len(pairs)
+    src = q_kp[[p[0] for p in pairs]].reshape(-1, 1, 2)
+    dst = t_kp[[p[1] for p in pairs]].reshape(-1, 1, 2)
+    cv2.setRNGSeed(7)
+    h, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_REPROJ_PX, maxIters=2000, confidence=0.995)
+    if h is None or mask is None or not _plausible(h):
+        return 0, len(pairs)
+    return int(mask.sum()), len(pairs)
+
+
+def _unique_train(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep one query keypoint per train keypoint (many-to-one matches inflate inliers)."""
+    seen: set[int] = set()
+    out = []
+    for qi, ti in pairs:
+        if ti not in seen:
+            seen.add(ti)
+            out.append((qi, ti))
+    return out
+
+
+def _plausible(h: np.ndarray) -> bool:
+    """Reject degenerate homographies (collapsing, mirroring or wildly projective)."""
+    det = h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0]
+    return bool(0.02 < abs(det) < 50 and det > 0 and abs(h[2, 0]) < 0.01 and abs(h[2, 1]) < 0.01)

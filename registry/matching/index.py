@@ -1,0 +1,166 @@
+"""In-process Hamming index over packed uint64 hash words (NumPy, no external service)."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .signature import KEY_WORDS, key_to_words
+from .types import Candidate, QuerySignature
+
+PREFILTER_KEEP = 4000  # rows kept by the 1-word pHash pre-filter before the full distance
+_PARALLEL_MIN_ROWS = 200_000
+_THREADS = 2
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="hashindex")
+    return _POOL
+
+
+def _cutoff_select(dist: np.ndarray, keep: int) -> np.ndarray:
+    """Indices of the rows whose distance is within the ``keep`` smallest (ties included)."""
+    if len(dist) <= keep:
+        return np.arange(len(dist))
+    counts = np.cumsum(np.bincount(dist, minlength=65))
+    cut = int(np.searchsorted(counts, keep))
+    return np.flatnonzero(dist <= cut)
+
+
+class HashIndex:
+    """Columnar uint64 index; rows are kept dense (remove swaps in the last row)."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._words = np.zeros((KEY_WORDS, capacity), np.uint64)
+        self._photo = np.zeros(capacity, np.int64)
+        self._record = np.zeros(capacity, np.int64)
+        self._row: dict[int, int] = {}
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __contains__(self, photo_id: int) -> bool:
+        return photo_id in self._row
+
+    def memory_bytes_per_photo(self) -> float:
+        """Bytes of in-memory index data per photo (arrays at current capacity + id map)."""
+        if self._n == 0:
+            return 0.0
+        arrays = self._words.nbytes + self._photo.nbytes + self._record.nbytes
+        dict_bytes = 100 * len(self._row)  # CPython dict entry + two small ints, approx.
+        return (arrays + dict_bytes) / self._n
+
+    def _grow(self, need: int) -> None:
+        cap = self._words.shape[1]
+        if need <= cap:
+            return
+        new = max(need, cap * 2)
+        words = np.zeros((KEY_WORDS, new), np.uint64)
+        words[:, : self._n] = self._words[:, : self._n]
+        self._words = words
+        self._photo = np.resize(self._photo, new)
+        self._record = np.resize(self._record, new)
+
+    def add(self, photo_id: int, record_id: int, index_key: bytes) -> None:
+        """Insert or replace one photo."""
+        words = key_to_words(index_key)
+        if len(words) != KEY_WORDS:
+            raise ValueError(f"index_key must be {KEY_WORDS * 8} bytes, got {len(index_key)}")
+        row = self._row.get(photo_id)
+        if row is None:
+            self._grow(self._n + 1)
+            row = self._n
+            self._n += 1
+            self._row[photo_id] = row
+        self._words[:, row] = words
+        self._photo[row] = photo_id
+        self._record[row] = record_id
+
+    def add_many(self, photo_ids: np.ndarray, record_ids: np.ndarray, words: np.ndarray) -> None:
+        """Bulk insert of new photos; ``words`` is (n, KEY_WORDS) uint64."""
+        n = len(photo_ids)
+        self._grow(self._n + n)
+        sl = slice(self._n, self._n + n)
+        self._words[:, sl] = np.asarray(words, np.uint64).T
+        self._photo[sl] = photo_ids
+        self._record[sl] = record_ids
+        for i, pid in enumerate(np.asarray(photo_ids).tolist()):
+            if pid in self._row:
+                raise ValueError(f"duplicate photo_id {pid}")
+            self._row[pid] = self._n + i
+        self._n += n
+
+    def remove(self, photo_id: int) -> bool:
+        """Remove a photo; returns False if it was not indexed."""
+        row = self._row.pop(photo_id, None)
+        if row is None:
+            return False
+        last = self._n - 1
+        if row != last:
+            self._words[:, row] = self._words[:, last]
+            self._photo[row] = self._photo[last]
+            self._record[row] = self._record[last]
+            self._row[int(self._photo[row])] = row
+        self._n = last
+        return True
+
+    def _prefilter_chunk(self, lo: int, hi: int, probes: np.ndarray, keep: int) -> np.ndarray:
+        col = self._words[0, lo:hi]
+        best = np.bitwise_count(col ^ probes[0])
+        for p in probes[1:]:
+            np.minimum(best, np.bitwise_count(col ^ p), out=best)
+        return _cutoff_select(best, keep) + lo
+
+    def _prefilter(self, probes: np.ndarray) -> np.ndarray:
+        n = self._n
+        if n < _PARALLEL_MIN_ROWS:
+            return self._prefilter_chunk(0, n, probes, PREFILTER_KEEP)
+        mid = n // 2
+        futs = [_pool().submit(self._prefilter_chunk, lo, hi, probes, PREFILTER_KEEP // 2)
+                for lo, hi in ((0, mid), (mid, n))]
+        return np.concatenate([f.result() for f in futs])
+
+    def search(self, query: QuerySignature, k: int = 30) -> list[Candidate]:
+        """Top-``k`` photos by combined Hamming distance over all query variants and rotations."""
+        if self._n == 0:
+            return []
+        probes = _probe_words(query)
+        rows = self._prefilter(probes[:, 0])
+        dist, detail = _full_distance(self._words[:, rows], probes)
+        order = np.argsort(dist, kind="stable")[:k]
+        return [self._candidate(int(rows[i]), detail[:, i], query) for i in order]
+
+    def _candidate(self, row: int, det: np.ndarray, query: QuerySignature) -> Candidate:
+        vi, rot = _decode_probe(int(det[4]), query)
+        dists = {"phash": int(det[0]), "dhash": int(det[1]), "colour": int(det[2]), "combined": float(det[3]),
+                 "variant": vi, "rotation": rot}
+        return Candidate(photo_id=int(self._photo[row]), record_id=int(self._record[row]), distances=dists)
+
+
+
+
+def _probe_words(query: QuerySignature) -> np.ndarray:
+    """(P, 3) probe words: the 4 rotations of every query variant."""
+    return np.concatenate([v.hash_words for v in query.variants]).astype(np.uint64)
+
+
+def _decode_probe(p: int, query: QuerySignature) -> tuple[str, int]:
+    return query.variants[p // 4].name, 90 * (p % 4)
+
+
+def _full_distance(cols: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Combined distance per row (min over probes) and (5, n) details of the best probe."""
+    p_obj, d_obj, c_obj, p_full = (cols[i][None, :] for i in range(4))
+    pq, dq, cq = (probes[:, i][:, None] for i in range(3))
+    dp = np.minimum(np.bitwise_count(p_obj ^ pq), np.bitwise_count(p_full ^ pq)).astype(np.float32)
+    dd = np.bitwise_count(d_obj ^ dq).astype(np.float32)
+    dc = np.bitwise_count(c_obj ^ cq).astype(np.float32)
+    comb = dp + 0.75 * dd + 0.5 * dc
+    best = np.argmin(comb, axis=0)
+    idx = np.arange(cols.shape[1])
+    detail = np.stack([dp[best, idx], dd[best, idx], dc[best, idx], comb[best, idx], best.astype(np.float32)])
+    return comb[best, idx], detail

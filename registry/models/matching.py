@@ -1,0 +1,56 @@
+"""Matching signatures of photos, the index change log that keeps every worker's index current, and the check log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.objects import utcnow
+from registry.models.photos import Photo
+
+
+class StoredSignature(db.Model):
+    """A photo's matching signature, computed once per algorithm version."""
+
+    __tablename__ = "photo_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id"), unique=True)
+    algorithm_version: Mapped[str] = mapped_column(String(40), index=True)
+    index_key: Mapped[bytes] = mapped_column(LargeBinary)
+    features: Mapped[bytes] = mapped_column(LargeBinary)
+    hashes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    photo: Mapped[Photo] = relationship()
+
+
+class IndexEvent(db.Model):
+    """"Photo N changed": every process replays these to bring its in-memory index up to date."""
+
+    __tablename__ = "index_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Check(db.Model):
+    """One check of a suspect object: who asked, what was submitted, what the registry answered."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(10))  # web, api, cli
+    all_statuses: Mapped[bool] = mapped_column(Boolean, default=False)
+    query_fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    query_photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # label, sha256, hashes
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # the JSON answered, one element per photo
+    records_searched: Mapped[int] = mapped_column(Integer, default=0)
+    took_ms: Mapped[float] = mapped_column(Float, default=0.0)

@@ -1,0 +1,116 @@
+"""Checking a suspect object: its photos and description against the registry, with the check logged."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry import matching
+from registry.extensions import db
+from registry.imaging import DecodedPhoto
+from registry.models import Check, ObjectRecord
+from registry.services.index import live_index, load_features
+
+CANDIDATES_FROM_INDEX = 30
+QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
+
+
+@dataclass
+class QueryPhoto:
+    """A submitted photo and the label it is reported under (its path or file name as given)."""
+
+    label: str
+    decoded: DecodedPhoto
+
+
+def clean_query_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Keep the description fields a check understands, dropping empty ones."""
+    return {name: fields[name] for name in QUERY_FIELD_NAMES if fields.get(name) not in (None, "")}
+
+
+def run_check(
+    photos: list[QueryPhoto],
+    query_fields: dict[str, Any],
+    actor: str,
+    channel: str,
+    top: int = 5,
+    all_statuses: bool = False,
+) -> tuple[Check, list[dict[str, Any]]]:
+    """Match each photo against the registry and log the check.
+
+    :param photos: the suspect object's photos, checked one by one.
+    :param query_fields: description, object_type, materials and measurements (cm/kg) as given.
+    :param all_statuses: search every record, not only those reported stolen, missing or looted.
+    :return: the logged Check and one result per photo, in order:
+        {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}]}
+    """
+    index = live_index()
+    index.sync()
+    fields = clean_query_fields(query_fields)
+    results = [_check_one(photo, fields, index, top, all_statuses) for photo in photos]
+    check = Check(
+        actor=actor,
+        channel=channel,
+        all_statuses=all_statuses,
+        query_fields=fields,
+        query_photos=[{"label": p.label, "sha256": p.decoded.sha256, "hashes": r.pop("_hashes")} for p, r in zip(photos, results)],
+        results=results,
+        records_searched=index.size(all_statuses),
+        took_ms=round(sum(r["took_ms"] for r in results), 3),
+    )
+    db.session.add(check)
+    db.session.commit()
+    return check, results
+
+
+def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool) -> dict[str, Any]:
+    started = time.perf_counter()
+    query = matching.compute_query(photo.decoded.image)
+    candidates = index.search(query, CANDIDATES_FROM_INDEX, all_statuses)
+    matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top)
+    took_ms = (time.perf_counter() - started) * 1000
+    return {
+        "query": photo.label,
+        "took_ms": round(took_ms, 3),
+        "candidates": _describe(matches),
+        "_hashes": query.hash_hex,
+    }
+
+
+def _describe(matches: list[matching.RecordMatch]) -> list[dict[str, Any]]:
+    records = {
+        record.id: record
+        for record in db.session.scalars(
+            select(ObjectRecord).options(selectinload(ObjectRecord.institution)).where(ObjectRecord.id.in_([m.record_id for m in matches]))
+        )
+    }
+    return [
+        {
+            "record_id": match.record_id,
+            "object_number": records[match.record_id].object_number,
+            "institution": records[match.record_id].institution.name,
+            "status": records[match.record_id].status,
+            "score": round(float(match.score), 4),
+            "verdict": match.verdict,
+            "evidence": match.evidence,
+        }
+        for match in matches
+        if match.record_id in records
+    ]
+
+
+def _record_fields(record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.scalars(select(ObjectRecord).where(ObjectRecord.id.in_(record_ids)))
+    return {
+        record.id: {
+            "description": " ".join(filter(None, (record.title, record.subject, record.description, record.inscriptions, record.distinguishing_features))),
+            "object_type": record.object_type,
+            "materials": record.materials,
+            **{name: getattr(record, name) for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")},
+        }
+        for record in rows
+    }

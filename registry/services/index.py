@@ -1,0 +1,145 @@
+"""The photo index each process holds in memory, and the signatures and change events that keep it current.
+
+Every write that changes what a check may find (a photo added or removed, a record's status changed)
+appends an IndexEvent in the same transaction. Each process (each gunicorn worker) holds its own
+LiveIndex and, before every check, replays the events it has not seen: one indexed query, so all
+workers answer from the same data without talking to each other.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Iterable
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from registry import matching
+from registry.extensions import db
+from registry.imaging import DecodedPhoto
+from registry.models import IndexEvent, ObjectRecord, Photo, StoredSignature
+from registry.objectid.standard import LOSS_STATUSES
+
+
+def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
+    """Compute and attach a photo's matching signature (not committed); log the change for the index."""
+    signature = matching.compute_signature(decoded.image)
+    stored = StoredSignature(
+        photo=photo,
+        algorithm_version=matching.ALGORITHM_VERSION,
+        index_key=signature.index_key,
+        features=signature.features,
+        hashes=signature.hash_hex,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    note_photo_changed(photo.id)
+    return stored
+
+
+def note_photo_changed(photo_id: int) -> None:
+    """Tell every process's index that this photo must be looked at again (not committed)."""
+    db.session.add(IndexEvent(photo_id=photo_id))
+
+
+def note_record_changed(record: ObjectRecord) -> None:
+    """A record's status changed: its photos may enter or leave the stolen-objects index."""
+    for photo in record.photos:
+        if photo.id is not None:
+            note_photo_changed(photo.id)
+
+
+class LiveIndex:
+    """Two in-memory indexes kept in step with the database: every live photo, and the photos of lost objects."""
+
+    def __init__(self) -> None:
+        self.everything = matching.HashIndex()
+        self.reported = matching.HashIndex()
+        self.last_event_id = -1
+        self._lock = threading.Lock()
+
+    def sync(self) -> None:
+        """Bring the index up to date with the database (a full load the first time)."""
+        with self._lock:
+            if self.last_event_id < 0:
+                self._load_all()
+            else:
+                self._replay_events()
+
+    def search(self, query: matching.QuerySignature, k: int, all_statuses: bool) -> list[matching.Candidate]:
+        """Candidate photos for a query, from the whole registry or only from lost objects."""
+        return (self.everything if all_statuses else self.reported).search(query, k)
+
+    def size(self, all_statuses: bool) -> int:
+        """How many photos a check searches."""
+        return len(self.everything if all_statuses else self.reported)
+
+    def _load_all(self) -> None:
+        self.last_event_id = db.session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
+        for photo_id, record_id, key, status in db.session.execute(_live_rows()):
+            self._put(photo_id, record_id, key, status)
+
+    def _replay_events(self) -> None:
+        events = db.session.execute(
+            select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.id > self.last_event_id).order_by(IndexEvent.id)
+        ).all()
+        if not events:
+            return
+        photo_ids = {photo_id for _, photo_id in events}
+        for photo_id in photo_ids:
+            self.everything.remove(photo_id)
+            self.reported.remove(photo_id)
+        for photo_id, record_id, key, status in db.session.execute(_live_rows(photo_ids)):
+            self._put(photo_id, record_id, key, status)
+        self.last_event_id = events[-1][0]
+
+    def _put(self, photo_id: int, record_id: int, key: bytes, status: str) -> None:
+        self.everything.add(photo_id, record_id, key)
+        if status in LOSS_STATUSES:
+            self.reported.add(photo_id, record_id, key)
+
+
+def _live_rows(photo_ids: Iterable[int] | None = None):
+    """Photos not removed, with a signature of the current algorithm: (photo id, record id, key, status)."""
+    statement = (
+        select(Photo.id, Photo.record_id, StoredSignature.index_key, ObjectRecord.status)
+        .join(StoredSignature, StoredSignature.photo_id == Photo.id)
+        .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
+        .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
+    )
+    if photo_ids is not None:
+        statement = statement.where(Photo.id.in_(list(photo_ids)))
+    return statement
+
+
+def live_index() -> LiveIndex:
+    """This process's index for the current app, created on first use."""
+    return current_app.extensions.setdefault("registry_live_index", LiveIndex())
+
+
+def load_features(photo_ids: list[int]) -> dict[int, bytes]:
+    """Re-ranking features of the given photos, read from the database (only for the top candidates)."""
+    rows = db.session.execute(
+        select(StoredSignature.photo_id, StoredSignature.features).where(
+            StoredSignature.photo_id.in_(photo_ids), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION
+        )
+    )
+    return {photo_id: features for photo_id, features in rows}
+
+
+def photos_needing_signatures() -> list[int]:
+    """Ids of live photos with no signature of the current algorithm version."""
+    current = select(StoredSignature.photo_id).where(StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
+    return list(db.session.scalars(
+        select(Photo.id).where(Photo.removed_at.is_(None), Photo.id.not_in(current)).order_by(Photo.id)
+    ))
+
+
+def reindex_photo(photo_id: int, decode: Callable[[Photo], DecodedPhoto]) -> None:
+    """Recompute one photo's signature with the current algorithm (not committed)."""
+    photo = db.session.get(Photo, photo_id)
+    old = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == photo_id))
+    if old is not None:
+        db.session.delete(old)
+        db.session.flush()
+    store_signature(photo, decode(photo))

@@ -1,0 +1,190 @@
+"""Checking a suspect object: found from edited photos, no false accusation, same answer from page, CLI and API, logged."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+from sqlalchemy import select
+
+from registry import create_app
+from registry.demo.images import draw_object, other_view
+from registry.extensions import db
+from registry.models import Check
+from registry.services.objects import change_status, create_record
+from registry.services.photos import decode_upload, remove_photo
+
+OBJECTS = [(11, "vase", "terracotta"), (12, "statuette", "bronze"), (13, "mask", "wood"), (14, "coin", "gold")]
+
+
+def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _register(seed, shape, material, status="stolen", number=None):
+    image = draw_object(seed, shape, material)
+    return create_record(
+        "Museum of Testing",
+        {"object_number": number or f"M-{seed}", "object_type": shape.title(), "materials": material, "description": f"A {material} {shape}"},
+        "test",
+        photos=[decode_upload(_jpeg(image), f"{seed}.jpg")],
+        filenames=[f"{seed}.jpg"],
+        status_fields={"status": status},
+    )
+
+
+@pytest.fixture
+def registered(app):
+    """Four stolen objects and one in inventory."""
+    records = [_register(*spec) for spec in OBJECTS]
+    records.append(_register(15, "bowl", "ceramic", status="inventory"))
+    return records
+
+
+def _edits(image: Image.Image) -> dict[str, Image.Image]:
+    w, h = image.size
+    page = Image.new("RGB", (1200, 900), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 30), "Rare antique - auction lot 112 - estimate 4,000 EUR", fill="black")
+    draw.text((40, 860), "Shipping worldwide. Contact the seller for details.", fill=(80, 80, 80))
+    page.paste(image.resize((560, 560)), (320, 180))
+    rng = np.random.default_rng(5)
+    noise = Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)).filter(ImageFilter.GaussianBlur(8))
+    gray = np.asarray(image.convert("L"))
+    mask = Image.fromarray(((np.abs(gray.astype(int) - int(np.median(gray[:20, :20]))) > 18) * 255).astype(np.uint8))
+    background = noise.copy()
+    background.paste(image, (0, 0), mask)
+    return {
+        "recompressed": Image.open(io.BytesIO(_jpeg(image.resize((w // 2, h // 2)), quality=35))),
+        "cropped": image.crop((int(w * 0.12), int(h * 0.1), int(w * 0.9), int(h * 0.88))),
+        "rotated": image.rotate(12, expand=True, fillcolor=image.getpixel((1, 1))),
+        "rotated_90": image.rotate(90, expand=True),
+        "relit": ImageEnhance.Color(ImageEnhance.Brightness(image).enhance(1.35)).enhance(0.6),
+        "screenshot": page,
+        "new_background": background,
+        "other_angle": other_view(image, 3, 30),
+    }
+
+
+@pytest.mark.parametrize("edit", ["recompressed", "cropped", "rotated", "rotated_90", "relit", "screenshot", "new_background", "other_angle"])
+def test_registered_object_is_found_first_from_an_edited_photo(app, registered, runner, tmp_path, edit):
+    target = registered[1]
+    query = _edits(draw_object(*OBJECTS[1]))[edit]
+    path = tmp_path / f"{edit}.jpg"
+    path.write_bytes(_jpeg(query))
+    result = runner.invoke(args=["match", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    [answer] = json.loads(result.stdout)
+    best = answer["candidates"][0]
+    assert best["record_id"] == target.id
+    assert best["verdict"] == "match"
+    assert 0 <= best["score"] <= 1
+
+
+def test_unregistered_object_gets_no_match(app, registered, runner, tmp_path):
+    for seed in (901, 902, 903):
+        path = tmp_path / f"{seed}.jpg"
+        path.write_bytes(_jpeg(draw_object(seed, "vase", "terracotta")))
+        [answer] = json.loads(runner.invoke(args=["match", str(path), "--json"]).stdout)
+        assert all(c["verdict"] != "match" for c in answer["candidates"]), answer
+
+
+def test_inventory_records_are_searched_only_on_request(app, registered, runner, tmp_path):
+    path = tmp_path / "bowl.jpg"
+    path.write_bytes(_jpeg(draw_object(15, "bowl", "ceramic")))
+    [default] = json.loads(runner.invoke(args=["match", str(path), "--json"]).stdout)
+    assert registered[4].id not in [c["record_id"] for c in default["candidates"] if c["verdict"] == "match"]
+    [everything] = json.loads(runner.invoke(args=["match", str(path), "--json", "--all-statuses"]).stdout)
+    assert everything["candidates"][0]["record_id"] == registered[4].id
+    assert everything["candidates"][0]["status"] == "inventory"
+
+
+def test_page_cli_and_api_give_the_same_candidates_and_every_check_is_logged(app, registered, client, runner, tmp_path):
+    data = _jpeg(_edits(draw_object(*OBJECTS[0]))["cropped"])
+    path = tmp_path / "q.jpg"
+    path.write_bytes(data)
+    [cli] = json.loads(runner.invoke(args=["match", str(path), "--json", "--description", "terracotta vase"]).stdout)
+    api = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "q.jpg")], "description": "terracotta vase"},
+                      content_type="multipart/form-data")
+    assert api.status_code == 200
+    [api_answer] = api.get_json()
+    assert api_answer["query"] == "q.jpg"
+    assert set(api_answer) == {"query", "took_ms", "candidates"}
+    page = client.post("/check/", data={"photos": [(io.BytesIO(data), "q.jpg")], "description": "terracotta vase"},
+                       content_type="multipart/form-data").get_data(as_text=True)
+
+    def ids(answer):
+        return [(c["record_id"], c["verdict"]) for c in answer["candidates"]]
+
+    assert ids(cli) == ids(api_answer)
+    page_ids = [int(n) for n in re.findall(r'href="/objects/(\d+)"', page)]
+    assert page_ids == [rid for rid, _ in ids(cli)]
+    assert "Match:" in page
+    checks = db.session.scalars(select(Check).order_by(Check.id)).all()
+    assert [c.channel for c in checks] == ["cli", "api", "web"]
+    assert checks[0].results[0]["candidates"] == cli["candidates"]
+    assert checks[1].query_photos[0]["sha256"] and checks[1].query_photos[0]["hashes"]
+    assert checks[2].query_fields == {"description": "terracotta vase"}
+    for key in ("record_id", "object_number", "institution", "status", "score", "verdict", "evidence"):
+        assert key in cli["candidates"][0]
+
+
+def test_index_follows_additions_status_changes_and_photo_removal(app, registered, runner, tmp_path):
+    path = tmp_path / "new.jpg"
+    path.write_bytes(_jpeg(draw_object(21, "seal", "stone")))
+
+    def best():
+        [answer] = json.loads(runner.invoke(args=["match", str(path), "--json"]).stdout)
+        top = answer["candidates"][0] if answer["candidates"] else None
+        return (top["record_id"], top["verdict"]) if top else None
+
+    assert best() is None or best()[1] != "match"
+    record = _register(21, "seal", "stone", status="inventory")
+    assert best() is None or best()[0] != record.id
+    change_status(record, {"status": "stolen"}, "test")
+    assert best() == (record.id, "match")
+    remove_photo(record.current_photos[0], "test")
+    assert best() is None or best()[0] != record.id
+
+
+def test_every_worker_sees_a_write_made_by_another(app, app_config, registered, tmp_path):
+    """Two apps on one database stand for two gunicorn workers, each with its own in-memory index."""
+    other_worker = create_app(app_config)
+    query = _jpeg(draw_object(31, "tablet", "terracotta"))
+
+    def check_in(worker):
+        with worker.app_context():
+            response = worker.test_client().post("/api/v1/checks", data={"photos": [(io.BytesIO(query), "q.jpg")]},
+                                                 content_type="multipart/form-data")
+            return response.get_json()[0]["candidates"]
+
+    assert all(c["verdict"] != "match" for c in check_in(other_worker))
+    record = _register(31, "tablet", "terracotta")
+    assert check_in(other_worker)[0]["record_id"] == record.id
+    with other_worker.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_bad_uploads_get_a_clear_4xx(app, client):
+    no_photo = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data")
+    assert no_photo.status_code == 400 and "photos" in no_photo.get_json()["error"]
+    not_image = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(b"<svg onload=alert(1)>"), "x.jpg")]},
+                            content_type="multipart/form-data")
+    assert not_image.status_code == 422 and "not an image" in not_image.get_json()["error"]
+    bad_top = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(_jpeg(draw_object(1, "vase", "gold"))), "a.jpg")], "top": "0"},
+                          content_type="multipart/form-data")
+    assert bad_top.status_code == 400 and "top" in bad_top.get_json()["error"]
+    bad_size = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(_jpeg(draw_object(1, "vase", "gold"))), "a.jpg")], "height_cm": "tall"},
+                           content_type="multipart/form-data")
+    assert bad_size.status_code == 400 and "height_cm" in bad_size.get_json()["error"]
+    assert client.get("/api/v1/checks").status_code == 405
+    page = client.post("/check/", data={}, content_type="multipart/form-data")
+    assert page.status_code == 200 and "Add at least one photo" in page.get_data(as_text=True)
+    assert db.session.scalar(select(Check)) is None
