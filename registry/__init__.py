@@ -38,9 +38,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
+    from registry.redlists_ui import bp as redlists_bp
 
     app.register_blueprint(objects_bp, url_prefix="/objects")
     app.register_blueprint(check_bp, url_prefix="/check")
+    app.register_blueprint(redlists_bp, url_prefix="/redlists")
     app.register_blueprint(media_bp, url_prefix="/media")
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -129,6 +129,73 @@ def _print_matches(results: list[dict]) -> None:
             click.echo("  no candidate")
 
 
+@click.group("redlists")
+def redlists_group() -> None:
+    """Red Lists: import, export and look up categories of objects at risk."""
+
+
+@redlists_group.command("import")
+@click.argument("data_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def redlists_import_command(data_file: Path | None, as_json: bool) -> None:
+    """Import a Red List file (YAML or JSON, see registry/redlists/FORMAT.md); without FILE, the shipped
+    ICOM index and demonstration categories. A file with any error changes nothing."""
+    from registry.redlists import RedListFileError, load, load_default
+    from registry.services.redlists import import_red_list_set, known_red_list_slugs
+
+    try:
+        red_set = load(data_file, known_red_lists=known_red_list_slugs()) if data_file else load_default()
+    except RedListFileError as exc:
+        _fail(str(exc), as_json)
+    counts = import_red_list_set(red_set)
+    if as_json:
+        click.echo(json.dumps(counts.as_dict()))
+    else:
+        click.echo(", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in counts.as_dict().items()))
+
+
+@redlists_group.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+def redlists_export_command(output: Path | None, fmt: str) -> None:
+    """Export every stored Red List and category in the import format."""
+    from registry.redlists import dumps
+    from registry.services.redlists import stored_red_list_set
+
+    text = dumps(stored_red_list_set(), fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@redlists_group.command("lookup")
+@click.option("--text", default="", help="Free description in English, French or Spanish.")
+@click.option("--region", default="", help="Country or region of origin.")
+@click.option("--object-type", default="")
+@click.option("--materials", default="")
+@click.option("--year-from", type=int)
+@click.option("--year-to", type=int)
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help='Print a JSON array: [{"red_list", "code", "name", "score", "reasons"}].')
+def redlists_lookup_command(text, region, object_type, materials, year_from, year_to, limit, as_json) -> None:
+    """Which Red List categories an object may fall into, best first, with the reasons."""
+    from registry.services.redlists import fit_as_dict, look_up_categories
+
+    query = {"text": text, "region": region, "object_type": object_type, "materials": materials,
+             "year_from": year_from, "year_to": year_to}
+    if not any(v not in (None, "") for v in query.values()):
+        _fail("describe the object: give --text or at least one facet", as_json)
+    fits = [fit_as_dict(fit) for fit in look_up_categories(query)[:limit]]
+    if as_json:
+        click.echo(json.dumps(fits, ensure_ascii=False))
+        return
+    for fit in fits:
+        click.echo(f"{fit['score']:.2f}  {fit['code']:12} {fit['name']} ({fit['red_list']}): {'; '.join(fit['reasons'])}")
+    if not fits:
+        click.echo("No Red List category fits.")
+
+
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"error": message}))
@@ -141,5 +208,5 @@ def _progress(iterable, label: str):
 
 def init_app(app: Flask) -> None:
     """Register the registry's commands on the app's CLI."""
-    for command in (seed_demo_command, import_objects_command, reindex_command, match_command):
+    for command in (seed_demo_command, import_objects_command, reindex_command, match_command, redlists_group):
         app.cli.add_command(command)

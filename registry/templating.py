@@ -13,6 +13,7 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("check.check_page", "Check an object"),
     ("objects.search", "Records"),
     ("objects.register", "Register an object"),
+    ("redlists_ui.index", "Red Lists"),
 ]
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from registry.api import checks, errors  # noqa: E402,F401
+from registry.api import checks, errors, redlists  # noqa: E402,F401

@@ -14,6 +14,7 @@ from registry.models import ObjectRecord, Photo
 from registry.objectid.measurements import to_cm, to_kg
 from registry.services.checks import QueryPhoto, run_check
 from registry.services.photos import decode_upload, media_store
+from registry.services.redlists import ADVICE
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -24,7 +25,7 @@ def check_page():
         photos = _query_photos(form)
         if photos:
             check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=form.all_statuses.data)
-            return render_template("check/results.html", form=form, check=check, results=results,
+            return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
                                    query_shas=[p.decoded.sha256 for p in photos], **_lookups(results))
     return render_template("check/form.html", form=form)
 

@@ -12,9 +12,13 @@ from sqlalchemy import func, select
 from registry.demo.collection import DEMO_RECORDS, DemoRecord
 from registry.demo.images import draw_object, other_view
 from registry.extensions import db
-from registry.models import ObjectRecord
+from registry.models import ObjectRecord, RedListRow
+from registry.redlists import load_default
 from registry.services.objects import create_record
 from registry.services.photos import decode_upload
+from registry.services.redlists import import_red_list_set, suggestions_for_record, tag_record
+
+DEMO_TAG_MIN_SCORE = 0.7
 
 
 def demo_photos(demo: DemoRecord) -> list[tuple[bytes, str]]:
@@ -28,6 +32,7 @@ def demo_photos(demo: DemoRecord) -> list[tuple[bytes, str]]:
 
 def seed_demo(actor: str, only_if_empty: bool = False, progress: Callable | None = None) -> int:
     """Create the demo records that are not there yet; return how many were created."""
+    seed_red_lists()
     if only_if_empty and db.session.scalar(select(func.count()).select_from(ObjectRecord)):
         return 0
     created = 0
@@ -37,7 +42,7 @@ def seed_demo(actor: str, only_if_empty: bool = False, progress: Callable | None
             if _exists(demo):
                 continue
             files = demo_photos(demo)
-            create_record(
+            record = create_record(
                 demo.institution,
                 demo.fields(),
                 actor,
@@ -45,8 +50,22 @@ def seed_demo(actor: str, only_if_empty: bool = False, progress: Callable | None
                 filenames=[name for _, name in files],
                 status_fields=_status_fields(demo),
             )
+            _tag_demo_record(record, actor)
             created += 1
     return created
+
+
+def seed_red_lists() -> None:
+    """Load the shipped ICOM index and demonstration categories unless Red Lists are already stored."""
+    if db.session.scalar(select(func.count()).select_from(RedListRow)) == 0:
+        import_red_list_set(load_default())
+
+
+def _tag_demo_record(record: ObjectRecord, actor: str) -> None:
+    """Tag a demo record with the category it fits best, when it fits well (as a registrar would accept it)."""
+    suggestions = suggestions_for_record(record, limit=1)
+    if suggestions and suggestions[0].score >= DEMO_TAG_MIN_SCORE:
+        tag_record(record, suggestions[0].code, f"{actor} (demo)")
 
 
 def _exists(demo: DemoRecord) -> bool:

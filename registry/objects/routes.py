@@ -18,6 +18,7 @@ from registry.objects import bp
 from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusForm
 from registry.services import objects as record_service
 from registry.services.photos import attach_photos, decode_upload, remove_photo
+from registry.services.redlists import active_tags, suggestions_for_record
 from registry.services.search import RecordQuery, search_statement
 
 _TEXT_FIELDS = (
@@ -91,7 +92,8 @@ def register():
 def sheet(record_id: int):
     """The Object ID sheet of one record."""
     record = _record_or_404(record_id)
-    return render_template("objects/sheet.html", record=record)
+    return render_template("objects/sheet.html", record=record, tags=active_tags(record),
+                           suggestions=suggestions_for_record(record))
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])

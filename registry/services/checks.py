@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.imaging import DecodedPhoto
 from registry.models import Check, ObjectRecord
 from registry.services.index import live_index, load_features
+from registry.services.redlists import categories_for_check, stored_categories
 
 CANDIDATES_FROM_INDEX = 30
 QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
@@ -46,12 +47,16 @@ def run_check(
     :param query_fields: description, object_type, materials and measurements (cm/kg) as given.
     :param all_statuses: search every record, not only those reported stolen, missing or looted.
     :return: the logged Check and one result per photo, in order:
-        {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}]}
+        {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}],
+         "red_list_categories": [{"red_list", "code", "name", "score", "reasons"}]}
     """
     index = live_index()
     index.sync()
     fields = clean_query_fields(query_fields)
+    categories = stored_categories()
     results = [_check_one(photo, fields, index, top, all_statuses) for photo in photos]
+    for result in results:
+        result["red_list_categories"] = categories_for_check(fields, result["candidates"], categories)
     check = Check(
         actor=actor,
         channel=channel,

@@ -1,0 +1,10 @@
+"""Red Lists domain library: ICOM Red List categories, loading, look-up and suggestion (no Flask)."""
+
+from registry.redlists.model import Category, Measurement, Period, RedList, RedListSet
+from registry.redlists.loader import RedListFileError, dump, dumps, load, loads, load_default
+from registry.redlists.lookup import CategoryFit, Query, look_up, suggest
+
+__all__ = [
+    "Category", "CategoryFit", "Measurement", "Period", "Query", "RedList", "RedListFileError",
+    "RedListSet", "dump", "dumps", "load", "load_default", "loads", "look_up", "suggest",
+]

@@ -1,0 +1,42 @@
+"""Forms of the Red Lists pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+_year = [Optional(), NumberRange(min=-100000, max=2100, message="Enter a year; negative for BCE.")]
+
+
+class LookupForm(FlaskForm):
+    """Does an object like mine fall into a Red List category? Submitted with GET."""
+
+    class Meta:
+        csrf = False
+
+    text = StringField("Describe the object", validators=[Length(max=2000)],
+                       description="In English, French or Spanish, e.g. “sceau-cylindre en pierre”.")
+    region = StringField("Country or region of origin", validators=[Length(max=200)])
+    object_type = StringField("Type of object", validators=[Length(max=200)])
+    material = StringField("Material", validators=[Length(max=200)])
+    year_from = IntegerField("From year", validators=_year)
+    year_to = IntegerField("To year", validators=_year)
+
+    def as_query(self) -> dict:
+        """The look-up query as the domain expects it."""
+        return {
+            "text": self.text.data or "", "region": self.region.data or "", "object_type": self.object_type.data or "",
+            "materials": self.material.data or "", "year_from": self.year_from.data, "year_to": self.year_to.data,
+        }
+
+    def is_empty(self) -> bool:
+        """True when nothing was asked."""
+        query = self.as_query()
+        return not any(v not in (None, "") for v in query.values())
+
+
+class TagForm(FlaskForm):
+    """Tag a record with a category."""
+
+    code = StringField("Category code", validators=[DataRequired(), Length(max=80)])

@@ -1,0 +1,101 @@
+"""Red Lists pages."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from registry.actors import web_actor
+from registry.extensions import db
+from registry.models import CategoryRow, ObjectRecord, RedListRow
+from registry.redlists.reference_images import IMAGE_DIR
+from registry.redlists_ui import bp
+from registry.redlists_ui.forms import LookupForm, TagForm
+from registry.services.redlists import ADVICE, TaggingError, look_up_categories, stored_red_list_set, tag_record, tagged_records, untag_record
+
+
+@bp.get("/")
+def index():
+    """All Red Lists, current first, with their number of categories, and the look-up form."""
+    counts = dict(db.session.execute(select(CategoryRow.red_list_id, func.count()).group_by(CategoryRow.red_list_id)).all())
+    lists = db.session.scalars(select(RedListRow).order_by(RedListRow.status, RedListRow.region, RedListRow.year.desc())).all()
+    return render_template("redlists/index.html", lists=lists, counts=counts, form=LookupForm(request.args))
+
+
+@bp.get("/lookup")
+def lookup():
+    """Rank the categories against what is known of an object, with the facets that agreed."""
+    form = LookupForm(request.args)
+    fits = []
+    if form.validate() and not form.is_empty():
+        fits = look_up_categories(form.as_query())[:20]
+    lists = {r.slug: r for r in stored_red_list_set().red_lists}
+    return render_template("redlists/lookup.html", form=form, fits=fits, lists=lists, advice=ADVICE)
+
+
+@bp.get("/<slug>")
+def red_list(slug: str):
+    """One Red List and its categories."""
+    row = db.session.scalar(select(RedListRow).where(RedListRow.slug == slug))
+    if row is None:
+        abort(404)
+    categories = [c for c in stored_red_list_set().categories if c.red_list == slug]
+    return render_template("redlists/red_list.html", red_list=row, categories=categories)
+
+
+@bp.get("/categories/<code>")
+def category(code: str):
+    """One category in English, French and Spanish, its facets, reference images and the records tagged with it."""
+    red_set = stored_red_list_set()
+    found = red_set.category(code)
+    if found is None:
+        abort(404)
+    return render_template("redlists/category.html", category=found, red_list=red_set.red_list(found.red_list),
+                           records=tagged_records(code))
+
+
+@bp.get("/images/<name>")
+def reference_image(name: str):
+    """A category's reference image (illustrative drawings shipped with the package)."""
+    path = (IMAGE_DIR / name).resolve()
+    if path.parent != IMAGE_DIR.resolve() or not path.is_file() or path.suffix != ".png":
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=86400)
+
+
+@bp.post("/records/<int:record_id>/tags")
+def add_tag(record_id: int):
+    """Tag a record with a category (accepting a suggestion, or choosing one)."""
+    record = _record_or_404(record_id)
+    form = TagForm()
+    if not form.validate():
+        flash("Choose a category to tag the record with.", "error")
+    else:
+        try:
+            tag_record(record, form.code.data.strip(), web_actor())
+        except TaggingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"Tagged with {form.code.data}.", "success")
+    return redirect(url_for("objects.sheet", record_id=record.id))
+
+
+@bp.post("/records/<int:record_id>/tags/<code>/remove")
+def remove_tag(record_id: int, code: str):
+    """Remove a category tag from a record."""
+    record = _record_or_404(record_id)
+    try:
+        untag_record(record, code, web_actor())
+    except TaggingError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Tag {code} removed.", "success")
+    return redirect(url_for("objects.sheet", record_id=record.id))
+
+
+def _record_or_404(record_id: int) -> ObjectRecord:
+    record = db.session.get(ObjectRecord, record_id)
+    if record is None:
+        abort(404)
+    return record
