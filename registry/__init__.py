@@ -26,15 +26,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     _configure(app, test_config)
 
-    from registry.extensions import csrf, db, migrate
+    from registry.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app, login_manager)
+    _init_security_headers(app)
 
     from registry import models  # noqa: F401  (register the tables with the metadata)
     from registry import cli, errors, templating
+    from registry.account import bp as account_bp
+    from registry.admin import bp as admin_bp
     from registry.api import bp as api_bp
+    from registry.auth import access
+    from registry.auth import bp as auth_bp
+    from registry.certificates import bp as certificates_bp
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
@@ -44,6 +52,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(check_bp, url_prefix="/check")
     app.register_blueprint(redlists_bp, url_prefix="/redlists")
     app.register_blueprint(media_bp, url_prefix="/media")
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(certificates_bp)
+    access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     errors.init_app(app)
@@ -55,6 +68,66 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return redirect(url_for("objects.search"))
 
     return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    """Sessions for pages; personal API tokens (Authorization: Bearer) for the API only."""
+    from flask import g
+
+    from registry.extensions import db
+    from registry.models import User
+    from registry.services.accounts import user_for_token
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+
+    @app.before_request
+    def forget_cached_user() -> None:
+        # An app context can outlive one request (tests, CLI helpers): each request works out its own user.
+        g.pop("_login_user", None)
+
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from flask import request
+
+        # The API authenticates by token only: a browser session must not carry over to the (CSRF-exempt) API.
+        if request.path.startswith("/api/") or not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+            return None
+        return user_for_token(header.removeprefix("Bearer ").strip())
+
+
+def _init_security_headers(app: Flask) -> None:
+    """Content security policy and the usual security headers (Flask-Talisman)."""
+    from flask_talisman import Talisman
+
+    https = bool(app.config["FORCE_HTTPS"])
+    Talisman(
+        app,
+        force_https=https,
+        strict_transport_security=https,
+        session_cookie_secure=https,
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": ["'self'", "data:"],
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "object-src": "'none'",
+            "base-uri": "'self'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+        },
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
 
 
 def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:

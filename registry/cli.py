@@ -36,6 +36,14 @@ def seed_demo_command(if_empty: bool) -> None:
 
     created = seed_demo(cli_actor(), only_if_empty=if_empty, progress=_progress)
     click.echo(f"Demo collection: {created} record(s) created.")
+    from flask import current_app
+
+    from registry.demo.accounts import ensure_demo_accounts
+
+    accounts = ensure_demo_accounts(current_app.instance_path, cli_actor())
+    click.echo("Demo accounts (passwords generated on this machine, kept in instance/demo-accounts.txt):")
+    for account in accounts:
+        click.echo(f"  {account['role']:16} {account['email']:32} password: {account['password']}")
 
 
 @click.command("import-objects")
@@ -102,7 +110,7 @@ def match_command(photos, description, object_type, materials, top, all_statuses
     queries, failures = [], {}
     for path in photos:
         try:
-            queries.append(QueryPhoto(str(path), decode_upload(path.read_bytes(), str(path))))
+            queries.append(QueryPhoto(str(path), decode_upload(path.read_bytes(), path.name)))
         except (OSError, PhotoRejected) as exc:
             failures[str(path)] = str(exc) if isinstance(exc, PhotoRejected) else f"{path}: cannot read the file ({exc.strerror})"
             click.echo(f"error: {failures[str(path)]}", err=True)
@@ -196,6 +204,60 @@ def redlists_lookup_command(text, region, object_type, materials, year_from, yea
         click.echo("No Red List category fits.")
 
 
+@click.group("users")
+def users_group() -> None:
+    """Accounts: create, disable, reset passwords (for the server's operator)."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Full name.")
+@click.option("--role", type=click.Choice(["admin", "registrar", "law_enforcement", "dealer"]), required=True)
+@click.option("--institution", default="", help="Institution of a registrar.")
+@click.option("--agency", default="", help="Agency of a law-enforcement officer.")
+@click.option("--organisation", default="", help="Dealer's business or auction house.")
+@click.password_option(help="Initial password (prompted when not given).")
+def users_create_command(email, name, role, institution, agency, organisation, password) -> None:
+    """Create an account."""
+    from registry.services.accounts import AccountError, create_user
+
+    try:
+        create_user(email, name, role, password, cli_actor(), institution=institution, agency=agency, organisation=organisation)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {role} account {email}.")
+
+
+@users_group.command("disable")
+@click.argument("email")
+def users_disable_command(email: str) -> None:
+    """Disable an account (its sessions and API tokens stop working)."""
+    from registry.services.accounts import find_user, set_active
+
+    user = find_user(email) or _no_such_user(email)
+    set_active(user, False, cli_actor())
+    click.echo(f"Disabled {user.email}.")
+
+
+@users_group.command("reset-password")
+@click.argument("email")
+@click.password_option(help="New password (prompted when not given).")
+def users_reset_password_command(email: str, password: str) -> None:
+    """Set a new password and unlock the account."""
+    from registry.services.accounts import AccountError, find_user, set_password
+
+    user = find_user(email) or _no_such_user(email)
+    try:
+        set_password(user, password, cli_actor())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Password of {user.email} reset.")
+
+
+def _no_such_user(email: str):
+    raise click.ClickException(f"no account with e-mail {email}")
+
+
 def _fail(message: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"error": message}))
@@ -208,5 +270,5 @@ def _progress(iterable, label: str):
 
 def init_app(app: Flask) -> None:
     """Register the registry's commands on the app's CLI."""
-    for command in (seed_demo_command, import_objects_command, reindex_command, match_command, redlists_group):
+    for command in (seed_demo_command, import_objects_command, reindex_command, match_command, redlists_group, users_group):
         app.cli.add_command(command)

@@ -21,6 +21,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # Behind HTTPS in production: redirect to https, HSTS, and cookies marked Secure.
+    FORCE_HTTPS = False
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
 
 
 def load_or_create_secret_key(instance_path: str) -> str:

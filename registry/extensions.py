@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -25,3 +28,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# In-memory counters per process; set REGISTRY_RATELIMIT_STORAGE_URI (e.g. redis://) to share them between workers.
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")

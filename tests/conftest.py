@@ -119,3 +119,45 @@ def record_fields() -> Callable[..., dict]:
         return data
 
     return fields
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role, email=None, institution="Museum of Testing", agency="Test Customs") -> User."""
+    from registry.services.accounts import create_user
+
+    def make(role: str, email: str | None = None, institution: str = "Museum of Testing", agency: str = "Test Customs"):
+        return create_user(email or f"{role}@test.example", role.title(), role, PASSWORD, "test",
+                           institution=institution if role == "registrar" else "",
+                           agency=agency if role == "law_enforcement" else "",
+                           organisation="Test Auctions" if role == "dealer" else "")
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """login_as(role, **make_user options) -> User: create the account and sign the test client in."""
+
+    def login(role: str, **options):
+        user = make_user(role, **options)
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def api_headers(make_user):
+    """api_headers(role="law_enforcement", **make_user options) -> {"Authorization": "Bearer <token>"} of a new account."""
+    from registry.services.accounts import create_token
+
+    def headers(role: str = "law_enforcement", **options) -> dict[str, str]:
+        user = make_user(role, **options)
+        return {"Authorization": f"Bearer {create_token(user, 'tests', 'test')}"}
+
+    return headers

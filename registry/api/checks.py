@@ -7,7 +7,9 @@ from flask import jsonify, request
 from registry.actors import web_actor
 from registry.api import bp
 from registry.api.errors import ApiError
+from registry.auth.access import current_principal
 from registry.imaging import PhotoRejected
+from registry.policy import allowed
 from registry.services.checks import QueryPhoto, run_check
 from registry.services.photos import decode_upload, media_store
 
@@ -26,7 +28,11 @@ def create_check():
     photos = _photos()
     fields = {name: request.form.get(name, "") for name in ("description", "object_type", "materials")}
     fields.update({name: _positive_number(name) for name in _MEASUREMENTS})
-    _, results = run_check(photos, fields, web_actor(), "api", top=_top(), all_statuses=_flag("all_statuses"))
+    principal = current_principal()
+    all_statuses = _flag("all_statuses")
+    if all_statuses and not allowed(principal, "checks.run_all_statuses"):
+        raise ApiError("your role may only check against records reported stolen, missing or looted (all_statuses=false)", 403)
+    _, results = run_check(photos, fields, web_actor(), "api", top=_top(), all_statuses=all_statuses, principal=principal)
     response = jsonify(results)
     response.status_code = 200
     return response

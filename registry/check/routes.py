@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
-from sqlalchemy import select
+import base64
+import io
+
+from flask import abort, render_template, request
+from sqlalchemy import or_, select
+
+from registry.auth.access import current_principal
+from registry.models import Check
+from registry.policy import allowed, can_view_check
 
 from registry.actors import web_actor
 from registry.check import bp
@@ -21,13 +28,46 @@ from registry.services.redlists import ADVICE
 def check_page():
     """Upload photos of a suspect object and see which registered objects it matches."""
     form = CheckForm()
+    principal = current_principal()
+    if not allowed(principal, "checks.run_all_statuses"):
+        del form.all_statuses
     if request.method == "POST" and form.validate():
         photos = _query_photos(form)
         if photos:
-            check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=form.all_statuses.data)
+            all_statuses = bool(getattr(form, "all_statuses", None) and form.all_statuses.data)
+            check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=all_statuses, principal=principal)
             return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
-                                   query_shas=[p.decoded.sha256 for p in photos], **_lookups(results))
+                                   query_images=[_inline_thumbnail(p.decoded) for p in photos], **_lookups(results))
     return render_template("check/form.html", form=form)
+
+
+@bp.get("/log")
+def log():
+    """Checks the user may see: their own; law enforcement their agency's; admins all."""
+    principal = current_principal()
+    statement = select(Check).order_by(Check.id.desc()).limit(200)
+    if principal.role != "admin":
+        mine = Check.user_id == principal.user_id
+        statement = statement.where(or_(mine, Check.agency == principal.agency) if principal.role == "law_enforcement" and principal.agency else mine)
+    return render_template("check/log.html", checks=db.session.scalars(statement).all())
+
+
+@bp.get("/<int:check_id>")
+def show(check_id: int):
+    """One logged check, as evidence: when, by whom, the submitted photos' hashes and the answer."""
+    check = db.session.get(Check, check_id)
+    if check is None or not can_view_check(current_principal(), check.user_id, check.agency):
+        abort(404)
+    return render_template("check/show.html", check=check, **_lookups(check.results))
+
+
+def _inline_thumbnail(decoded) -> str:
+    """A small JPEG of the submitted photo as a data: URL, so the answer shows it without serving it publicly."""
+    image = decoded.image.copy()
+    image.thumbnail((360, 360))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _query_photos(form: CheckForm) -> list[QueryPhoto]:

@@ -1,7 +1,12 @@
 """Serving the display copies and thumbnails of photos (never the originals, which keep their metadata)."""
 
 from flask import Blueprint, abort, send_file
+from sqlalchemy import String, cast, select
 
+from registry.auth.access import current_principal
+from registry.extensions import db
+from registry.models import Check, ObjectRecord, Photo
+from registry.policy import can_view_check, can_view_record
 from registry.services.photos import media_store
 
 bp = Blueprint("media", __name__)
@@ -9,13 +14,29 @@ bp = Blueprint("media", __name__)
 
 @bp.get("/<kind>/<sha256>.jpg")
 def photo_file(kind: str, sha256: str):
-    """Send a stored display copy or thumbnail by content hash."""
+    """Send a stored display copy or thumbnail, if it shows a record or a check the user may view."""
     try:
         path = media_store().path(kind, sha256)
     except ValueError:
         abort(404)
-    if not path.is_file():
+    if not path.is_file() or not _may_view(sha256):
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=86400)
+    response = send_file(path, mimetype="image/jpeg", max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _may_view(sha256: str) -> bool:
+    principal = current_principal()
+    records = db.session.execute(
+        select(ObjectRecord.status, ObjectRecord.institution_id).join(Photo, Photo.record_id == ObjectRecord.id).where(Photo.sha256 == sha256)
+    ).all()
+    if any(can_view_record(principal, status, institution_id) for status, institution_id in records):
+        return True
+    if principal.is_anonymous:
+        return False
+    checks = db.session.execute(
+        select(Check.user_id, Check.agency).where(cast(Check.query_photos, String).contains(sha256)).limit(50)
+    ).all()
+    return any(can_view_check(principal, user_id, agency) for user_id, agency in checks)

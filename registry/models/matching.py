@@ -47,6 +47,8 @@ class Check(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    agency: Mapped[str] = mapped_column(String(200), default="")
     channel: Mapped[str] = mapped_column(String(10))  # web, api, cli
     all_statuses: Mapped[bool] = mapped_column(Boolean, default=False)
     query_fields: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -14,6 +14,23 @@ if TYPE_CHECKING:
     from registry.models.photos import Photo
 
 
+def client_address() -> str:
+    """The address a change comes from: the web client's, or "cli" outside a request."""
+    from flask import has_request_context, request
+
+    return (request.remote_addr or "unknown") if has_request_context() else "cli"
+
+
+def current_principal_user_id() -> int | None:
+    """The signed-in user's id during a web or API request, else None."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
 def utcnow() -> datetime:
     """The current time in UTC (timezone-aware)."""
     return datetime.now(timezone.utc)
@@ -102,6 +119,8 @@ class RecordChange(db.Model):
     record_id: Mapped[int] = mapped_column(ForeignKey("object_records.id"), index=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed_by: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(Integer, default=lambda: current_principal_user_id())
+    ip: Mapped[str] = mapped_column(String(64), default=lambda: client_address())
     action: Mapped[str] = mapped_column(String(30))  # created, updated, status, photo_added, photo_removed
     field: Mapped[str] = mapped_column(String(60), default="")
     old_value: Mapped[str | None] = mapped_column(Text)

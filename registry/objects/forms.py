@@ -65,7 +65,7 @@ class LossFields(FlaskForm):
 class RegisterForm(RecordFields, LossFields):
     """Register a new object with its photos."""
 
-    photos = MultipleFileField("Photos", description="JPEG, PNG, WebP or TIFF; several views help identification.")
+    photos = MultipleFileField("Photos", description="JPEG, PNG or WebP, up to 20 MB each; several views help identification.")
 
 
 class EditForm(RecordFields):

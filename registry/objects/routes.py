@@ -8,7 +8,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from flask_login import current_user
+
 from registry.actors import web_actor
+from registry.auth.access import current_principal, ensure_can_change, ensure_can_view
+from registry.policy import can_change_record, rule
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import Institution, ObjectRecord, Photo
@@ -54,7 +58,7 @@ def search():
             year_to=form.year_to.data,
             institution_id=form.institution.data or None,
         )
-    page = db.paginate(search_statement(query), per_page=_per_page(), error_out=False)
+    page = db.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("objects/search.html", form=form, page=page, args=args)
 
@@ -67,6 +71,10 @@ def _per_page() -> int:
 def register():
     """Register a new object with its photos."""
     form = RegisterForm()
+    principal = current_principal()
+    if principal.role == "registrar":
+        form.institution.data = current_user.institution.name  # a registrar registers for their own institution
+        form.institution.render_kw = {"readonly": True}
     if form.validate_on_submit():
         photos = _decoded_uploads(form)
         if photos is not None:
@@ -92,14 +100,18 @@ def register():
 def sheet(record_id: int):
     """The Object ID sheet of one record."""
     record = _record_or_404(record_id)
-    return render_template("objects/sheet.html", record=record, tags=active_tags(record),
-                           suggestions=suggestions_for_record(record))
+    ensure_can_view(record)
+    may_change = can_change_record(current_principal(), "records.edit", record.institution_id)
+    return render_template("objects/sheet.html", record=record, tags=active_tags(record), may_change=may_change,
+                           may_see_history=_may_see_history(record),
+                           suggestions=suggestions_for_record(record) if may_change else [])
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
     """Edit a record's fields and add photos."""
     record = _record_or_404(record_id)
+    ensure_can_change("records.edit", record)
     form = EditForm(obj=record) if request.method == "GET" else EditForm()
     if request.method == "GET":
         _fill_form(form, record)
@@ -125,6 +137,7 @@ def edit(record_id: int):
 def status(record_id: int):
     """Report a record stolen, missing, looted, recovered, or back in inventory."""
     record = _record_or_404(record_id)
+    ensure_can_change("records.change_status", record)
     form = StatusForm(obj=record) if request.method == "GET" else StatusForm()
     if form.validate_on_submit():
         try:
@@ -144,6 +157,7 @@ def status(record_id: int):
 def remove_photo_view(record_id: int, photo_id: int):
     """Take a photo off a record (kept as evidence, marked removed)."""
     record = _record_or_404(record_id)
+    ensure_can_change("records.edit", record)
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.record_id != record.id:
         abort(404)
@@ -160,7 +174,16 @@ def remove_photo_view(record_id: int, photo_id: int):
 def history(record_id: int):
     """Every change to a record: who, when, old and new value."""
     record = _record_or_404(record_id)
+    ensure_can_view(record)
+    if not _may_see_history(record):
+        abort(403, description="The history of a record is shown to its institution, law enforcement and administrators.")
     return render_template("objects/history.html", record=record)
+
+
+def _may_see_history(record: ObjectRecord) -> bool:
+    principal = current_principal()
+    verdict = rule("records.view_history", principal.role)
+    return verdict == "yes" or (verdict == "own" and principal.institution_id == record.institution_id)
 
 
 def _record_fields(form) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy import func, select
 
 from registry.actors import web_actor
+from registry.auth.access import current_principal, ensure_can_change
+from registry.policy import can_view_record
 from registry.extensions import db
 from registry.models import CategoryRow, ObjectRecord, RedListRow
 from registry.redlists.reference_images import IMAGE_DIR
@@ -50,8 +52,9 @@ def category(code: str):
     found = red_set.category(code)
     if found is None:
         abort(404)
-    return render_template("redlists/category.html", category=found, red_list=red_set.red_list(found.red_list),
-                           records=tagged_records(code))
+    principal = current_principal()
+    records = [r for r in tagged_records(code) if can_view_record(principal, r.status, r.institution_id)]
+    return render_template("redlists/category.html", category=found, red_list=red_set.red_list(found.red_list), records=records)
 
 
 @bp.get("/images/<name>")
@@ -67,6 +70,7 @@ def reference_image(name: str):
 def add_tag(record_id: int):
     """Tag a record with a category (accepting a suggestion, or choosing one)."""
     record = _record_or_404(record_id)
+    ensure_can_change("records.tag", record)
     form = TagForm()
     if not form.validate():
         flash("Choose a category to tag the record with.", "error")
@@ -85,6 +89,7 @@ def add_tag(record_id: int):
 def remove_tag(record_id: int, code: str):
     """Remove a category tag from a record."""
     record = _record_or_404(record_id)
+    ensure_can_change("records.tag", record)
     try:
         untag_record(record, code, web_actor())
     except TaggingError as exc:

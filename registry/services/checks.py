@@ -13,10 +13,13 @@ from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
 from registry.models import Check, ObjectRecord
+from registry.policy import Principal, can_view_record
 from registry.services.index import live_index, load_features
 from registry.services.redlists import categories_for_check, stored_categories
 
 CANDIDATES_FROM_INDEX = 30
+# The CLI is run by the operator of the server, who has the database anyway: it sees every record.
+OPERATOR = Principal(role="admin")
 QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
 
 
@@ -40,12 +43,14 @@ def run_check(
     channel: str,
     top: int = 5,
     all_statuses: bool = False,
+    principal: Principal = OPERATOR,
 ) -> tuple[Check, list[dict[str, Any]]]:
     """Match each photo against the registry and log the check.
 
     :param photos: the suspect object's photos, checked one by one.
     :param query_fields: description, object_type, materials and measurements (cm/kg) as given.
     :param all_statuses: search every record, not only those reported stolen, missing or looted.
+    :param principal: who asks; candidates they may not view (another institution's inventory) are left out.
     :return: the logged Check and one result per photo, in order:
         {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}],
          "red_list_categories": [{"red_list", "code", "name", "score", "reasons"}]}
@@ -54,11 +59,13 @@ def run_check(
     index.sync()
     fields = clean_query_fields(query_fields)
     categories = stored_categories()
-    results = [_check_one(photo, fields, index, top, all_statuses) for photo in photos]
+    results = [_check_one(photo, fields, index, top, all_statuses, principal) for photo in photos]
     for result in results:
         result["red_list_categories"] = categories_for_check(fields, result["candidates"], categories)
     check = Check(
         actor=actor,
+        user_id=principal.user_id,
+        agency=principal.agency,
         channel=channel,
         all_statuses=all_statuses,
         query_fields=fields,
@@ -72,7 +79,7 @@ def run_check(
     return check, results
 
 
-def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool) -> dict[str, Any]:
+def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool, principal: Principal) -> dict[str, Any]:
     started = time.perf_counter()
     query = matching.compute_query(photo.decoded.image)
     candidates = index.search(query, CANDIDATES_FROM_INDEX, all_statuses)
@@ -81,12 +88,12 @@ def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_s
     return {
         "query": photo.label,
         "took_ms": round(took_ms, 3),
-        "candidates": _describe(matches),
+        "candidates": _describe(matches, principal),
         "_hashes": query.hash_hex,
     }
 
 
-def _describe(matches: list[matching.RecordMatch]) -> list[dict[str, Any]]:
+def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list[dict[str, Any]]:
     records = {
         record.id: record
         for record in db.session.scalars(
@@ -105,6 +112,7 @@ def _describe(matches: list[matching.RecordMatch]) -> list[dict[str, Any]]:
         }
         for match in matches
         if match.record_id in records
+        and can_view_record(principal, records[match.record_id].status, records[match.record_id].institution_id)
     ]
 
 

@@ -125,7 +125,7 @@ def _decoded_photos(cell: str, photos_dir: Path | None) -> tuple[list[DecodedPho
     names = [name.strip() for name in cell.split(";") if name.strip()]
     if names and photos_dir is None:
         raise ImportFileError("the row names photos but no --photos folder was given")
-    decoded = [decode_upload(_read_photo(photos_dir, name), name) for name in names]
+    decoded = [decode_upload(_read_photo(photos_dir, name), Path(name).name) for name in names]
     return decoded, names
 
 

@@ -22,6 +22,7 @@ from registry.objectid.standard import (
     check_status,
     check_year_range,
 )
+from registry.services.certificates import alert_holders_of_matching_certificates
 from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
 
@@ -131,6 +132,7 @@ def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: st
     changed = _record_changes(record, clean, actor, "status")
     if "status" in changed:
         note_record_changed(record)
+        alert_holders_of_matching_certificates(record)
     if commit:
         db.session.commit()
     return changed

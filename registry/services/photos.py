@@ -65,6 +65,10 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
         record.changes.append(
             RecordChange(changed_by=actor, action="photo_added", field="photos", new_value=f"{photo.original_filename} ({decoded.sha256[:12]})")
         )
+    if added:
+        from registry.services.certificates import alert_holders_of_matching_certificates
+
+        alert_holders_of_matching_certificates(record)
     return added
 
 

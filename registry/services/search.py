@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from registry.models import Institution, ObjectRecord
+from registry.policy import PUBLISHED_STATUSES, Principal, rule
 
 TEXT_SEARCH_COLUMNS = (
     ObjectRecord.object_number,
@@ -46,11 +47,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_statement(query: RecordQuery) -> Select[tuple[ObjectRecord]]:
+def visible_to(principal: Principal):
+    """The SQL condition for records a principal may view (published ones, plus the inventory in their scope)."""
+    published = ObjectRecord.status.in_(PUBLISHED_STATUSES)
+    verdict = rule("records.view_inventory", principal.role)
+    if verdict == "yes":
+        return true()
+    if verdict == "own" and principal.institution_id is not None:
+        return or_(published, ObjectRecord.institution_id == principal.institution_id)
+    return published
+
+
+def search_statement(query: RecordQuery, principal: Principal) -> Select[tuple[ObjectRecord]]:
     """Build the SELECT for a query, newest records first, with photos and institution loaded."""
     statement = select(ObjectRecord).join(Institution).options(
         selectinload(ObjectRecord.photos), selectinload(ObjectRecord.institution)
-    )
+    ).where(visible_to(principal))
     for word in query.text.split():
         statement = statement.where(or_(*(_contains(column, word) for column in TEXT_SEARCH_COLUMNS)))
     if query.object_type:

@@ -105,13 +105,13 @@ def test_inventory_records_are_searched_only_on_request(app, registered, runner,
     assert everything["candidates"][0]["status"] == "inventory"
 
 
-def test_page_cli_and_api_give_the_same_candidates_and_every_check_is_logged(app, registered, client, runner, tmp_path):
+def test_page_cli_and_api_give_the_same_candidates_and_every_check_is_logged(app, registered, client, runner, tmp_path, api_headers):
     data = _jpeg(_edits(draw_object(*OBJECTS[0]))["cropped"])
     path = tmp_path / "q.jpg"
     path.write_bytes(data)
     [cli] = json.loads(runner.invoke(args=["match", str(path), "--json", "--description", "terracotta vase"]).stdout)
     api = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "q.jpg")], "description": "terracotta vase"},
-                      content_type="multipart/form-data")
+                      content_type="multipart/form-data", headers=api_headers())
     assert api.status_code == 200
     [api_answer] = api.get_json()
     assert api_answer["query"] == "q.jpg"
@@ -153,15 +153,16 @@ def test_index_follows_additions_status_changes_and_photo_removal(app, registere
     assert best() is None or best()[0] != record.id
 
 
-def test_every_worker_sees_a_write_made_by_another(app, app_config, registered, tmp_path):
+def test_every_worker_sees_a_write_made_by_another(app, app_config, registered, tmp_path, api_headers):
     """Two apps on one database stand for two gunicorn workers, each with its own in-memory index."""
     other_worker = create_app(app_config)
+    headers = api_headers()
     query = _jpeg(draw_object(31, "tablet", "terracotta"))
 
     def check_in(worker):
         with worker.app_context():
             response = worker.test_client().post("/api/v1/checks", data={"photos": [(io.BytesIO(query), "q.jpg")]},
-                                                 content_type="multipart/form-data")
+                                                 content_type="multipart/form-data", headers=headers)
             return response.get_json()[0]["candidates"]
 
     assert all(c["verdict"] != "match" for c in check_in(other_worker))
@@ -172,19 +173,22 @@ def test_every_worker_sees_a_write_made_by_another(app, app_config, registered, 
         db.engine.dispose()
 
 
-def test_bad_uploads_get_a_clear_4xx(app, client):
-    no_photo = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data")
+def test_bad_uploads_get_a_clear_4xx(app, client, api_headers):
+    headers = api_headers()
+    unauthenticated = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data")
+    assert unauthenticated.status_code == 401 and "token" in unauthenticated.get_json()["error"]
+    no_photo = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data", headers=headers)
     assert no_photo.status_code == 400 and "photos" in no_photo.get_json()["error"]
     not_image = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(b"<svg onload=alert(1)>"), "x.jpg")]},
-                            content_type="multipart/form-data")
+                            content_type="multipart/form-data", headers=headers)
     assert not_image.status_code == 422 and "not an image" in not_image.get_json()["error"]
     bad_top = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(_jpeg(draw_object(1, "vase", "gold"))), "a.jpg")], "top": "0"},
-                          content_type="multipart/form-data")
+                          content_type="multipart/form-data", headers=headers)
     assert bad_top.status_code == 400 and "top" in bad_top.get_json()["error"]
     bad_size = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(_jpeg(draw_object(1, "vase", "gold"))), "a.jpg")], "height_cm": "tall"},
-                           content_type="multipart/form-data")
+                           content_type="multipart/form-data", headers=headers)
     assert bad_size.status_code == 400 and "height_cm" in bad_size.get_json()["error"]
-    assert client.get("/api/v1/checks").status_code == 405
+    assert client.get("/api/v1/checks", headers=headers).status_code == 405
     page = client.post("/check/", data={}, content_type="multipart/form-data")
     assert page.status_code == 200 and "Add at least one photo" in page.get_data(as_text=True)
     assert db.session.scalar(select(Check)) is None

@@ -76,8 +76,8 @@ def test_export_then_import_round_trips(runner, red_lists, tmp_path):
 
 
 @pytest.mark.parametrize("text", ["stone cylinder seal from Mesopotamia", "sceau-cylindre en pierre de Mésopotamie", "sello cilíndrico de piedra de Mesopotamia"])
-def test_look_up_by_text_in_each_language(client, red_lists, text):
-    answer = client.get("/api/v1/redlists/lookup", query_string={"text": text}).get_json()
+def test_look_up_by_text_in_each_language(client, red_lists, text, api_headers):
+    answer = client.get("/api/v1/redlists/lookup", query_string={"text": text}, headers=api_headers("dealer")).get_json()
     assert answer["categories"][0]["code"] == "IRQ-SEALS"
     assert answer["categories"][0]["reasons"]
     assert "lawful origin" in answer["advice"]
@@ -85,28 +85,31 @@ def test_look_up_by_text_in_each_language(client, red_lists, text):
     assert page.index("IRQ-SEALS") < page.index("Fit ") + 2000
 
 
-def test_look_up_by_facets(client, red_lists):
-    answer = client.get("/api/v1/redlists/lookup", query_string={"object_type": "seal", "materials": "stone", "region": "Iraq", "year_from": "-2500", "year_to": "-1500"}).get_json()
+def test_look_up_by_facets(client, red_lists, api_headers):
+    headers = api_headers("dealer")
+    answer = client.get("/api/v1/redlists/lookup", query_string={"object_type": "seal", "materials": "stone", "region": "Iraq", "year_from": "-2500", "year_to": "-1500"}, headers=headers).get_json()
     top = answer["categories"][0]
     assert top["code"] == "IRQ-SEALS"
     assert any("period" in r for r in top["reasons"])
-    names_fr = client.get("/api/v1/redlists/lookup", query_string={"object_type": "seal", "lang": "fr"}).get_json()
+    names_fr = client.get("/api/v1/redlists/lookup", query_string={"object_type": "seal", "lang": "fr"}, headers=headers).get_json()
     assert names_fr["categories"][0]["name"] != top["name"]
 
 
-def test_look_up_rejects_bad_input(client, red_lists):
-    assert client.get("/api/v1/redlists/lookup").status_code == 400
-    assert "year_from" in client.get("/api/v1/redlists/lookup?text=x&year_from=old").get_json()["error"]
-    assert client.get("/api/v1/redlists/categories/NOPE").status_code == 404
+def test_look_up_rejects_bad_input(client, red_lists, api_headers):
+    headers = api_headers("dealer")
+    assert client.get("/api/v1/redlists/lookup", headers=headers).status_code == 400
+    assert "year_from" in client.get("/api/v1/redlists/lookup?text=x&year_from=old", headers=headers).get_json()["error"]
+    assert client.get("/api/v1/redlists/categories/NOPE", headers=headers).status_code == 404
 
 
-def test_unrelated_object_gets_no_suggestion(client, red_lists):
-    answer = client.get("/api/v1/redlists/lookup", query_string={"text": "Swiss stainless steel wristwatch, 1998"}).get_json()
+def test_unrelated_object_gets_no_suggestion(client, red_lists, api_headers):
+    answer = client.get("/api/v1/redlists/lookup", query_string={"text": "Swiss stainless steel wristwatch, 1998"}, headers=api_headers("dealer")).get_json()
     assert all(c["score"] < 0.5 for c in answer["categories"])
 
 
-def test_record_sheet_suggests_its_category_and_accepting_tags_it_with_history(client, red_lists):
+def test_record_sheet_suggests_its_category_and_accepting_tags_it_with_history(client, red_lists, login_as):
     record = _seal_record()
+    login_as("registrar")
     sheet = client.get(f"/objects/{record.id}").get_data(as_text=True)
     suggested = sheet.split("Suggested categories")[1]
     assert suggested.index("IRQ-SEALS") < suggested.index("Accept")
@@ -125,13 +128,13 @@ def test_record_sheet_suggests_its_category_and_accepting_tags_it_with_history(c
     assert "SEAL-1" not in client.get("/redlists/categories/IRQ-SEALS").get_data(as_text=True)
 
 
-def test_a_check_reports_the_categories_of_a_described_object(client, red_lists):
+def test_a_check_reports_the_categories_of_a_described_object(client, red_lists, api_headers):
     photo = io.BytesIO()
     draw_object(777, "vase", "terracotta").save(photo, format="JPEG")
     answer = client.post("/api/v1/checks", data={
         "photos": [(io.BytesIO(photo.getvalue()), "seal.jpg")], "description": "small stone cylinder seal with carved figures, Mesopotamia",
         "object_type": "cylinder seal", "materials": "stone",
-    }, content_type="multipart/form-data").get_json()
+    }, content_type="multipart/form-data", headers=api_headers("dealer")).get_json()
     categories = answer[0]["red_list_categories"]
     assert categories[0]["code"] == "IRQ-SEALS"
     assert set(categories[0]) == {"red_list", "code", "name", "score", "reasons"}
@@ -164,8 +167,8 @@ def test_pages_list_red_lists_and_show_reference_images(client, red_lists):
     assert client.get("/redlists/images/..%2F..%2Fpyproject.toml").status_code == 404
 
 
-def test_api_lists_red_lists_with_their_categories(client, red_lists):
-    lists = client.get("/api/v1/redlists").get_json()
+def test_api_lists_red_lists_with_their_categories(client, red_lists, api_headers):
+    lists = client.get("/api/v1/redlists", headers=api_headers("dealer")).get_json()
     iraq = next(r for r in lists if r["slug"] == "iraq-2015")
     assert any(c["code"] == "IRQ-SEALS" for c in iraq["categories"])
 

@@ -1,0 +1,100 @@
+"""Dashboard, API tokens, password and two-factor pages."""
+
+from __future__ import annotations
+
+import pyotp
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from registry.account import bp
+from registry.account.forms import PasswordForm, TokenForm, TwoFactorForm
+from registry.extensions import db
+from registry.models import ApiToken, Certificate, Check, Notification
+from registry.models.objects import utcnow
+from registry.services.accounts import AccountError, create_token, enable_totp, revoke_token, set_password
+
+
+@bp.get("/")
+def dashboard():
+    """Notifications (e.g. alerts on certificates), recent checks and certificates."""
+    notifications = db.session.scalars(select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()).limit(50)).all()
+    checks = db.session.scalars(select(Check).where(Check.user_id == current_user.id).order_by(Check.id.desc()).limit(20)).all()
+    certificates = db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.id.desc())).all()
+    return render_template("account/dashboard.html", notifications=notifications, checks=checks, certificates=certificates)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read_notification(notification_id: int):
+    """Mark a notification as read."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    notification.read_at = notification.read_at or utcnow()
+    db.session.commit()
+    return redirect(url_for("account.dashboard"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens():
+    """List, create and revoke personal API tokens; a new token is shown once."""
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            new_token = create_token(current_user, form.name.data, current_user.label)
+        except AccountError as exc:
+            form.name.errors = [str(exc)]
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())).all()
+    return render_template("account/tokens.html", form=form, tokens=rows, new_token=new_token)
+
+
+def revoke_token_view(token_id: int):
+    """Revoke a token."""
+    try:
+        revoke_token(current_user, token_id, current_user.label)
+    except AccountError:
+        abort(404)
+    flash("Token revoked.", "success")
+    return redirect(url_for("account.tokens"))
+
+
+bp.add_url_rule("/tokens/<int:token_id>/revoke", endpoint="revoke_token", view_func=revoke_token_view, methods=["POST"])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    """Change one's password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current.data):
+            form.current.errors = ["The current password is not right."]
+        else:
+            try:
+                set_password(current_user, form.new.data, current_user.label)
+            except AccountError as exc:
+                form.new.errors = [str(exc)]
+            else:
+                flash("Password changed.", "success")
+                return redirect(url_for("account.dashboard"))
+    return render_template("account/password.html", form=form)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+def two_factor():
+    """Turn on two-factor sign-in with an authenticator app (TOTP)."""
+    form = TwoFactorForm()
+    secret = session.get("pending_totp_secret") or pyotp.random_base32()
+    session["pending_totp_secret"] = secret
+    if form.validate_on_submit():
+        try:
+            enable_totp(current_user, secret, form.code.data, current_user.label)
+        except AccountError as exc:
+            form.code.errors = [str(exc)]
+        else:
+            session.pop("pending_totp_secret", None)
+            flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.", "success")
+            return redirect(url_for("account.dashboard"))
+    uri = pyotp.TOTP(secret).provisioning_uri(name=current_user.email, issuer_name="Object ID Registry")
+    return render_template("account/two_factor.html", form=form, secret=secret, uri=uri)

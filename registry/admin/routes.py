@@ -1,0 +1,66 @@
+"""Users and the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from registry.admin import bp
+from registry.admin.forms import UserForm
+from registry.extensions import db
+from registry.models import User
+from registry.services.accounts import AccountError, create_user, set_active
+from registry.services.audit import audit_csv, audit_trail
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """List accounts and create one."""
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            create_user(form.email.data, form.name.data, form.role.data, form.password.data, current_user.label,
+                        institution=form.institution.data or "", agency=form.agency.data or "", organisation=form.organisation.data or "")
+        except AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"Account {form.email.data} created.", "success")
+            return redirect(url_for("admin.users"))
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", form=form, users=rows)
+
+
+@bp.post("/users/<int:user_id>/<action>")
+def user_action(user_id: int, action: str):
+    """Disable or enable an account."""
+    user = db.session.get(User, user_id)
+    if user is None or action not in ("disable", "enable"):
+        abort(404)
+    if user.id == current_user.id:
+        flash("You cannot disable your own account.", "error")
+    else:
+        set_active(user, action == "enable", current_user.label)
+        flash(f"{user.email} {action}d.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/audit")
+def audit():
+    """The latest audit entries."""
+    return render_template("admin/audit.html", rows=audit_trail(limit=500))
+
+
+@bp.get("/audit.<fmt>")
+def audit_export(fmt: str):
+    """The whole audit trail as CSV or JSON."""
+    rows = audit_trail()
+    if fmt == "csv":
+        return Response(audit_csv(rows), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    if fmt == "json":
+        return Response(json.dumps(rows, ensure_ascii=False), mimetype="application/json",
+                        headers={"Content-Disposition": "attachment; filename=audit.json"})
+    abort(404)

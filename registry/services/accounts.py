@@ -1,0 +1,199 @@
+"""Accounts: creating users, signing in with lockout, passwords, two-factor codes, API tokens; all audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import pyotp
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.policy import ROLES
+from registry.extensions import db
+from registry.models import ApiToken, AuditEvent, Institution, User
+from registry.models.objects import client_address, utcnow
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "oidr_"
+# Compared against when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
+
+
+class AccountError(ValueError):
+    """An account operation that cannot be done; the message says why."""
+
+
+def audit(actor: str, target_type: str, target_id: int | None, action: str, old: str | None = None, new: str | None = None,
+          actor_user_id: int | None = None) -> None:
+    """Append an audit event (not committed)."""
+    db.session.add(AuditEvent(actor=actor, actor_user_id=actor_user_id, ip=client_address(), target_type=target_type,
+                              target_id=target_id, action=action, old_value=old, new_value=new))
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared without case and surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def create_user(email: str, name: str, role: str, password: str, actor: str, institution: str = "", agency: str = "",
+                organisation: str = "") -> User:
+    """Create an account (committed). A registrar needs an institution; law enforcement an agency."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError("give a valid e-mail address")
+    if role not in ROLES or role == "anonymous":
+        raise AccountError(f"role must be one of {', '.join(r for r in ROLES if r != 'anonymous')}")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise AccountError(f"an account with e-mail {email} already exists")
+    _check_password(password)
+    institution_row = None
+    if role == "registrar":
+        if not institution.strip():
+            raise AccountError("a registrar belongs to an institution: give --institution")
+        from registry.services.objects import institution_named
+
+        institution_row = institution_named(institution)
+    if role == "law_enforcement" and not agency.strip():
+        raise AccountError("a law-enforcement account belongs to an agency: give --agency")
+    user = User(email=email, name=name.strip() or email, role=role, institution=institution_row, agency=agency.strip(),
+                organisation=organisation.strip(), password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    audit(actor, "user", user.id, "user_created", new=f"{email} role={role} institution={institution} agency={agency}")
+    db.session.commit()
+    return user
+
+
+def find_user(email: str) -> User | None:
+    """The account with this e-mail, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str, totp_code: str = "") -> User | None:
+    """Return the user if the credentials (and two-factor code, when enabled) are right, else None.
+
+    After MAX_FAILED_LOGINS failures the account is locked for LOCKOUT. The caller shows the same
+    message for every failure, so the answer does not reveal whether an e-mail has an account.
+    """
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    now = utcnow()
+    locked = user.locked_until is not None and _aware(user.locked_until) > now
+    good = check_password_hash(user.password_hash, password or "") and _totp_ok(user, totp_code)
+    if locked or not user.active or not good:
+        if not locked and user.active:
+            _record_failure(user, now)
+        db.session.commit()
+        return None
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    audit(user.label, "user", user.id, "signed_in", actor_user_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _totp_ok(user: User, code: str) -> bool:
+    if not user.totp_secret:
+        return True
+    return bool(code) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+
+
+def _record_failure(user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    audit("anonymous", "user", user.id, "sign_in_failed", new=f"failure {user.failed_logins}")
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+        audit("system", "user", user.id, "locked", new=f"until {user.locked_until.isoformat()}")
+
+
+def set_password(user: User, password: str, actor: str) -> None:
+    """Change a password (committed) and unlock the account."""
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins, user.locked_until = 0, None
+    audit(actor, "user", user.id, "password_changed")
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor: str) -> None:
+    """Disable or re-enable an account (committed); a disabled account's tokens stop working too."""
+    if user.active == active:
+        return
+    audit(actor, "user", user.id, "enabled" if active else "disabled", old=str(user.active), new=str(active))
+    user.active = active
+    db.session.commit()
+
+
+def enable_totp(user: User, secret: str, code: str, actor: str) -> None:
+    """Turn on two-factor sign-in once the user proves their app shows the right code."""
+    if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
+        raise AccountError("that code is not right; check the time on your phone and try the current code")
+    user.totp_secret = secret
+    audit(actor, "user", user.id, "two_factor_enabled")
+    db.session.commit()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, actor: str) -> str:
+    """Create a personal API token and return it: the only time it is shown; only its hash is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("give the token a name, e.g. the tool that will use it")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=name[:100], token_hash=_hash_token(token), prefix=token[:12])
+    db.session.add(row)
+    db.session.flush()
+    audit(actor, "token", row.id, "token_created", new=f"{row.name} ({row.prefix}…) for {user.email}")
+    db.session.commit()
+    return token
+
+
+def revoke_token(user: User, token_id: int, actor: str) -> None:
+    """Revoke one of the user's tokens (committed)."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise AccountError("no such token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit(actor, "token", row.id, "token_revoked", old=f"{row.name} ({row.prefix}…)")
+        db.session.commit()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a valid, unrevoked token belongs to."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+def user_count() -> int:
+    """How many accounts exist."""
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def institution_id_for(name: str) -> int | None:
+    """Id of an institution by name, if it exists."""
+    return db.session.scalar(select(Institution.id).where(Institution.name == name))

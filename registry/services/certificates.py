@@ -1,0 +1,190 @@
+"""Due-diligence certificates: issue a signed statement of a check, verify it, alert its holder on a later match."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from registry import matching
+from registry.extensions import db
+from registry.models import (
+    Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, RedListRow, User,
+)
+from registry.models.objects import utcnow
+from registry.objectid.standard import LOSS_STATUSES
+from registry.services.accounts import audit
+from registry.services.photos import media_store
+
+CODE_LENGTH = 24
+
+
+class CertificateError(ValueError):
+    """A certificate that cannot be issued; the message says why."""
+
+
+def _key() -> bytes:
+    configured = current_app.config.get("CERTIFICATE_KEY")
+    if configured:
+        return configured.encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"due-diligence-certificates", hashlib.sha256).digest()
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """The exact bytes that are signed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign(content: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the canonical content."""
+    return hmac.new(_key(), canonical(content), hashlib.sha256).hexdigest()
+
+
+def _outcome(results: list[dict[str, Any]]) -> str:
+    verdicts = {c["verdict"] for r in results for c in r.get("candidates", [])}
+    if "match" in verdicts:
+        return "match"
+    return "possible" if "possible" in verdicts else "no_match"
+
+
+def _holder(user: User) -> dict[str, str]:
+    return {"name": user.name, "email": user.email, "role": user.role,
+            "organisation": user.organisation or user.agency or (user.institution.name if user.institution else "")}
+
+
+def _content(check: Check, user: User, number: str) -> dict[str, Any]:
+    red_lists = db.session.scalars(select(RedListRow).order_by(RedListRow.slug)).all()
+    return {
+        "number": number,
+        "issued_at": utcnow().isoformat(timespec="seconds"),
+        "holder": _holder(user),
+        "check": {
+            "id": check.id, "at": check.created_at.isoformat(timespec="seconds"), "all_statuses": check.all_statuses,
+            "description": check.query_fields, "photos": check.query_photos, "photos_searched": check.records_searched,
+            "records_in_registry": db.session.scalar(select(func.count()).select_from(ObjectRecord)),
+        },
+        "red_lists": [{"slug": r.slug, "name": r.name, "year": r.year} for r in red_lists],
+        "results": [
+            {"query": r["query"],
+             "candidates": [{k: c[k] for k in ("object_number", "institution", "status", "score", "verdict")} for c in r["candidates"]],
+             "red_list_categories": [{k: c[k] for k in ("code", "name", "score")} for c in r.get("red_list_categories", [])]}
+            for r in check.results
+        ],
+        "outcome": _outcome(check.results),
+    }
+
+
+def issue_certificate(check: Check, user: User) -> Certificate:
+    """Issue the certificate of a check the user ran (one per check), committed and audited."""
+    if check.user_id != user.id:
+        raise CertificateError("a certificate can only be issued for a check you ran yourself")
+    existing = db.session.scalar(select(Certificate).where(Certificate.check_id == check.id))
+    if existing is not None:
+        return existing
+    year = utcnow().year
+    sequence = db.session.scalar(select(func.count()).select_from(Certificate)) + 1
+    number = f"DD-{year}-{sequence:06d}"
+    content = _content(check, user, number)
+    signature = sign(content)
+    certificate = Certificate(number=number, verification_code=signature[:CODE_LENGTH], user=user, check=check,
+                              content=content, signature=signature)
+    for photo in check.query_photos:
+        _attach_photo_signature(certificate, photo["sha256"])
+    db.session.add(certificate)
+    db.session.flush()
+    audit(user.label, "certificate", certificate.id, "certificate_issued", new=f"{number} for check {check.id}", actor_user_id=user.id)
+    db.session.commit()
+    return certificate
+
+
+def _attach_photo_signature(certificate: Certificate, sha256: str) -> None:
+    path = media_store().path("display", sha256)
+    if not path.is_file():
+        return  # a check without stored photos (e.g. from the CLI) cannot raise later alerts
+    from PIL import Image
+
+    with Image.open(path) as image:
+        signature = matching.compute_signature(image.convert("RGB"))
+    certificate.photos.append(CertificatePhoto(sha256=sha256, algorithm_version=matching.ALGORITHM_VERSION,
+                                               index_key=signature.index_key, features=signature.features))
+
+
+def verify(code: str) -> tuple[str, Certificate | None]:
+    """("genuine" | "altered" | "unknown", certificate): is there a certificate with this code, unaltered?"""
+    code = (code or "").strip().lower().replace("-", "").replace(" ", "")
+    certificate = db.session.scalar(select(Certificate).where(Certificate.verification_code == code)) if code else None
+    if certificate is None:
+        return "unknown", None
+    expected = sign(certificate.content)
+    genuine = hmac.compare_digest(expected, certificate.signature) and expected.startswith(code)
+    return ("genuine" if genuine else "altered"), certificate
+
+
+def alert_holders_of_matching_certificates(record: ObjectRecord) -> list[CertificateAlert]:
+    """A record now reported lost: alert the holders of certificates whose photos show the same object (not committed)."""
+    if record.status not in LOSS_STATUSES:
+        return []
+    index = _certificate_index()
+    if not len(index):
+        return []
+    alerts: list[CertificateAlert] = []
+    for photo in record.current_photos:
+        query = _query_for(photo.sha256)
+        if query is None:
+            continue
+        candidates = index.search(query, 30)
+        for match in matching.rank(query, candidates, _certificate_features, top=5):
+            if match.verdict == "match":
+                alerts += _raise_alert(match.record_id, record, match.score)
+    return alerts
+
+
+def _certificate_index() -> matching.HashIndex:
+    """Certificates' photos as an index whose "record" ids are certificate ids."""
+    index = matching.HashIndex()
+    rows = db.session.execute(select(CertificatePhoto.id, CertificatePhoto.certificate_id, CertificatePhoto.index_key)
+                              .where(CertificatePhoto.algorithm_version == matching.ALGORITHM_VERSION))
+    for photo_id, certificate_id, key in rows:
+        index.add(photo_id, certificate_id, key)
+    return index
+
+
+def _certificate_features(photo_ids: list[int]) -> dict[int, bytes]:
+    rows = db.session.execute(select(CertificatePhoto.id, CertificatePhoto.features).where(CertificatePhoto.id.in_(photo_ids)))
+    return {photo_id: features for photo_id, features in rows}
+
+
+def _query_for(sha256: str) -> matching.QuerySignature | None:
+    from PIL import Image
+
+    path = media_store().path("display", sha256)
+    if not path.is_file():
+        return None
+    with Image.open(path) as image:
+        return matching.compute_query(image.convert("RGB"))
+
+
+def _raise_alert(certificate_id: int, record: ObjectRecord, score: float) -> list[CertificateAlert]:
+    exists = db.session.scalar(select(CertificateAlert).where(CertificateAlert.certificate_id == certificate_id,
+                                                             CertificateAlert.record_id == record.id))
+    if exists is not None:
+        return []
+    certificate = db.session.get(Certificate, certificate_id)
+    alert = CertificateAlert(certificate=certificate, record_id=record.id, score=float(score))
+    db.session.add(alert)
+    db.session.add(Notification(
+        user_id=certificate.user_id,
+        subject=f"Certificate {certificate.number}: the object may be reported {record.status}",
+        body=(f"A record reported {record.status} ({record.institution.name}, {record.object_number}) matches the photos of "
+              f"your due-diligence check of {certificate.content['check']['at']}. Do not sell or move the object; "
+              "contact the registering institution or the police."),
+        link=f"/objects/{record.id}",
+        details={"certificate": certificate.number, "record_id": record.id, "score": round(float(score), 4)},
+    ))
+    return [alert]
+
+
