@@ -79,6 +79,11 @@ class ObjectRecord(db.Model):
     maker: Mapped[str] = mapped_column(String(300), default="")
     maker_qualifier: Mapped[str] = mapped_column(String(40), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Object ID's recommended additional categories.
+    place_of_origin: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    related_written_material: Mapped[str] = mapped_column(Text, default="", server_default="")
+    related_objects: Mapped[str] = mapped_column(Text, default="", server_default="")
+    documented_on: Mapped[date | None] = mapped_column(Date)
 
     status: Mapped[str] = mapped_column(String(20), default="inventory", index=True)
     loss_date: Mapped[date | None] = mapped_column(Date)

@@ -38,6 +38,9 @@ TEXT_FIELDS: dict[str, str] = {
     "maker": "Maker",
     "maker_qualifier": "Attribution",
     "description": "Description",
+    "place_of_origin": "Place of origin / discovery",
+    "related_written_material": "Related written material",
+    "related_objects": "Related objects",
 }
 
 MEASUREMENT_FIELDS: dict[str, str] = {
@@ -64,6 +67,7 @@ TRACKED_FIELDS: dict[str, str] = {
     "weight_unit": "Weight unit",
     "year_from": "Year from",
     "year_to": "Year to",
+    "documented_on": "Date documented",
     "status": "Status",
     **LOSS_FIELDS,
 }

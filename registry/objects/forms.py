@@ -45,6 +45,13 @@ class RecordFields(FlaskForm):
     maker = StringField("Maker", validators=[Length(max=300)])
     maker_qualifier = SelectField("Attribution", choices=[SelectChoice(q, q or "—") for q in MAKER_QUALIFIERS], default="")
     description = TextAreaField("Short description", validators=[Length(max=10000)])
+    place_of_origin = StringField("Place of origin / discovery", validators=[Length(max=300)],
+                                  description="Where the object was made, found or excavated.")
+    related_written_material = TextAreaField("Related written material", validators=[Length(max=5000)],
+                                             description="Bibliography, archives, publications that mention the object.")
+    related_objects = TextAreaField("Related objects", validators=[Length(max=5000)],
+                                    description="Cross-references: parts of a set, pendants, other records.")
+    documented_on = DateField("Date documented", validators=[Optional()], description="When this description was made.")
 
     def validate_year_to(self, field: IntegerField) -> None:
         """The latest year may not come before the earliest."""

@@ -29,6 +29,7 @@ _TEXT_FIELDS = (
     "object_number", "object_type", "materials", "techniques", "measurements_text", "inscriptions",
     "distinguishing_features", "title", "subject", "date_period", "maker", "maker_qualifier", "description",
     "year_from", "year_to", "length_unit", "weight_unit",
+    "place_of_origin", "related_written_material", "related_objects", "documented_on",
 )
 _LENGTHS = ("height", "width", "depth", "diameter")
 

@@ -23,6 +23,7 @@ TEXT_SEARCH_COLUMNS = (
     ObjectRecord.maker,
     ObjectRecord.description,
     ObjectRecord.case_reference,
+    ObjectRecord.place_of_origin,
 )
 
 
