@@ -7,10 +7,19 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, redirect, url_for
+from werkzeug.routing import IntegerConverter
 
 from registry.config import Config, load_or_create_secret_key, sqlalchemy_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: ids beyond what the database stores are simply not found (404), not an error."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (Werkzeug's signature)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, test_config)
+    app.url_map.converters["int"] = DatabaseId
 
     from registry.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -58,7 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(certificates_bp)
     access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    _init_api(app, api_bp)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
@@ -103,6 +113,39 @@ def _init_login(app: Flask, login_manager) -> None:
         if not req.path.startswith("/api/") or not header.startswith("Bearer "):
             return None
         return user_for_token(header.removeprefix("Bearer ").strip())
+
+
+def _init_api(app: Flask, api_bp) -> None:
+    """The JSON API with its OpenAPI document (/api/v1/openapi.json) and interactive page (/api/v1/docs)."""
+    from flask import send_from_directory
+    from flask_smorest import Api
+    from swagger_ui_bundle import swagger_ui_path
+
+    from registry.errors import init_app as init_error_pages
+
+    app.config.update(
+        API_TITLE="Object ID Registry API",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer", "description": "A personal API token"}}},
+            "security": [{"token": []}],
+            "info": {"description": "Every call needs a personal API token (Account > API tokens). Errors are "
+                                    "{\"error\": \"...\", \"status\": N, \"details\": {...}}."},
+        },
+    )
+    api = Api(app)
+    api.register_blueprint(api_bp, url_prefix="/api/v1")
+    # flask-smorest installs an app-wide JSON error handler; pages keep their own (the API blueprint keeps its JSON one).
+    init_error_pages(app)
+
+    @app.get("/api/v1/docs/assets/<path:filename>")
+    def api_docs_assets(filename: str):
+        return send_from_directory(swagger_ui_path, filename, max_age=86400)
 
 
 def _init_security_headers(app: Flask) -> None:

@@ -1,7 +1,7 @@
-"""The JSON API, version 1."""
+"""The JSON API, version 1, documented as OpenAPI (flask-smorest) at /api/v1/openapi.json."""
 
-from flask import Blueprint
+from flask_smorest import Blueprint
 
-bp = Blueprint("api", __name__)
+bp = Blueprint("api", __name__, description="Records, photos, checks and Red Lists. Every call needs a personal API token.")
 
-from registry.api import checks, errors, redlists  # noqa: E402,F401
+from registry.api import checks, errors, records, redlists  # noqa: E402,F401

@@ -1,47 +1,54 @@
-"""POST /api/v1/checks: check a suspect object's photos (multipart) against the registry."""
+"""Checks in the API: run one, and read the check log."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
+from sqlalchemy import or_, select
 
 from registry.actors import web_actor
 from registry.api import bp
-from registry.api.errors import ApiError
+from registry.api.errors import ApiError, ApiErrorSchema
+from registry.api.schemas import CheckFormSchema, CheckLogArgsSchema, CheckLogSchema, CheckResultSchema
 from registry.auth.access import current_principal
+from registry.extensions import db
 from registry.imaging import PhotoRejected
-from registry.policy import allowed
+from registry.models import Check
+from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, run_check
 from registry.services.photos import decode_upload, media_store
 
-MAX_TOP = 50
-_MEASUREMENTS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
+MAX_PHOTOS = 12
 
 
 @bp.post("/checks")
-def create_check():
-    """Check photos (form field `photos`, repeatable) with optional description, object_type, materials,
-    height_cm, width_cm, depth_cm, diameter_cm, weight_kg, top (1-50, default 5) and all_statuses (true/false).
+@bp.arguments(CheckFormSchema, location="form", content_type="multipart/form-data")
+@bp.response(200, CheckResultSchema(many=True))
+@bp.alt_response(400, schema=ApiErrorSchema, description="No photo, or a bad field")
+@bp.alt_response(401, schema=ApiErrorSchema, description="No valid API token")
+@bp.alt_response(403, schema=ApiErrorSchema, description="all_statuses without the right")
+@bp.alt_response(422, schema=ApiErrorSchema, description="A photo that is not a sound image")
+def create_check(form: dict):
+    """Check a suspect object's photos against the registry.
 
-    Answers a JSON array, one element per photo in the order sent:
-    {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}]}.
+    Multipart: `photos` (one or more files) and the optional fields below. Answers one element per
+    photo, in the order sent, with candidates best first and the Red List categories it may fall into.
+    The check is logged.
     """
-    photos = _photos()
-    fields = {name: request.form.get(name, "") for name in ("description", "object_type", "materials")}
-    fields.update({name: _positive_number(name) for name in _MEASUREMENTS})
     principal = current_principal()
-    all_statuses = _flag("all_statuses")
-    if all_statuses and not allowed(principal, "checks.run_all_statuses"):
+    if form["all_statuses"] and not allowed(principal, "checks.run_all_statuses"):
         raise ApiError("your role may only check against records reported stolen, missing or looted (all_statuses=false)", 403)
-    _, results = run_check(photos, fields, web_actor(), "api", top=_top(), all_statuses=all_statuses, principal=principal)
-    response = jsonify(results)
-    response.status_code = 200
-    return response
+    photos = _photos()
+    fields = {name: form[name] for name in ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")}
+    _, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"], principal=principal)
+    return results
 
 
 def _photos() -> list[QueryPhoto]:
     uploads = [u for u in request.files.getlist("photos") if u and u.filename]
     if not uploads:
         raise ApiError("send at least one photo in the multipart field 'photos'")
+    if len(uploads) > MAX_PHOTOS:
+        raise ApiError(f"send at most {MAX_PHOTOS} photos per check")
     photos = []
     for upload in uploads:
         try:
@@ -54,28 +61,27 @@ def _photos() -> list[QueryPhoto]:
     return photos
 
 
-def _positive_number(name: str) -> float | None:
-    text = request.form.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise ApiError(f"{name} must be a number (centimetres or kilograms), not {text!r}") from exc
-    if not value > 0 or value == float("inf"):
-        raise ApiError(f"{name} must be a positive number")
-    return value
+@bp.get("/checks")
+@bp.arguments(CheckLogArgsSchema, location="query")
+@bp.response(200, CheckLogSchema(many=True))
+def list_checks(args: dict):
+    """The check log: your own checks; law enforcement its agency's; admins all. Newest first."""
+    principal = current_principal()
+    statement = select(Check).order_by(Check.id.desc())
+    if principal.role != "admin":
+        mine = Check.user_id == principal.user_id
+        statement = statement.where(or_(mine, Check.agency == principal.agency) if principal.role == "law_enforcement" and principal.agency else mine)
+    return db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False).items
 
 
-def _top() -> int:
-    text = request.form.get("top", "5").strip() or "5"
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TOP:
-        raise ApiError(f"top must be a whole number from 1 to {MAX_TOP}")
-    return int(text)
+@bp.get("/checks/<int:check_id>")
+@bp.response(200, CheckLogSchema)
+@bp.alt_response(404, schema=ApiErrorSchema)
+def get_check(check_id: int):
+    """One logged check."""
+    check = db.session.get(Check, check_id)
+    if check is None or not can_view_check(current_principal(), check.user_id, check.agency):
+        raise ApiError(f"no check {check_id} that you may see", 404)
+    return check
 
 
-def _flag(name: str) -> bool:
-    text = request.form.get(name, "false").strip().lower()
-    if text not in ("true", "false", "1", "0", "yes", "no", ""):
-        raise ApiError(f"{name} must be true or false")
-    return text in ("true", "1", "yes")

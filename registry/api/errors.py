@@ -1,11 +1,19 @@
-"""JSON errors for the API: {"error": "<what went wrong and what to do>", "status": <code>}."""
+"""JSON errors for the API, always {"error": "<what went wrong and what to do>", "status": <code>[, "details": {...}]}."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from registry.api import bp
+from registry.api.schemas import ApiErrorSchema
+
+__all__ = ["ApiError", "ApiErrorSchema", "error_response"]
+
+
+
 
 
 class ApiError(Exception):
@@ -17,9 +25,24 @@ class ApiError(Exception):
         self.status = status
 
 
-def error_response(message: str, status: int):
+def error_response(message: str, status: int, details: dict[str, Any] | None = None):
     """A JSON error body with the given status."""
-    return jsonify(error=message, status=status), status
+    body: dict[str, Any] = {"error": message, "status": status}
+    if details:
+        body["details"] = details
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        return [line for key, value in messages.items() for line in _flatten(value, f"{prefix}{key}." if not str(key).isdigit() else prefix)]
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.')}: {' '.join(messages)}" if prefix else " ".join(messages)]
+    if isinstance(messages, list):
+        return [line for m in messages for line in _flatten(m, prefix)]
+    return [f"{prefix.rstrip('.')}: {messages}"]
 
 
 @bp.errorhandler(ApiError)
@@ -29,4 +52,9 @@ def api_error(error: ApiError):
 
 @bp.errorhandler(HTTPException)
 def api_http_error(error: HTTPException):
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages:
+        # webargs/marshmallow validation: {"json": {"field": ["message"]}} -> one readable sentence, plus the details
+        details = {field: problem for location in messages.values() for field, problem in location.items()}
+        return error_response("invalid input: " + "; ".join(_flatten(details)), error.code or 422, details)
     return error_response(error.description or error.name, error.code or 500)

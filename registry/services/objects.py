@@ -115,7 +115,7 @@ def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, comm
 
     :return: the names of the fields that changed.
     """
-    clean = normalise_fields({"object_number": record.object_number, **fields})
+    clean = normalise_fields({**_current_values(record, fields), **fields})
     if clean["object_number"] != record.object_number:
         other = find_record(record.institution, clean["object_number"])
         if other is not None and other.id != record.id:
@@ -124,6 +124,18 @@ def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, comm
     if commit:
         db.session.commit()
     return changed
+
+
+def _current_values(record: ObjectRecord, changes: dict[str, Any]) -> dict[str, Any]:
+    """The record's values for the fields a partial update leaves out; derived ones are derived again from new text."""
+    current = {name: getattr(record, name) for name in RECORD_FIELDS}
+    if "date_period" in changes and not {"year_from", "year_to"} & changes.keys():
+        current["year_from"] = current["year_to"] = None
+    if "measurements_text" in changes:
+        for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
+            if name not in changes:
+                current[name] = None
+    return current
 
 
 def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: str, commit: bool = True) -> list[str]:

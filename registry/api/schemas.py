@@ -1,0 +1,263 @@
+"""Marshmallow schemas of the API: what it accepts and answers, and what the OpenAPI document describes."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from registry.objectid.standard import MAKER_QUALIFIERS, STATUSES
+
+_text = {"load_default": "", "validate": validate.Length(max=10000)}
+_positive = {"allow_none": True, "load_default": None, "validate": validate.Range(min=0, min_inclusive=False)}
+
+
+class ApiErrorSchema(Schema):
+    """Every error the API answers: a message a person can act on, the status, and details when there are any."""
+
+    error = fields.String(required=True)
+    status = fields.Integer(required=True)
+    details = fields.Dict(keys=fields.String(), required=False)
+
+
+class PhotoSchema(Schema):
+    """A photo of a record (served without metadata)."""
+
+    id = fields.Integer()
+    sha256 = fields.String()
+    filename = fields.String(attribute="original_filename")
+    width = fields.Integer()
+    height = fields.Integer()
+    url = fields.String()
+    thumbnail_url = fields.String()
+
+
+class RecordFieldsSchema(Schema):
+    """The Object ID fields that can be written."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    object_type = fields.String(validate=validate.Length(min=1, max=200))
+    materials = fields.String(**_text)
+    techniques = fields.String(**_text)
+    measurements_text = fields.String(**_text)
+    height_cm = fields.Float(**_positive)
+    width_cm = fields.Float(**_positive)
+    depth_cm = fields.Float(**_positive)
+    diameter_cm = fields.Float(**_positive)
+    weight_kg = fields.Float(**_positive)
+    inscriptions = fields.String(**_text)
+    distinguishing_features = fields.String(**_text)
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    subject = fields.String(**_text)
+    date_period = fields.String(load_default="", validate=validate.Length(max=200))
+    year_from = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    year_to = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    maker = fields.String(load_default="", validate=validate.Length(max=300))
+    maker_qualifier = fields.String(load_default="", validate=validate.OneOf(MAKER_QUALIFIERS))
+    description = fields.String(**_text)
+    place_of_origin = fields.String(load_default="", validate=validate.Length(max=300))
+    related_written_material = fields.String(**_text)
+    related_objects = fields.String(**_text)
+    documented_on = fields.Date(allow_none=True, load_default=None)
+
+
+class RecordCreateSchema(RecordFieldsSchema):
+    """A new record: its institution (a registrar's own is used), number, type, and optionally its status."""
+
+    institution = fields.String(load_default="", validate=validate.Length(max=200))
+    object_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    object_type = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    status = fields.String(load_default="inventory", validate=validate.OneOf(STATUSES))
+
+
+class RecordUpdateSchema(RecordFieldsSchema):
+    """A change to a record: only the fields sent are changed."""
+
+    object_number = fields.String(validate=validate.Length(min=1, max=100))
+
+    class Meta:
+        unknown = EXCLUDE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class StatusSchema(Schema):
+    """Report a record stolen, missing, looted, recovered, or back in inventory."""
+
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    loss_date = fields.Date(allow_none=True, load_default=None)
+    loss_place = fields.String(load_default="", validate=validate.Length(max=300))
+    case_reference = fields.String(load_default="", validate=validate.Length(max=100))
+    loss_notes = fields.String(**_text)
+
+
+class RecordSchema(RecordFieldsSchema):
+    """A record as answered."""
+
+    id = fields.Integer()
+    institution = fields.Function(lambda record: record.institution.name)
+    object_number = fields.String()
+    status = fields.String()
+    loss_date = fields.Date(allow_none=True)
+    loss_place = fields.String()
+    case_reference = fields.String()
+    loss_notes = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    photos = fields.List(fields.Nested(PhotoSchema), attribute="api_photos")
+    red_list_categories = fields.List(fields.String(), attribute="api_categories")
+    url = fields.String(attribute="api_url")
+
+
+class RecordQueryArgsSchema(Schema):
+    """Search parameters (all optional, combined with AND)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(load_default="", validate=validate.Length(max=500))
+    object_type = fields.String(load_default="", validate=validate.Length(max=200))
+    material = fields.String(load_default="", validate=validate.Length(max=200))
+    status = fields.String(load_default="", validate=validate.OneOf(["", *STATUSES]))
+    year_from = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    year_to = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    institution_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class RecordPageSchema(Schema):
+    """One page of records."""
+
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+    per_page = fields.Integer()
+    records = fields.List(fields.Nested(RecordSchema))
+
+
+class PhotoUploadSchema(Schema):
+    """Photos sent as multipart form data."""
+
+    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), metadata={"description": "One or more image files (JPEG, PNG or WebP)"})
+
+
+class CheckFormSchema(Schema):
+    """What is known of the checked object (multipart form fields beside the photos)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    object_type = fields.String(load_default="", validate=validate.Length(max=200))
+    materials = fields.String(load_default="", validate=validate.Length(max=500))
+    height_cm = fields.Float(**_positive)
+    width_cm = fields.Float(**_positive)
+    depth_cm = fields.Float(**_positive)
+    diameter_cm = fields.Float(**_positive)
+    weight_kg = fields.Float(**_positive)
+    top = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+    all_statuses = fields.Boolean(load_default=False)
+    # Documented here so the OpenAPI multipart body lists them; the files are read from request.files.
+    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
+                         metadata={"description": "One or more photos of the object (JPEG, PNG or WebP)"})
+
+
+class CandidateSchema(Schema):
+    """A record a checked photo may show."""
+
+    record_id = fields.Integer()
+    object_number = fields.String()
+    institution = fields.String()
+    status = fields.String()
+    score = fields.Float()
+    verdict = fields.String(validate=validate.OneOf(["match", "possible", "no_match"]))
+    evidence = fields.Dict()
+
+
+class CategoryFitSchema(Schema):
+    """A Red List category an object may fall into, and why."""
+
+    red_list = fields.String()
+    code = fields.String()
+    name = fields.String()
+    score = fields.Float()
+    reasons = fields.List(fields.String())
+
+
+class CheckResultSchema(Schema):
+    """The answer for one checked photo."""
+
+    query = fields.String()
+    took_ms = fields.Float()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+    red_list_categories = fields.List(fields.Nested(CategoryFitSchema))
+
+
+class CheckLogSchema(Schema):
+    """A logged check."""
+
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    actor = fields.String()
+    agency = fields.String()
+    channel = fields.String()
+    all_statuses = fields.Boolean()
+    query_fields = fields.Dict()
+    query_photos = fields.List(fields.Dict())
+    results = fields.List(fields.Nested(CheckResultSchema))
+
+
+class CheckLogArgsSchema(Schema):
+    """Paging through the check log."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class RedListSchema(Schema):
+    """A Red List and its categories (codes and English names)."""
+
+    slug = fields.String()
+    name = fields.String()
+    region = fields.String()
+    countries = fields.List(fields.String())
+    year = fields.Integer()
+    publisher = fields.String()
+    languages = fields.List(fields.String())
+    url = fields.String()
+    status = fields.String()
+    demonstration = fields.Boolean()
+    notes = fields.String()
+    categories = fields.List(fields.Dict())
+
+
+class LookupArgsSchema(Schema):
+    """What is known of an object, for a Red List look-up."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    text = fields.String(load_default="", validate=validate.Length(max=2000))
+    region = fields.String(load_default="", validate=validate.Length(max=200))
+    object_type = fields.String(load_default="", validate=validate.Length(max=200))
+    materials = fields.String(load_default="", validate=validate.Length(max=500))
+    techniques = fields.String(load_default="", validate=validate.Length(max=500))
+    year_from = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    year_to = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=-100000, max=2100))
+    lang = fields.String(load_default="en", validate=validate.OneOf(["en", "fr", "es"]))
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
+class LookupFitSchema(CategoryFitSchema):
+    """A look-up answer entry: a category fit with what disagreed."""
+
+    disagreements = fields.List(fields.String())
+
+
+class LookupResultSchema(Schema):
+    """Categories that fit, best first, with the advice to give."""
+
+    advice = fields.String()
+    categories = fields.List(fields.Nested(LookupFitSchema))
