@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.auth import access
     from registry.auth import bp as auth_bp
     from registry.certificates import bp as certificates_bp
+    from registry.feeds import bp as feeds_bp
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(feeds_bp)
     access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     _init_api(app, api_bp)

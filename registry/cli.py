@@ -47,31 +47,63 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 @click.command("import-objects")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "lido"]), help="File format (default: from the extension; .xml is LIDO).")
 @click.option("--photos", "photos_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder the file names in the photos column are relative to.")
-@click.option("--institution", help="Registering institution for rows without an institution column.")
+              help="Folder the photo file names are relative to.")
+@click.option("--institution", help="Registering institution for records that do not name one.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def import_objects_command(csv_file: Path, photos_dir: Path | None, institution: str | None, as_json: bool) -> None:
-    """Bulk-import Object ID records from a CSV file.
+def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | None, institution: str | None, as_json: bool) -> None:
+    """Bulk-import Object ID records from a CSV file or a LIDO XML file.
 
-    Each row is committed on its own: a rejected row leaves nothing behind, and re-running the same
-    file updates what changed and creates nothing twice (so an interrupted import can be resumed).
+    Each record is committed on its own: a rejected record leaves nothing behind, and re-running the
+    same file updates what changed and creates nothing twice (so an interrupted import can be resumed).
     """
-    from registry.services.importer import ImportFileError, import_rows, iter_csv_text, read_rows
+    from registry.services.importer import ImportFileError, import_records, read_csv_records, read_lido_records, read_text_file
 
+    fmt = fmt or ("lido" if data_file.suffix.lower() == ".xml" else "csv")
     try:
-        _, rows = read_rows(iter_csv_text(csv_file))
+        records = read_lido_records(data_file.read_bytes()) if fmt == "lido" else read_csv_records(read_text_file(data_file))
     except ImportFileError as exc:
         _fail(str(exc), as_json)
-    with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
-        report = import_rows(rows, photos_dir, institution, cli_actor(), on_row=lambda: bar.update(1))
+    with click.progressbar(length=len(records), label="Importing", file=sys.stderr) as bar:
+        report = import_records(records, photos_dir, institution, cli_actor(), on_row=lambda: bar.update(1),
+                                photos_required=fmt == "csv")
     if as_json:
         click.echo(json.dumps(report.as_dict()))
         return
     click.echo(f"created: {report.created}, updated: {report.updated}, unchanged: {report.unchanged}, rejected: {len(report.rejections)}")
     for rejection in report.rejections:
         click.echo(f"  row {rejection.row} ({rejection.object_number or 'no object number'}): {rejection.reason}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "lido"]), default="lido", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("--status", multiple=True, type=click.Choice(["inventory", "stolen", "missing", "looted", "recovered"]),
+              help="Only records with this status (repeatable).")
+@click.option("--institution", help="Only this institution's records.")
+def export_command(fmt: str, output: Path | None, status: tuple[str, ...], institution: str | None) -> None:
+    """Export records as CSV (the import columns) or LIDO 1.1 XML."""
+    from sqlalchemy import select
+
+    from registry.extensions import db
+    from registry.models import Institution, ObjectRecord
+    from registry.services.exchange import export_records
+
+    statement = select(ObjectRecord).join(Institution).order_by(Institution.name, ObjectRecord.object_number)
+    if status:
+        statement = statement.where(ObjectRecord.status.in_(status))
+    if institution:
+        statement = statement.where(Institution.name == institution)
+    data = export_records(db.session.scalars(statement), fmt)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 @click.command("reindex")
@@ -270,5 +302,5 @@ def _progress(iterable, label: str):
 
 def init_app(app: Flask) -> None:
     """Register the registry's commands on the app's CLI."""
-    for command in (seed_demo_command, import_objects_command, reindex_command, match_command, redlists_group, users_group):
+    for command in (seed_demo_command, import_objects_command, export_command, reindex_command, match_command, redlists_group, users_group):
         app.cli.add_command(command)

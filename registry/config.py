@@ -18,6 +18,8 @@ class Config:
     MAX_PHOTOS_PER_UPLOAD = 12
     MAX_CONTENT_LENGTH = 12 * 20 * 1024 * 1024 + 1024 * 1024
     RECORDS_PER_PAGE = 20
+    PUBLIC_URL = "http://127.0.0.1:5000"  # how other systems reach this registry (photo links in exports, feeds)
+    PUBLISHER = "Object ID Registry"
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,25 +1,31 @@
-"""Bulk import of Object ID records from CSV: per-row validation, resumable, with a report of every row."""
+"""Bulk import of Object ID records (CSV or LIDO): per-record validation, resumable, with a report of every record."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from registry.exchange.csv_io import CSV_COLUMNS, REQUIRED_COLUMNS, csv_to_records
+from registry.exchange.errors import ExchangeError
+from registry.exchange.lido import lido_to_records
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
-from registry.objectid.standard import InvalidRecord, check_status
+from registry.objectid.standard import LOSS_FIELDS, InvalidRecord, check_status
 from registry.services import objects as record_service
-from registry.services.photos import attach_photos, decode_upload
+from registry.services.photos import attach_photos, decode_upload, media_store
+from registry.services.redlists import TaggingError, active_tags, tag_record
 
-CSV_COLUMNS = (
-    "object_number", "object_type", "materials", "techniques", "measurements", "inscriptions",
-    "distinguishing_features", "title", "subject", "date_period", "maker", "description", "status", "photos",
+# The record fields an import writes (the rest of an exchanged record: institution, status and loss, photos, tags).
+FIELD_KEYS = (
+    "object_number", "object_type", "materials", "techniques", "measurements_text", "height_cm", "width_cm", "depth_cm",
+    "diameter_cm", "weight_kg", "inscriptions", "distinguishing_features", "title", "subject", "date_period", "year_from",
+    "year_to", "maker", "maker_qualifier", "description", "place_of_origin", "related_written_material", "related_objects",
+    "documented_on",
 )
-REQUIRED_COLUMNS = ("object_number", "object_type")
-_COLUMN_TO_FIELD = {"measurements": "measurements_text"}
 
 
 class ImportFileError(ValueError):
@@ -28,7 +34,7 @@ class ImportFileError(ValueError):
 
 @dataclass
 class RowRejection:
-    """A row that was not imported, and why."""
+    """A record that was not imported, and why (`row`: the CSV data row, header = 1; or the LIDO record's position)."""
 
     row: int
     object_number: str
@@ -37,12 +43,13 @@ class RowRejection:
 
 @dataclass
 class ImportReport:
-    """What an import did: counts, and the reason for each rejected row."""
+    """What an import did: counts, the reason for each rejected record, and warnings about what was left out."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejections: list[RowRejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The report as plain JSON-ready values."""
@@ -52,98 +59,172 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": len(self.rejections),
             "rejected_rows": [vars(r) for r in self.rejections],
+            "warnings": self.warnings,
         }
 
 
-def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Parse CSV text into (header, [(line number, row)]); raise ImportFileError if required columns are missing."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
+def read_csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Parse CSV text into (row number, exchange record) pairs; raise ImportFileError if required columns are missing."""
+    header = [name.strip() for name in next(csv.reader(io.StringIO(text)), [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise ImportFileError(
-            f"the CSV has no column {', '.join(missing)}; expected columns: {', '.join(CSV_COLUMNS)}"
-        )
-    rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
-    return header, rows
+        raise ImportFileError(f"the CSV has no column {', '.join(missing)}; expected columns: {', '.join(CSV_COLUMNS)}")
+    try:
+        records = csv_to_records(text)
+    except ExchangeError as exc:
+        raise ImportFileError(str(exc)) from exc
+    return [(index + 2, record) for index, record in enumerate(records)]
 
 
-def import_rows(
-    rows: list[tuple[int, dict[str, str]]],
+def read_lido_records(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """Parse a LIDO document into (position, exchange record) pairs; raise ImportFileError for a bad document."""
+    try:
+        return list(enumerate(lido_to_records(data), start=1))
+    except ExchangeError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def import_records(
+    records: list[tuple[int, dict[str, Any]]],
     photos_dir: Path | None,
     institution: str | None,
     actor: str,
     on_row: Callable[[], None] = lambda: None,
+    photos_required: bool = True,
 ) -> ImportReport:
-    """Import rows one by one, committing each; a rejected row leaves nothing of itself behind.
+    """Import records one by one, committing each; a rejected record leaves nothing of itself behind.
 
-    Re-running the same rows creates nothing twice: a record is found by institution and object
-    number and only its changed fields are updated (and written to its history).
+    Re-running the same file creates nothing twice: a record is found by institution and object number
+    and only its changed fields are updated (and written to its history).
 
-    :param rows: (CSV line number, column -> value) pairs from read_rows.
-    :param photos_dir: where the file names in the photos column are looked up.
-    :param institution: the registering institution for rows without an `institution` column value.
-    :param on_row: called after each row, for progress display.
+    :param photos_dir: where photo file names are looked up (photos already in the registry are also found by hash).
+    :param institution: the registering institution for records that do not name one.
+    :param photos_required: reject a record whose photo cannot be found (CSV); otherwise warn and go on (LIDO links).
     """
     report = ImportReport()
-    for line, row in rows:
+    for position, record in records:
         try:
-            outcome = _import_row(row, photos_dir, institution, actor)
+            outcome = _import_record(record, photos_dir, institution, actor, photos_required, report)
             db.session.commit()
-        except (InvalidRecord, PhotoRejected, ImportFileError) as exc:
+        except (InvalidRecord, PhotoRejected, ImportFileError, ExchangeError, ValueError) as exc:
             db.session.rollback()
-            report.rejections.append(RowRejection(line, row.get("object_number", ""), str(exc)))
+            report.rejections.append(RowRejection(position, record.get("object_number", ""), str(exc)))
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
         on_row()
     return report
 
 
-def _import_row(row: dict[str, str], photos_dir: Path | None, default_institution: str | None, actor: str) -> str:
-    institution_name = row.get("institution") or default_institution
+def _import_record(record: dict[str, Any], photos_dir: Path | None, default_institution: str | None, actor: str,
+                   photos_required: bool, report: ImportReport) -> str:
+    institution_name = record.get("institution") or default_institution
     if not institution_name:
         raise InvalidRecord("no institution: add an institution column or pass --institution")
-    fields = {_COLUMN_TO_FIELD.get(name, name): row.get(name, "") for name in CSV_COLUMNS if name not in ("status", "photos")}
-    status = check_status(row.get("status", ""))
-    photos, names = _decoded_photos(row.get("photos", ""), photos_dir)
+    fields = _fields(record)
+    status_fields = _status_fields(record)
+    photos, names = _photos(record, photos_dir, photos_required, report)
     institution = record_service.institution_named(institution_name)
-    record = record_service.find_record(institution, fields["object_number"])
-    if record is None:
-        record_service.create_record(
-            institution_name, fields, actor, photos, names, status_fields={"status": status}, commit=False
-        )
+    existing = record_service.find_record(institution, fields["object_number"])
+    if existing is None:
+        created = record_service.create_record(institution_name, fields, actor, photos, names, status_fields=status_fields, commit=False)
+        _tag(created, record, actor, report)
         return "created"
-    changed = record_service.update_record(record, fields, actor, commit=False)
-    if status != record.status:
-        changed += record_service.change_status(record, {"status": status}, actor, commit=False)
-    changed += attach_photos(record, photos, names, actor)
-    return "updated" if changed else "unchanged"
+    changes = record_service.update_record(existing, fields, actor, commit=False)
+    if _status_changed(existing, status_fields):
+        changes += record_service.change_status(existing, status_fields, actor, commit=False)
+    changes += attach_photos(existing, photos, names, actor)
+    changes += _tag(existing, record, actor, report)
+    return "updated" if changes else "unchanged"
 
 
-def _decoded_photos(cell: str, photos_dir: Path | None) -> tuple[list[DecodedPhoto], list[str]]:
-    names = [name.strip() for name in cell.split(";") if name.strip()]
-    if names and photos_dir is None:
-        raise ImportFileError("the row names photos but no --photos folder was given")
-    decoded = [decode_upload(_read_photo(photos_dir, name), Path(name).name) for name in names]
+def _fields(record: dict[str, Any]) -> dict[str, Any]:
+    fields = {key: record.get(key) for key in FIELD_KEYS if key in record}
+    fields["documented_on"] = _date(record.get("documented_on"), "documented_on")
+    for key in FIELD_KEYS:
+        if fields.get(key) is None and key not in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg",
+                                                   "year_from", "year_to", "documented_on"):
+            fields[key] = ""
+    return fields
+
+
+def _status_fields(record: dict[str, Any]) -> dict[str, Any]:
+    fields = {"status": check_status(record.get("status") or "")}
+    for name in LOSS_FIELDS:
+        fields[name] = record.get(name) or ("" if name != "loss_date" else None)
+    fields["loss_date"] = _date(record.get("loss_date"), "loss_date")
+    return fields
+
+
+def _status_changed(existing, status_fields: dict[str, Any]) -> bool:
+    return any((getattr(existing, name) or None) != (value or None) for name, value in status_fields.items())
+
+
+def _date(value: Any, name: str) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InvalidRecord(f"{name} must be a date as YYYY-MM-DD, not {value!r}", name) from exc
+
+
+def _photos(record: dict[str, Any], photos_dir: Path | None, required: bool, report: ImportReport) -> tuple[list[DecodedPhoto], list[str]]:
+    decoded, names = [], []
+    for photo in record.get("photos") or []:
+        name = (photo.get("filename") or "").strip()
+        data = _photo_bytes(photo, photos_dir)
+        if data is None:
+            problem = f"{name or photo.get('url') or 'a photo'}: no such file in {photos_dir}" if photos_dir else \
+                f"{name or photo.get('url')}: the record names photos but no --photos folder was given"
+            if required:
+                raise ImportFileError(problem) if not photos_dir else PhotoRejected(problem)
+            report.warnings.append(f"{record.get('object_number')}: photo not imported ({problem})")
+            continue
+        decoded.append(decode_upload(data, Path(name).name if name else ""))
+        names.append(Path(name).name if name else "")
     return decoded, names
 
 
-def _read_photo(photos_dir: Path, name: str) -> bytes:
-    root = photos_dir.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root):
-        raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
-    if not path.is_file():
-        raise PhotoRejected(f"{name}: no such file in {photos_dir}")
-    return path.read_bytes()
+def _photo_bytes(photo: dict[str, Any], photos_dir: Path | None) -> bytes | None:
+    name = (photo.get("filename") or "").strip()
+    if photos_dir is not None and name:
+        root = photos_dir.resolve()
+        path = (root / name).resolve()
+        if not path.is_relative_to(root):
+            raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
+        if path.is_file():
+            return path.read_bytes()
+    sha = (photo.get("sha256") or "").strip().lower()
+    if len(sha) == 64:
+        from registry.imaging.validate import ALLOWED_FORMATS
+
+        for extension in ALLOWED_FORMATS.values():
+            stored = media_store().original_path(sha, extension)
+            if stored.is_file():
+                return stored.read_bytes()
+    return None
 
 
-def iter_csv_text(path: Path) -> str:
+def _tag(record_row, record: dict[str, Any], actor: str, report: ImportReport) -> list[str]:
+    present = {tag.category.code for tag in active_tags(record_row)}
+    added = []
+    for code in record.get("red_list_categories") or []:
+        if code in present:
+            continue
+        try:
+            tag_record(record_row, code, actor, commit=False)
+        except TaggingError as exc:
+            report.warnings.append(f"{record.get('object_number')}: {exc}")
+        else:
+            added.append(code)
+    return added
+
+
+def read_text_file(path: Path) -> str:
     """Read a CSV file as UTF-8 (a byte-order mark is allowed)."""
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"{path} is not UTF-8 text (byte {exc.start}); save the CSV as UTF-8") from exc
-
-

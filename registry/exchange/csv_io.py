@@ -1,0 +1,120 @@
+"""CSV exchange: the foundation's import columns plus the registry's extra ones, to and from record dicts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+from registry.exchange.errors import CsvError, ExchangeError
+from registry.exchange.record import DATE_KEYS, FLOAT_KEYS, TEXT_KEYS, YEAR_KEYS, empty_record, normalize_record
+
+FOUNDATION_COLUMNS: tuple[str, ...] = (
+    "object_number", "object_type", "materials", "techniques", "measurements", "inscriptions",
+    "distinguishing_features", "title", "subject", "date_period", "maker", "description", "status", "photos",
+)
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "institution", "maker_qualifier", "year_from", "year_to", "height_cm", "width_cm", "depth_cm", "diameter_cm",
+    "weight_kg", "loss_date", "loss_place", "case_reference", "loss_notes", "place_of_origin",
+    "related_written_material", "related_objects", "documented_on", "red_list_categories",
+)
+CSV_COLUMNS: tuple[str, ...] = FOUNDATION_COLUMNS + EXTRA_COLUMNS
+REQUIRED_COLUMNS: tuple[str, ...] = ("object_number", "object_type")
+LIST_SEPARATOR = ";"
+
+_COLUMN_TO_KEY = {"measurements": "measurements_text"}
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection); such cells
+# are written with a leading apostrophe, which csv_to_records removes again.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def records_to_csv(records: list[dict[str, Any]]) -> str:
+    """Write records as CSV text with a header row of CSV_COLUMNS.
+
+    The measurements column holds measurements_text; photos holds the photo file names and
+    red_list_categories the category codes, each separated by ';'. Text cells a spreadsheet would
+    run as a formula are prefixed with an apostrophe (csv_to_records removes it).
+
+    :raises CsvError: when a number or year in a record is not one, naming the record.
+    """
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for record in records:
+        try:
+            normalized = normalize_record(record)
+        except ExchangeError as error:
+            raise CsvError(str(error)) from None
+        writer.writerow(_row(normalized))
+    return output.getvalue()
+
+
+def _row(record: dict[str, Any]) -> dict[str, str]:
+    row = {column: _escape(record[_COLUMN_TO_KEY.get(column, column)]) for column in CSV_COLUMNS
+           if _COLUMN_TO_KEY.get(column, column) in TEXT_KEYS}
+    row.update({key: "" if record[key] is None else repr(record[key]) for key in FLOAT_KEYS})
+    row.update({key: "" if record[key] is None else str(record[key]) for key in YEAR_KEYS})
+    row.update({key: _escape(record[key] or "") for key in DATE_KEYS})
+    row["red_list_categories"] = _escape(LIST_SEPARATOR.join(record["red_list_categories"]))
+    row["photos"] = _escape(LIST_SEPARATOR.join(photo["filename"] for photo in record["photos"] if photo["filename"]))
+    return row
+
+
+def _escape(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_STARTS or _unescape(text) != text else text
+
+
+def _unescape(text: str) -> str:
+    return text[1:] if len(text) >= 2 and text[0] == "'" and (text[1] in _FORMULA_STARTS or text[1] == "'") else text
+
+
+def csv_to_records(text: str) -> list[dict[str, Any]]:
+    """Read CSV text (header row, then one object per row) into record dicts with every record key.
+
+    Unknown columns are ignored and missing ones give empty values; photos come back as
+    [{"filename": ...}] only. Text is kept exactly as written, so a round trip is exact.
+
+    :raises CsvError: when a required column is missing or a number cell is not a number, naming the line.
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in reader.fieldnames]
+    if missing:
+        raise CsvError(f"the CSV has no column {', '.join(missing)}; expected columns: {', '.join(CSV_COLUMNS)}")
+    return [_record(row, reader.line_num) for row in reader]
+
+
+def _record(row: dict[str, str | None], line: int) -> dict[str, Any]:
+    cells = {column: _unescape(value or "") for column, value in row.items() if column}
+    record = empty_record()
+    for column in CSV_COLUMNS:
+        key = _COLUMN_TO_KEY.get(column, column)
+        if key in TEXT_KEYS:
+            record[key] = cells.get(column, "")
+    for key in FLOAT_KEYS:
+        record[key] = _number(cells.get(key, ""), float, key, line)
+    for key in YEAR_KEYS:
+        record[key] = _number(cells.get(key, ""), int, key, line)
+    for key in DATE_KEYS:
+        record[key] = cells.get(key) or None
+    record["red_list_categories"] = _split(cells.get("red_list_categories", ""))
+    record["photos"] = [{"filename": name} for name in _split(cells.get("photos", ""))]
+    return record
+
+
+def _number(cell: str, kind: type, column: str, line: int) -> Any:
+    if not cell.strip():
+        return None
+    try:
+        number = kind(cell.strip())
+    except ValueError:
+        number = None
+    if number is None or not math.isfinite(number):
+        expected = "a whole year (negative for BCE)" if kind is int else "a number"
+        raise CsvError(f"line {line}, column {column}: {cell!r} is not {expected}")
+    return number
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]

@@ -1,0 +1,46 @@
+"""Records in exchange form (CSV and LIDO XML) for export, and the stolen-objects feed."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from flask import current_app
+
+from registry.exchange.csv_io import records_to_csv
+from registry.exchange.lido import records_to_lido
+from registry.models import ObjectRecord
+from registry.services.importer import FIELD_KEYS
+from registry.services.redlists import active_tags
+
+
+def public_url(path: str) -> str:
+    """An absolute URL on this registry (REGISTRY_PUBLIC_URL, e.g. https://registry.example.org)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def record_to_exchange(record: ObjectRecord) -> dict[str, Any]:
+    """A record as the plain dict the CSV and LIDO writers take (photos as links to their served copies)."""
+    exchanged: dict[str, Any] = {key: getattr(record, key) for key in FIELD_KEYS}
+    exchanged["documented_on"] = record.documented_on.isoformat() if record.documented_on else None
+    exchanged.update(
+        institution=record.institution.name,
+        status=record.status,
+        loss_date=record.loss_date.isoformat() if record.loss_date else None,
+        loss_place=record.loss_place,
+        case_reference=record.case_reference,
+        loss_notes=record.loss_notes,
+        red_list_categories=[tag.category.code for tag in active_tags(record)],
+        photos=[{"url": public_url(f"/media/display/{p.sha256}.jpg"), "sha256": p.sha256, "filename": p.original_filename,
+                 "caption": p.caption} for p in record.current_photos],
+    )
+    return exchanged
+
+
+def export_records(records: Iterable[ObjectRecord], fmt: str) -> bytes:
+    """Records as CSV (UTF-8) or LIDO 1.1 XML."""
+    exchanged = [record_to_exchange(record) for record in records]
+    if fmt == "csv":
+        return records_to_csv(exchanged).encode("utf-8")
+    if fmt == "lido":
+        return records_to_lido(exchanged, publisher=current_app.config.get("PUBLISHER", "Object ID Registry"))
+    raise ValueError(f"unknown export format {fmt!r}: use csv or lido")
