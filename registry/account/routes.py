@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyotp
 from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -56,7 +57,7 @@ def revoke_token_view(token_id: int):
         revoke_token(current_user, token_id, current_user.label)
     except AccountError:
         abort(404)
-    flash("Token revoked.", "success")
+    flash(_("Token revoked."), "success")
     return redirect(url_for("account.tokens"))
 
 
@@ -69,14 +70,14 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         if not check_password_hash(current_user.password_hash, form.current.data):
-            form.current.errors = ["The current password is not right."]
+            form.current.errors = [_("The current password is not right.")]
         else:
             try:
                 set_password(current_user, form.new.data, current_user.label)
             except AccountError as exc:
                 form.new.errors = [str(exc)]
             else:
-                flash("Password changed.", "success")
+                flash(_("Password changed."), "success")
                 return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)
 
@@ -94,7 +95,7 @@ def two_factor():
             form.code.errors = [str(exc)]
         else:
             session.pop("pending_totp_secret", None)
-            flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.", "success")
+            flash(_("Two-factor sign-in is on: you will be asked for a code each time you sign in."), "success")
             return redirect(url_for("account.dashboard"))
     uri = pyotp.TOTP(secret).provisioning_uri(name=current_user.email, issuer_name="Object ID Registry")
     return render_template("account/two_factor.html", form=form, secret=secret, uri=uri)

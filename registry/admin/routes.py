@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def users():
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            flash(f"Account {form.email.data} created.", "success")
+            flash(_("Account %(email)s created.", email=form.email.data), "success")
             return redirect(url_for("admin.users"))
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", form=form, users=rows)
@@ -41,10 +42,10 @@ def user_action(user_id: int, action: str):
     if user is None or action not in ("disable", "enable"):
         abort(404)
     if user.id == current_user.id:
-        flash("You cannot disable your own account.", "error")
+        flash(_("You cannot disable your own account."), "error")
     else:
         set_active(user, action == "enable", current_user.label)
-        flash(f"{user.email} {action}d.", "success")
+        flash(_("%(email)s enabled.", email=user.email) if action == "enable" else _("%(email)s disabled.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

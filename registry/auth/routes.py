@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from registry.auth import bp
@@ -12,7 +14,7 @@ from registry.auth.forms import LoginForm
 from registry.extensions import limiter
 from registry.services.accounts import authenticate
 
-FAILED = "E-mail, password or code is not right, or the account is locked for a while after repeated failures."
+FAILED = _l("E-mail, password or code is not right, or the account is locked for a while after repeated failures.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,7 +27,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data, form.code.data or "")
         if user is None:
-            flash(FAILED, "error")
+            flash(str(FAILED), "error")
         else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("account.dashboard"))
@@ -36,7 +38,7 @@ def login():
 def logout():
     """Sign out."""
     logout_user()
-    flash("Signed out.", "success")
+    flash(_("Signed out."), "success")
     return redirect(url_for("objects.search"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ def issue(check_id: int):
         certificate = issue_certificate(check, current_user)
     except CertificateError as exc:
         abort(403, description=str(exc))
-    flash(f"Certificate {certificate.number} issued.", "success")
+    flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
     return redirect(url_for("certificates.show", number=certificate.number))
 
 

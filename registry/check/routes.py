@@ -6,6 +6,7 @@ import base64
 import io
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from registry.auth.access import current_principal
@@ -73,7 +74,7 @@ def _inline_thumbnail(decoded) -> str:
 def _query_photos(form: CheckForm) -> list[QueryPhoto]:
     uploads = [u for u in (form.photos.data or []) if u and u.filename]
     if not uploads:
-        form.photos.errors = [*form.photos.errors, "Add at least one photo of the object."]
+        form.photos.errors = [*form.photos.errors, _("Add at least one photo of the object.")]
         return []
     photos = []
     for upload in uploads:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectChoice, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
@@ -9,76 +10,77 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from registry.objectid.measurements import LENGTH_UNITS_TO_CM, WEIGHT_UNITS_TO_KG
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUS_LABELS
+from registry.templating import MAKER_QUALIFIER_TEXT, STATUS_TEXT
 
-STATUS_CHOICES = [SelectChoice(value, label) for value, label in STATUS_LABELS.items()]
-_positive = [Optional(), NumberRange(min=0.0001, message="Enter a positive number.")]
-_year = [Optional(), NumberRange(min=-10000, max=2100, message="Enter a year between -10000 (BCE) and 2100.")]
+STATUS_CHOICES = [SelectChoice(value, STATUS_TEXT.get(value, label)) for value, label in STATUS_LABELS.items()]
+_positive = [Optional(), NumberRange(min=0.0001, message=_l("Enter a positive number."))]
+_year = [Optional(), NumberRange(min=-10000, max=2100, message=_l("Enter a year between -10000 (BCE) and 2100."))]
 
 
 class RecordFields(FlaskForm):
     """The Object ID categories, shared by the register and edit screens."""
 
-    institution = StringField("Registering institution", validators=[DataRequired(), Length(max=200)])
-    object_number = StringField("Object number (inventory number)", validators=[DataRequired(), Length(max=100)])
-    object_type = StringField("Type of object", validators=[DataRequired(), Length(max=200)],
-                              description="What kind of object it is, e.g. statuette, cylinder seal, manuscript, painting.")
-    materials = StringField("Materials", validators=[Length(max=2000)], description="e.g. bronze; terracotta; oil on canvas")
-    techniques = StringField("Techniques", validators=[Length(max=2000)], description="e.g. cast, carved, painted, woven")
-    measurements_text = StringField("Measurements as written", validators=[Length(max=2000)],
-                                    description="Free text, e.g. H 23 cm; W 10 cm. Numbers below are used for search.")
-    height = FloatField("Height", validators=_positive)
-    width = FloatField("Width", validators=_positive)
-    depth = FloatField("Depth", validators=_positive)
-    diameter = FloatField("Diameter", validators=_positive)
-    length_unit = SelectField("Length unit", choices=[SelectChoice(unit) for unit in LENGTH_UNITS_TO_CM], default="cm")
-    weight = FloatField("Weight", validators=_positive)
-    weight_unit = SelectField("Weight unit", choices=[SelectChoice(unit) for unit in WEIGHT_UNITS_TO_KG], default="kg")
-    inscriptions = TextAreaField("Inscriptions and markings", validators=[Length(max=5000)],
-                                 description="Signatures, dates, labels, seals, inventory numbers written on the object.")
-    distinguishing_features = TextAreaField("Distinguishing features", validators=[Length(max=5000)],
-                                            description="Damage, repairs, manufacturing defects that set it apart.")
-    title = StringField("Title", validators=[Length(max=300)])
-    subject = StringField("Subject", validators=[Length(max=2000)], description="What is pictured or represented.")
-    date_period = StringField("Date or period", validators=[Length(max=200)], description="e.g. c. 1650; 18th century; 2000–1500 BC")
-    year_from = IntegerField("Earliest year", validators=_year, description="Negative for BCE. Read from the date if left blank.")
-    year_to = IntegerField("Latest year", validators=_year)
-    maker = StringField("Maker", validators=[Length(max=300)])
-    maker_qualifier = SelectField("Attribution", choices=[SelectChoice(q, q or "—") for q in MAKER_QUALIFIERS], default="")
-    description = TextAreaField("Short description", validators=[Length(max=10000)])
-    place_of_origin = StringField("Place of origin / discovery", validators=[Length(max=300)],
-                                  description="Where the object was made, found or excavated.")
-    related_written_material = TextAreaField("Related written material", validators=[Length(max=5000)],
-                                             description="Bibliography, archives, publications that mention the object.")
-    related_objects = TextAreaField("Related objects", validators=[Length(max=5000)],
-                                    description="Cross-references: parts of a set, pendants, other records.")
-    documented_on = DateField("Date documented", validators=[Optional()], description="When this description was made.")
+    institution = StringField(_l("Registering institution"), validators=[DataRequired(), Length(max=200)])
+    object_number = StringField(_l("Object number (inventory number)"), validators=[DataRequired(), Length(max=100)])
+    object_type = StringField(_l("Type of object"), validators=[DataRequired(), Length(max=200)],
+                              description=_l("What kind of object it is, e.g. statuette, cylinder seal, manuscript, painting."))
+    materials = StringField(_l("Materials"), validators=[Length(max=2000)], description=_l("e.g. bronze; terracotta; oil on canvas"))
+    techniques = StringField(_l("Techniques"), validators=[Length(max=2000)], description=_l("e.g. cast, carved, painted, woven"))
+    measurements_text = StringField(_l("Measurements as written"), validators=[Length(max=2000)],
+                                    description=_l("Free text, e.g. H 23 cm; W 10 cm. Numbers below are used for search."))
+    height = FloatField(_l("Height"), validators=_positive)
+    width = FloatField(_l("Width"), validators=_positive)
+    depth = FloatField(_l("Depth"), validators=_positive)
+    diameter = FloatField(_l("Diameter"), validators=_positive)
+    length_unit = SelectField(_l("Length unit"), choices=[SelectChoice(unit) for unit in LENGTH_UNITS_TO_CM], default="cm")
+    weight = FloatField(_l("Weight"), validators=_positive)
+    weight_unit = SelectField(_l("Weight unit"), choices=[SelectChoice(unit) for unit in WEIGHT_UNITS_TO_KG], default="kg")
+    inscriptions = TextAreaField(_l("Inscriptions and markings"), validators=[Length(max=5000)],
+                                 description=_l("Signatures, dates, labels, seals, inventory numbers written on the object."))
+    distinguishing_features = TextAreaField(_l("Distinguishing features"), validators=[Length(max=5000)],
+                                            description=_l("Damage, repairs, manufacturing defects that set it apart."))
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    subject = StringField(_l("Subject"), validators=[Length(max=2000)], description=_l("What is pictured or represented."))
+    date_period = StringField(_l("Date or period"), validators=[Length(max=200)], description=_l("e.g. c. 1650; 18th century; 2000–1500 BC"))
+    year_from = IntegerField(_l("Earliest year"), validators=_year, description=_l("Negative for BCE. Read from the date if left blank."))
+    year_to = IntegerField(_l("Latest year"), validators=_year)
+    maker = StringField(_l("Maker"), validators=[Length(max=300)])
+    maker_qualifier = SelectField(_l("Attribution"), choices=[SelectChoice(q, MAKER_QUALIFIER_TEXT.get(q, q) if q else "—") for q in MAKER_QUALIFIERS], default="")
+    description = TextAreaField(_l("Short description"), validators=[Length(max=10000)])
+    place_of_origin = StringField(_l("Place of origin / discovery"), validators=[Length(max=300)],
+                                  description=_l("Where the object was made, found or excavated."))
+    related_written_material = TextAreaField(_l("Related written material"), validators=[Length(max=5000)],
+                                             description=_l("Bibliography, archives, publications that mention the object."))
+    related_objects = TextAreaField(_l("Related objects"), validators=[Length(max=5000)],
+                                    description=_l("Cross-references: parts of a set, pendants, other records."))
+    documented_on = DateField(_l("Date documented"), validators=[Optional()], description=_l("When this description was made."))
 
     def validate_year_to(self, field: IntegerField) -> None:
         """The latest year may not come before the earliest."""
         if field.data is not None and self.year_from.data is not None and field.data < self.year_from.data:
-            raise ValidationError("The latest year comes before the earliest year.")
+            raise ValidationError(_l("The latest year comes before the earliest year."))
 
 
 class LossFields(FlaskForm):
     """Status and the details of a theft or loss."""
 
-    status = SelectField("Status", choices=STATUS_CHOICES, default="inventory")
-    loss_date = DateField("Date of loss", validators=[Optional()])
-    loss_place = StringField("Place of loss", validators=[Length(max=300)])
-    case_reference = StringField("Police / case reference", validators=[Length(max=100)])
-    loss_notes = TextAreaField("Notes on the loss", validators=[Length(max=5000)])
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="inventory")
+    loss_date = DateField(_l("Date of loss"), validators=[Optional()])
+    loss_place = StringField(_l("Place of loss"), validators=[Length(max=300)])
+    case_reference = StringField(_l("Police / case reference"), validators=[Length(max=100)])
+    loss_notes = TextAreaField(_l("Notes on the loss"), validators=[Length(max=5000)])
 
 
 class RegisterForm(RecordFields, LossFields):
     """Register a new object with its photos."""
 
-    photos = MultipleFileField("Photos", description="JPEG, PNG or WebP, up to 20 MB each; several views help identification.")
+    photos = MultipleFileField(_l("Photos"), description=_l("JPEG, PNG or WebP, up to 20 MB each; several views help identification."))
 
 
 class EditForm(RecordFields):
     """Edit a record's Object ID fields and add photos."""
 
-    photos = MultipleFileField("Add photos")
+    photos = MultipleFileField(_l("Add photos"))
 
 
 class StatusForm(LossFields):
@@ -91,10 +93,10 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search text")
-    object_type = StringField("Type of object")
-    material = StringField("Material")
-    status = SelectField("Status", choices=[SelectChoice("", "Any status"), *STATUS_CHOICES], default="")
-    year_from = IntegerField("From year", validators=_year)
-    year_to = IntegerField("To year", validators=_year)
-    institution = SelectField("Institution", coerce=int, default=0)
+    q = StringField(_l("Search text"))
+    object_type = StringField(_l("Type of object"))
+    material = StringField(_l("Material"))
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("Any status")), *STATUS_CHOICES], default="")
+    year_from = IntegerField(_l("From year"), validators=_year)
+    year_to = IntegerField(_l("To year"), validators=_year)
+    institution = SelectField(_l("Institution"), coerce=int, default=0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -45,7 +47,7 @@ def _record_or_404(record_id: int) -> ObjectRecord:
 def search():
     """List and search records."""
     form = SearchForm(request.args)
-    form.institution.choices = [SelectChoice(0, "Any institution")] + [
+    form.institution.choices = [SelectChoice(0, _("Any institution"))] + [
         SelectChoice(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
     ]
     query = RecordQuery()
@@ -92,7 +94,7 @@ def register():
                 db.session.rollback()
                 _show_error(form, exc)
             else:
-                flash(f"Registered {record.display_title}.", "success")
+                flash(_("Registered %(title)s.", title=record.display_title), "success")
                 return redirect(url_for("objects.sheet", record_id=record.id))
     return render_template("objects/form.html", form=form, record=None)
 
@@ -121,7 +123,7 @@ def edit(record_id: int):
         if photos is not None:
             try:
                 if form.institution.data.strip() != record.institution.name:
-                    raise InvalidRecord("a record cannot move to another institution; register it there instead", "institution")
+                    raise InvalidRecord(_("A record cannot move to another institution; register it there instead."), "institution")
                 changed = record_service.update_record(record, _record_fields(form), web_actor(), commit=False)
                 added = attach_photos(record, [p for p, _ in photos], [n for _, n in photos], web_actor())
                 db.session.commit()
@@ -129,7 +131,7 @@ def edit(record_id: int):
                 db.session.rollback()
                 _show_error(form, exc)
             else:
-                flash(f"Saved: {len(changed)} field(s) changed, {len(added)} photo(s) added.", "success")
+                flash(_saved_message(len(changed), len(added)), "success")
                 return redirect(url_for("objects.sheet", record_id=record.id))
     return render_template("objects/form.html", form=form, record=record)
 
@@ -149,7 +151,7 @@ def status(record_id: int):
             db.session.rollback()
             _show_error(form, exc)
         else:
-            flash("Status saved." if changed else "Nothing changed.", "success")
+            flash(_("Status saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("objects.sheet", record_id=record.id))
     return render_template("objects/status.html", form=form, record=record)
 
@@ -167,7 +169,7 @@ def remove_photo_view(record_id: int, photo_id: int):
     except PhotoRejected as exc:
         flash(str(exc), "error")
     else:
-        flash("Photo removed from the record.", "success")
+        flash(_("Photo removed from the record."), "success")
     return redirect(url_for("objects.edit", record_id=record.id))
 
 
@@ -177,8 +179,15 @@ def history(record_id: int):
     record = _record_or_404(record_id)
     ensure_can_view(record)
     if not _may_see_history(record):
-        abort(403, description="The history of a record is shown to its institution, law enforcement and administrators.")
+        abort(403, description=_("The history of a record is shown to its institution, law enforcement and administrators."))
     return render_template("objects/history.html", record=record)
+
+
+def _saved_message(fields_changed: int, photos_added: int) -> str:
+    """What an edit did, in the page's language: "Saved: 2 fields changed, 1 photo added."."""
+    return _("Saved: %(fields)s, %(photos)s.",
+             fields=ngettext("%(num)d field changed", "%(num)d fields changed", fields_changed),
+             photos=ngettext("%(num)d photo added", "%(num)d photos added", photos_added))
 
 
 def _may_see_history(record: ObjectRecord) -> bool:

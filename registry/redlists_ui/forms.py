@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-_year = [Optional(), NumberRange(min=-100000, max=2100, message="Enter a year; negative for BCE.")]
+_year = [Optional(), NumberRange(min=-100000, max=2100, message=_l("Enter a year; negative for BCE."))]
 
 
 class LookupForm(FlaskForm):
@@ -15,13 +16,13 @@ class LookupForm(FlaskForm):
     class Meta:
         csrf = False
 
-    text = StringField("Describe the object", validators=[Length(max=2000)],
-                       description="In English, French or Spanish, e.g. “sceau-cylindre en pierre”.")
-    region = StringField("Country or region of origin", validators=[Length(max=200)])
-    object_type = StringField("Type of object", validators=[Length(max=200)])
-    material = StringField("Material", validators=[Length(max=200)])
-    year_from = IntegerField("From year", validators=_year)
-    year_to = IntegerField("To year", validators=_year)
+    text = StringField(_l("Describe the object"), validators=[Length(max=2000)],
+                       description=_l("In English, French or Spanish, e.g. “sceau-cylindre en pierre”."))
+    region = StringField(_l("Country or region of origin"), validators=[Length(max=200)])
+    object_type = StringField(_l("Type of object"), validators=[Length(max=200)])
+    material = StringField(_l("Material"), validators=[Length(max=200)])
+    year_from = IntegerField(_l("From year"), validators=_year)
+    year_to = IntegerField(_l("To year"), validators=_year)
 
     def as_query(self) -> dict:
         """The look-up query as the domain expects it."""
@@ -39,4 +40,4 @@ class LookupForm(FlaskForm):
 class TagForm(FlaskForm):
     """Tag a record with a category."""
 
-    code = StringField("Category code", validators=[DataRequired(), Length(max=80)])
+    code = StringField(_l("Category code"), validators=[DataRequired(), Length(max=80)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from registry.actors import web_actor
@@ -73,7 +74,7 @@ def add_tag(record_id: int):
     ensure_can_change("records.tag", record)
     form = TagForm()
     if not form.validate():
-        flash("Choose a category to tag the record with.", "error")
+        flash(_("Choose a category to tag the record with."), "error")
     else:
         try:
             tag_record(record, form.code.data.strip(), web_actor())
@@ -81,7 +82,7 @@ def add_tag(record_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            flash(f"Tagged with {form.code.data}.", "success")
+            flash(_("Tagged with %(code)s.", code=form.code.data), "success")
     return redirect(url_for("objects.sheet", record_id=record.id))
 
 
@@ -95,7 +96,7 @@ def remove_tag(record_id: int, code: str):
     except TaggingError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Tag {code} removed.", "success")
+        flash(_("Tag %(code)s removed.", code=code), "success")
     return redirect(url_for("objects.sheet", record_id=record.id))
 
 
