@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(VENV)/bin/registry db upgrade
 	$(VENV)/bin/registry seed-demo --if-empty
+	$(VENV)/bin/registry reindex
 	$(VENV)/bin/registry run --host $(HOST) --port $(PORT)
 
 ## The whole test suite (SQLite unless REGISTRY_DATABASE_URL points elsewhere)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registry.auth.access import current_principal
 from registry.certificates import bp
 from registry.certificates.pdf import certificate_pdf
+from registry.i18n import current_language
 from registry.extensions import db
 from registry.models import Certificate, CertificateAlert, Check
 from registry.policy import rule
@@ -55,7 +56,8 @@ def pdf(number: str):
     """The certificate as a PDF."""
     certificate = _certificate_or_404(number)
     data = certificate_pdf(certificate.content, certificate.verification_code,
-                           url_for("certificates.verify", code=certificate.verification_code, _external=True))
+                           url_for("certificates.verify", code=certificate.verification_code, _external=True),
+                           language=current_language())
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={number}.pdf"})
 
 

@@ -1,13 +1,13 @@
 """Image-matching engine of the Object ID Registry (Flask-free)."""
 from .fields import compare_fields
 from .index import HashIndex
-from .ranking import MATCH_MIN_INLIERS, POSSIBLE_MIN_INLIERS, rank
+from .ranking import MATCH_MIN_INLIERS, POSSIBLE_MIN_INLIERS, RECOMMENDED_K, rank
 from .signature import compute_query, compute_signature
 from .types import Candidate, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 
-ALGORITHM_VERSION = "sift-phash-1"
+ALGORITHM_VERSION = "sift-phash-2"
 
 __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "MATCH_MIN_INLIERS", "POSSIBLE_MIN_INLIERS", "PhotoSignature",
-    "QuerySignature", "QueryVariant", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
+    "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
 ]

@@ -10,6 +10,8 @@ SIFT_SIDE = 480  # images are resized so their longer side is this before SIFT
 SIFT_MAX_FEATURES = 500
 RATIO_TEST = 0.8
 RANSAC_REPROJ_PX = 6.0
+RANSAC_MAX_ITERS = 1000  # true matches have >= ~35 % inliers; more iterations only slow down strangers
+SIFT_CONTRAST = 0.02  # OpenCV default 0.04 found < 25 keypoints on smooth/low-contrast photos
 COLOUR_BINS = 8 * 3
 
 _SIFT = None
@@ -18,14 +20,14 @@ _SIFT = None
 def _sift() -> cv2.SIFT:
     global _SIFT
     if _SIFT is None:
-        _SIFT = cv2.SIFT_create(nfeatures=SIFT_MAX_FEATURES)
+        _SIFT = cv2.SIFT_create(nfeatures=SIFT_MAX_FEATURES, contrastThreshold=SIFT_CONTRAST)
     return _SIFT
 
 
 def extract_sift(arr: np.ndarray, max_features: int = SIFT_MAX_FEATURES) -> tuple[np.ndarray, np.ndarray]:
     """SIFT keypoints (n,2 float32) and descriptors (n,128 uint8) of an RGB array."""
     gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
-    sift = _sift() if max_features == SIFT_MAX_FEATURES else cv2.SIFT_create(nfeatures=max_features)
+    sift = _sift() if max_features == SIFT_MAX_FEATURES else cv2.SIFT_create(nfeatures=max_features, contrastThreshold=SIFT_CONTRAST)
     kps, desc = sift.detectAndCompute(gray, None)
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
@@ -82,12 +84,13 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     """Geometric verification: (RANSAC homography inliers, ratio-test matches)."""
     pairs = _ratio_matches(q_desc, t_desc)
     pairs = _unique_train(pairs)
-    if len(pairs) < 5:
+    if len(pairs) < 6:
         return 0, len(pairs)
     src = q_kp[[p[0] for p in pairs]].reshape(-1, 1, 2)
     dst = t_kp[[p[1] for p in pairs]].reshape(-1, 1, 2)
     cv2.setRNGSeed(7)
-    h, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_REPROJ_PX, maxIters=2000, confidence=0.995)
+    h, mask = cv2.findHomography(src, dst, cv2.USAC_DEFAULT, RANSAC_REPROJ_PX, maxIters=RANSAC_MAX_ITERS,
+                                 confidence=0.995)  # USAC: same inliers as RANSAC, ~30x faster here
     if h is None or mask is None or not _plausible(h):
         return 0, len(pairs)
     return int(mask.sum()), len(pairs)

@@ -12,6 +12,7 @@ _GRABCUT_SIDE = 128  # GrabCut is slow: ~50 ms at this size, ~400 ms at 256
 _PLAIN_BORDER_MAD = 14.0  # max median abs deviation of border pixels for a "plain" background
 _FG_COLOUR_DIST = 28.0  # colour distance from background that counts as foreground
 _MIN_COMPONENT_FRAC = 0.01
+_UNION_MIN_FRAC = 0.002
 _MAX_BOX_FRAC = 0.92  # a box larger than this is "the whole frame": no isolation
 
 
@@ -61,17 +62,20 @@ def _plain_background(small: np.ndarray) -> np.ndarray | None:
     return med if mad <= _PLAIN_BORDER_MAD else None
 
 
-def _largest_box(mask: np.ndarray) -> Box | None:
-    """Bounding box of the largest connected component (plus big neighbours)."""
+def _component_box(mask: np.ndarray, union: bool) -> Box | None:
+    """Box of the largest connected component, or of the union of all significant ones."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return None
     areas = stats[1:, cv2.CC_STAT_AREA]
-    best = int(np.argmax(areas)) + 1
-    if areas[best - 1] < _MIN_COMPONENT_FRAC * mask.size:
+    best = int(np.argmax(areas))
+    if areas[best] < _MIN_COMPONENT_FRAC * mask.size:
         return None
-    x, y, w, h = stats[best, :4]
-    return int(x), int(y), int(x + w), int(y + h)
+    keep = np.flatnonzero(areas >= _UNION_MIN_FRAC * mask.size) if union else np.array([best])
+    x0, y0 = stats[1 + keep, 0].min(), stats[1 + keep, 1].min()
+    x1 = (stats[1 + keep, 0] + stats[1 + keep, 2]).max()
+    y1 = (stats[1 + keep, 1] + stats[1 + keep, 3]).max()
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def _grabcut_mask(small: np.ndarray) -> np.ndarray:
@@ -93,11 +97,16 @@ def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     dist = np.abs(small.astype(np.float32) - bg).sum(axis=2)
     mask = (dist > _FG_COLOUR_DIST).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)).astype(bool)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)  # 7x7 merged page headers with photos
 
 
-def isolate_object(arr: np.ndarray, allow_grabcut: bool = False, margin: float = 0.04) -> Box | None:
-    """Box (full-resolution coordinates) around the main object, or None if it fills the frame."""
+def isolate_object(arr: np.ndarray, allow_grabcut: bool = False, margin: float = 0.04,
+                   union: bool = False) -> Box | None:
+    """Box (full-resolution coordinates) around the main object, or None if it fills the frame.
+
+    ``union`` boxes every significant component (registered photos: scattered content such as a
+    star field stays whole); otherwise the largest one (queries: the photo inside a web page).
+    """
     small = resize_max(arr, _SEG_SIDE)
     mask = plain_foreground_mask(small)
     if mask is None and allow_grabcut:
@@ -105,7 +114,7 @@ def isolate_object(arr: np.ndarray, allow_grabcut: bool = False, margin: float =
         mask = _grabcut_mask(small)
     if mask is None:
         return None
-    box = _largest_box(mask)
+    box = _component_box(mask, union)
     if box is None:
         return None
     return _scale_box(box, small.shape, arr.shape, margin)

@@ -124,7 +124,7 @@ class HashIndex:
                 for lo, hi in ((0, mid), (mid, n))]
         return np.concatenate([f.result() for f in futs])
 
-    def search(self, query: QuerySignature, k: int = 30) -> list[Candidate]:
+    def search(self, query: QuerySignature, k: int = 60) -> list[Candidate]:
         """Top-``k`` photos by combined Hamming distance over all query variants and rotations."""
         if self._n == 0:
             return []

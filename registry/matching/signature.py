@@ -15,8 +15,8 @@ _WORK_SIDE = 1280
 QUERY_SIFT_FEATURES = 700
 
 
-def _object_view(arr: np.ndarray, allow_grabcut: bool) -> np.ndarray | None:
-    box = isolate_object(arr, allow_grabcut=allow_grabcut)
+def _object_view(arr: np.ndarray, allow_grabcut: bool, union: bool = False) -> np.ndarray | None:
+    box = isolate_object(arr, allow_grabcut=allow_grabcut, union=union)
     return None if box is None else crop(arr, box)
 
 
@@ -28,7 +28,7 @@ def key_to_words(index_key: bytes) -> np.ndarray:
 def compute_signature(image: Image.Image) -> PhotoSignature:
     """Signature of a registered photo (deterministic for identical pixels)."""
     arr = resize_max(to_rgb_array(image), _WORK_SIDE)
-    obj = _object_view(arr, allow_grabcut=False)
+    obj = _object_view(arr, allow_grabcut=False, union=True)
     obj = arr if obj is None else obj
     words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))]]).astype(np.uint64)
     small = resize_to(obj, ft.SIFT_SIDE)

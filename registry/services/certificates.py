@@ -136,7 +136,7 @@ def alert_holders_of_matching_certificates(record: ObjectRecord) -> list[Certifi
         query = _query_for(photo.sha256)
         if query is None:
             continue
-        candidates = index.search(query, 30)
+        candidates = index.search(query, matching.RECOMMENDED_K)
         for match in matching.rank(query, candidates, _certificate_features, top=5):
             if match.verdict == "match":
                 alerts += _raise_alert(match.record_id, record, match.score)

@@ -17,7 +17,7 @@ from registry.policy import Principal, can_view_record
 from registry.services.index import live_index, load_features
 from registry.services.redlists import categories_for_check, stored_categories
 
-CANDIDATES_FROM_INDEX = 30
+CANDIDATES_FROM_INDEX = matching.RECOMMENDED_K
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
 OPERATOR = Principal(role="admin")
 QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")

@@ -39,6 +39,9 @@ def test_dealer_issues_a_certificate_that_anyone_can_verify(client, login_as, ap
         assert text.lower() in page.lower()
     pdf = client.get(f"/certificates/{certificate.number}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    for lang in ("fr", "es", "ar"):
+        translated = client.get(f"/certificates/{certificate.number}.pdf?lang={lang}")
+        assert translated.status_code == 200 and translated.data.startswith(b"%PDF") and translated.data != pdf.data
     anonymous = app.test_client()
     verified = anonymous.get(f"/verify/{certificate.verification_code}")
     assert verified.status_code == 200 and "Genuine and unaltered" in verified.get_data(as_text=True)

@@ -1,0 +1,224 @@
+"""Benchmark: accuracy per edit kind (engine vs pHash baseline), false matches, latency and memory."""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+from registry.matching import ALGORITHM_VERSION, RECOMMENDED_K, HashIndex, compute_query, compute_signature, rank  # noqa: E402
+from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
+
+BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
+SEARCH_K = RECOMMENDED_K
+_STATE: dict = {}
+
+
+def _register_one(item: tuple[int, int, str]) -> tuple[int, int, bytes, bytes, str]:
+    pid, rid, path = item
+    img = Image.open(_STATE["dir"] / path).convert("RGB")
+    sig = compute_signature(img)
+    return pid, rid, sig.index_key, sig.features, str(imagehash.phash(img))
+
+
+def _evaluate_one(q: dict) -> dict:
+    img = Image.open(_STATE["dir"] / q["path"]).convert("RGB")
+    t0 = time.perf_counter()
+    qs = compute_query(img)
+    cands = _STATE["index"].search(qs, SEARCH_K)
+    res = rank(qs, cands, lambda ids: {i: _STATE["blobs"][i] for i in ids}, top=5)
+    elapsed = time.perf_counter() - t0
+    base = _baseline(img)
+    return {"kind": q["kind"], "record_id": q["record_id"], "elapsed": elapsed,
+            "results": [(m.record_id, m.verdict, m.score, m.evidence["inliers"]) for m in res],
+            "candidate_records": [c.record_id for c in cands], "baseline": base}
+
+
+def _baseline(img: Image.Image) -> list[tuple[int, int]]:
+    h = imagehash.phash(img)
+    hv = int(str(h), 16)
+    d = np.bitwise_count(_STATE["base_hashes"] ^ np.uint64(hv)).astype(np.int32)
+    order = np.argsort(d, kind="stable")
+    out: list[tuple[int, int]] = []
+    for i in order:
+        rid = int(_STATE["base_records"][i])
+        if all(rid != r for r, _ in out):
+            out.append((rid, int(d[i])))
+        if len(out) == 5:
+            break
+    return out
+
+
+def register(manifest: dict, workers: int) -> None:
+    """Compute signatures of every registered photo and fill the global index/blob store."""
+    items = [(p["photo_id"], r["record_id"], p["path"]) for r in manifest["records"] for p in r["photos"]]
+    with mp.get_context("fork").Pool(workers) as pool:
+        rows = pool.map(_register_one, items, chunksize=8)
+    idx = HashIndex()
+    for pid, rid, key, blob, _ in rows:
+        idx.add(pid, rid, key)
+    _STATE.update(index=idx, blobs={r[0]: r[3] for r in rows}, keys={r[0]: r[2] for r in rows},
+                  base_hashes=np.array([int(r[4], 16) for r in rows], np.uint64),
+                  base_records=np.array([r[1] for r in rows], np.int64))
+
+
+def evaluate(manifest: dict, workers: int) -> list[dict]:
+    """Run every query through the engine and the baseline."""
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(_evaluate_one, manifest["queries"], chunksize=4)
+
+
+def _engine_row(rs: list[dict]) -> dict:
+    reg = [r for r in rs if r["record_id"] is not None]
+    unreg = [r for r in rs if r["record_id"] is None]
+    row: dict = {"n": len(rs)}
+    if reg:
+        row["R@1"] = float(np.mean([bool(r["results"]) and r["results"][0][0] == r["record_id"] for r in reg]))
+        row["R@5"] = float(np.mean([any(x[0] == r["record_id"] for x in r["results"]) for r in reg]))
+        row["right_match"] = float(np.mean([any(x[0] == r["record_id"] and x[1] == "match" for x in r["results"]) for r in reg]))
+        row["wrong_match"] = float(np.mean([any(x[0] != r["record_id"] and x[1] == "match" for x in r["results"]) for r in reg]))
+        row["cand_recall"] = float(np.mean([r["record_id"] in r["candidate_records"] for r in reg]))
+    if unreg:
+        row["unreg_match"] = float(np.mean([any(x[1] == "match" for x in r["results"]) for r in unreg]))
+        row["unreg_possible"] = float(np.mean([any(x[1] == "possible" for x in r["results"]) for r in unreg]))
+    return row
+
+
+def _baseline_row(rs: list[dict]) -> dict:
+    reg = [r for r in rs if r["record_id"] is not None]
+    unreg = [r for r in rs if r["record_id"] is None]
+    row: dict = {"n": len(rs)}
+    if reg:
+        row["R@1"] = float(np.mean([r["baseline"][0][0] == r["record_id"] for r in reg]))
+        row["R@5"] = float(np.mean([any(x[0] == r["record_id"] for x in r["baseline"]) for r in reg]))
+        row["right_match"] = float(np.mean([any(x[0] == r["record_id"] and x[1] <= BASELINE_MAX_DIST for x in r["baseline"]) for r in reg]))
+        row["wrong_match"] = float(np.mean([any(x[0] != r["record_id"] and x[1] <= BASELINE_MAX_DIST for x in r["baseline"]) for r in reg]))
+    if unreg:
+        row["unreg_match"] = float(np.mean([r["baseline"][0][1] <= BASELINE_MAX_DIST for r in unreg]))
+    return row
+
+
+def summarise(results: list[dict]) -> dict:
+    """Per-kind tables for the engine and the baseline, plus overall rows."""
+    kinds = sorted({r["kind"] for r in results}, key=lambda k: (k.startswith("unreg"), k))
+    groups = {k: [r for r in results if r["kind"] == k] for k in kinds}
+    groups["ALL registered"] = [r for r in results if r["record_id"] is not None]
+    groups["ALL unregistered"] = [r for r in results if r["record_id"] is None]
+    return {"engine": {k: _engine_row(v) for k, v in groups.items()},
+            "baseline": {k: _baseline_row(v) for k, v in groups.items()}}
+
+
+def calibration(results: list[dict]) -> dict:
+    """Inlier distributions used to set the verdict thresholds."""
+    unreg = [max([x[3] for x in r["results"]], default=0) for r in results if r["record_id"] is None]
+    wrong = [max([x[3] for x in r["results"] if x[0] != r["record_id"]], default=0)
+             for r in results if r["record_id"] is not None]
+    right = [next((x[3] for x in r["results"] if x[0] == r["record_id"]), 0) for r in results if r["record_id"] is not None]
+    pct = lambda a, q: float(np.percentile(a, q)) if a else 0.0  # noqa: E731
+    return {"unregistered_best_inliers": {"max": max(unreg, default=0), "p99": pct(unreg, 99), "p95": pct(unreg, 95)},
+            "wrong_record_best_inliers": {"max": max(wrong, default=0), "p99.8": pct(wrong, 99.8), "p99": pct(wrong, 99)},
+            "right_record_inliers": {"p5": pct(right, 5), "p10": pct(right, 10), "median": pct(right, 50)}}
+
+
+def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
+    """Index of the real corpus photos padded with synthetic random keys up to ``n_total``."""
+    idx = HashIndex(capacity=n_total)
+    keys = _STATE["keys"]
+    real = list(keys.items())[:n_total]
+    rec = {pid: rid for pid, rid in zip(_STATE["blobs"], _STATE["base_records"].tolist())}
+    idx.add_many(np.array([p for p, _ in real]), np.array([rec[p] for p, _ in real]),
+                 np.stack([key_to_words(k) for _, k in real]))
+    n_pad = n_total - len(real)
+    if n_pad > 0:
+        words = rng.integers(0, 2 ** 63, size=(n_pad, KEY_WORDS), dtype=np.uint64) ^ rng.integers(0, 2, size=(n_pad, KEY_WORDS), dtype=np.uint64) << np.uint64(63)
+        ids = np.arange(10_000_000, 10_000_000 + n_pad)
+        idx.add_many(ids, ids, words)
+    return idx
+
+
+def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
+    """Median/p95 of compute_query+search+rank (single process) for each index size."""
+    rng = np.random.default_rng(0)
+    qs = [q for q in manifest["queries"] if q["record_id"] is not None]
+    pick = [qs[i] for i in rng.choice(len(qs), size=min(n_queries, len(qs)), replace=False)]
+    imgs = [Image.open(_STATE["dir"] / q["path"]).convert("RGB") for q in pick]
+    pad_blob = next(iter(_STATE["blobs"].values()))
+    load = lambda ids: {i: _STATE["blobs"].get(i, pad_blob) for i in ids}  # noqa: E731
+    out = {}
+    for n in sizes:
+        idx = _padded_index(n, rng)
+        t_total, t_search, hits = [], [], 0
+        for q, img in zip(pick, imgs):
+            t0 = time.perf_counter()
+            sig = compute_query(img)
+            t1 = time.perf_counter()
+            cands = idx.search(sig, SEARCH_K)
+            t2 = time.perf_counter()
+            res = rank(sig, cands, load, top=5)
+            t_total.append(time.perf_counter() - t0)
+            t_search.append(t2 - t1)
+            hits += bool(res) and res[0].record_id == q["record_id"]
+        out[str(n)] = {"total_ms_median": 1e3 * float(np.median(t_total)), "total_ms_p95": 1e3 * float(np.percentile(t_total, 95)),
+                       "search_ms_median": 1e3 * float(np.median(t_search)), "search_ms_p95": 1e3 * float(np.percentile(t_search, 95)),
+                       "bytes_per_photo": idx.memory_bytes_per_photo(), "R@1_on_sample": hits / len(pick),
+                       "synthetic_padding": max(0, n - len(_STATE["keys"]))}
+        del idx
+    return out
+
+
+def _fmt(v: object) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def print_report(summary: dict, calib: dict, lat: dict) -> None:
+    """Human-readable tables."""
+    cols = ["n", "R@1", "R@5", "right_match", "wrong_match", "unreg_match", "cand_recall", "unreg_possible"]
+    for name in ("baseline", "engine"):
+        title = f"pHash baseline (imagehash.phash, match if Hamming <= {BASELINE_MAX_DIST})" if name == "baseline" else f"engine {ALGORITHM_VERSION}"
+        print(f"\n== {title} ==")
+        print(f"{'kind':22s}" + "".join(f"{c:>15s}" for c in cols))
+        for kind, row in summary[name].items():
+            print(f"{kind:22s}" + "".join(f"{_fmt(row.get(c, '')):>15s}" for c in cols))
+    print("\n== calibration (inliers of best record) ==")
+    print(json.dumps(calib, indent=1))
+    print("\n== latency: compute_query + search + rank, single process; sizes > corpus are padded with SYNTHETIC random index keys ==")
+    for n, row in lat.items():
+        print(f"index {int(n):>9,d}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
+
+
+def main() -> None:
+    """Entry point: python bench/run.py [--json FILE] [--workers N] [--sizes ...]."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=corpus.DEFAULT_DIR)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 100_000, 1_000_000])
+    ap.add_argument("--latency-queries", type=int, default=30)
+    ap.add_argument("--json", type=Path, default=None, help="also write all figures to this JSON file")
+    ap.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
+    a = ap.parse_args()
+    t0 = time.time()
+    manifest = corpus.load_or_build(a.corpus)
+    _STATE["dir"] = a.corpus
+    register(manifest, a.workers)
+    results = [] if a.latency_only else evaluate(manifest, a.workers)
+    summary, calib = summarise(results), calibration(results)
+    lat = latency(manifest, a.sizes, a.latency_queries)
+    print_report(summary, calib, lat)
+    print(f"\nbench wall time {time.time() - t0:.0f} s")
+    if a.json:
+        a.json.write_text(json.dumps({"algorithm_version": ALGORITHM_VERSION, "summary": summary, "calibration": calib,
+                                      "latency": lat}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
