@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy import or_, select
 
 from registry.actors import web_actor
 from registry.api import bp
@@ -14,7 +13,7 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
-from registry.services.checks import QueryPhoto, run_check
+from registry.services.checks import QueryPhoto, run_check, visible_checks
 from registry.services.photos import decode_upload, media_store
 
 MAX_PHOTOS = 12
@@ -66,11 +65,7 @@ def _photos() -> list[QueryPhoto]:
 @bp.response(200, CheckLogSchema(many=True))
 def list_checks(args: dict):
     """The check log: your own checks; law enforcement its agency's; admins all. Newest first."""
-    principal = current_principal()
-    statement = select(Check).order_by(Check.id.desc())
-    if principal.role != "admin":
-        mine = Check.user_id == principal.user_id
-        statement = statement.where(or_(mine, Check.agency == principal.agency) if principal.role == "law_enforcement" and principal.agency else mine)
+    statement = visible_checks(current_principal())
     return db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False).items
 
 

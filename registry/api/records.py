@@ -53,6 +53,15 @@ def _changeable_record(record_id: int, action: str) -> ObjectRecord:
     return record
 
 
+def _write(operation):
+    """Run a write service; a broken Object ID rule becomes a 400 with its message, and nothing is kept."""
+    try:
+        return operation()
+    except InvalidRecord as exc:
+        db.session.rollback()
+        raise ApiError(str(exc), 400) from exc
+
+
 @bp.get("/records")
 @bp.arguments(RecordQueryArgsSchema, location="query")
 @bp.response(200, RecordPageSchema)
@@ -84,11 +93,7 @@ def create_record(data: dict):
     institution = current_user.institution.name if principal.role == "registrar" else data.pop("institution", "")
     data.pop("institution", None)
     status = data.pop("status")
-    try:
-        record = record_service.create_record(institution, data, web_actor(), status_fields={"status": status})
-    except InvalidRecord as exc:
-        db.session.rollback()
-        raise ApiError(str(exc), 400) from exc
+    record = _write(lambda: record_service.create_record(institution, data, web_actor(), status_fields={"status": status}))
     return _present(record)
 
 
@@ -101,11 +106,7 @@ def create_record(data: dict):
 def update_record(data: dict, record_id: int):
     """Change fields of a record; each change goes to its history."""
     record = _changeable_record(record_id, "records.edit")
-    try:
-        record_service.update_record(record, data, web_actor())
-    except InvalidRecord as exc:
-        db.session.rollback()
-        raise ApiError(str(exc), 400) from exc
+    _write(lambda: record_service.update_record(record, data, web_actor()))
     return _present(record)
 
 
@@ -118,11 +119,7 @@ def update_record(data: dict, record_id: int):
 def change_status(data: dict, record_id: int):
     """Report a record stolen, missing, looted or recovered, with the loss details."""
     record = _changeable_record(record_id, "records.change_status")
-    try:
-        record_service.change_status(record, {name: data.get(name) for name in ("status", *LOSS_FIELDS)}, web_actor())
-    except InvalidRecord as exc:
-        db.session.rollback()
-        raise ApiError(str(exc), 400) from exc
+    _write(lambda: record_service.change_status(record, {name: data.get(name) for name in ("status", *LOSS_FIELDS)}, web_actor()))
     return _present(record)
 
 

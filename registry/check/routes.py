@@ -7,7 +7,7 @@ import io
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from registry.auth.access import current_principal
 from registry.models import Check
@@ -20,7 +20,7 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.objectid.measurements import to_cm, to_kg
-from registry.services.checks import QueryPhoto, run_check
+from registry.services.checks import QueryPhoto, run_check, visible_checks
 from registry.services.photos import decode_upload, media_store
 from registry.services.redlists import ADVICE
 
@@ -45,12 +45,8 @@ def check_page():
 @bp.get("/log")
 def log():
     """Checks the user may see: their own; law enforcement their agency's; admins all."""
-    principal = current_principal()
-    statement = select(Check).order_by(Check.id.desc()).limit(200)
-    if principal.role != "admin":
-        mine = Check.user_id == principal.user_id
-        statement = statement.where(or_(mine, Check.agency == principal.agency) if principal.role == "law_enforcement" and principal.agency else mine)
-    return render_template("check/log.html", checks=db.session.scalars(statement).all())
+    checks = db.session.scalars(visible_checks(current_principal()).limit(200)).all()
+    return render_template("check/log.html", checks=checks)
 
 
 @bp.get("/<int:check_id>")

@@ -6,14 +6,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
 from registry.models import Check, ObjectRecord
-from registry.policy import Principal, can_view_record
+from registry.policy import Principal, can_view_record, rule
 from registry.services.index import live_index, load_features
 from registry.services.redlists import categories_for_check, stored_categories
 
@@ -29,6 +29,19 @@ class QueryPhoto:
 
     label: str
     decoded: DecodedPhoto
+
+
+def visible_checks(principal: Principal) -> Select[tuple[Check]]:
+    """The check log a principal may read, newest first: admins all; law enforcement its agency's; others their own."""
+    statement = select(Check).order_by(Check.id.desc())
+    if rule("checks.view", principal.role) == "yes":
+        return statement
+    if principal.user_id is None:
+        return statement.where(false())
+    mine = Check.user_id == principal.user_id
+    if principal.role == "law_enforcement" and principal.agency:
+        return statement.where(or_(mine, Check.agency == principal.agency))
+    return statement.where(mine)
 
 
 def clean_query_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ def test_register_an_object_with_two_photos_and_report_it_stolen(page, live_serv
     page.wait_for_url(re.compile(r".*/objects/\d+$"))
     assert page.locator(".photos img").count() == 2
     assert "Standing worshipper" in page.inner_text("h1")
-    page.click(f"a[href$='/status']")
+    page.click("a[href$='/status']")
     page.select_option("#status", "stolen")
     page.fill("#loss_date", "2025-01-15")
     page.fill("#case_reference", "PJ-2025-001")
