@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, has_request_context, request, session, url_for
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, get_locale, gettext, refresh
 
 # The page languages, each named in its own language (what a reader looks for in the switch).
 LANGUAGES: dict[str, str] = {
@@ -99,3 +99,14 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, remember_language)
     app.after_request(_vary_on_language)
     app.context_processor(_template_context)
+
+
+def readable(error: Exception) -> str:
+    """An error's message in the reader's language (the English text for errors not written for translation)."""
+    from registry.messages import ReadableError
+
+    if not isinstance(error, ReadableError):
+        return str(error)
+    text = gettext(error.template, **error.params)
+    filename = getattr(error, "filename", "")
+    return f"{filename}: {text}" if filename else text

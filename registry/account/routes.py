@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.models import ApiToken, Certificate, Check, Notification
 from registry.models.objects import utcnow
 from registry.services.accounts import AccountError, create_token, enable_totp, revoke_token, set_password
+from registry.i18n import readable
 
 
 @bp.get("/")
@@ -46,7 +47,7 @@ def tokens():
         try:
             new_token = create_token(current_user, form.name.data, current_user.label)
         except AccountError as exc:
-            form.name.errors = [str(exc)]
+            form.name.errors = [readable(exc)]
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())).all()
     return render_template("account/tokens.html", form=form, tokens=rows, new_token=new_token)
 
@@ -75,7 +76,7 @@ def password():
             try:
                 set_password(current_user, form.new.data, current_user.label)
             except AccountError as exc:
-                form.new.errors = [str(exc)]
+                form.new.errors = [readable(exc)]
             else:
                 flash(_("Password changed."), "success")
                 return redirect(url_for("account.dashboard"))
@@ -92,7 +93,7 @@ def two_factor():
         try:
             enable_totp(current_user, secret, form.code.data, current_user.label)
         except AccountError as exc:
-            form.code.errors = [str(exc)]
+            form.code.errors = [readable(exc)]
         else:
             session.pop("pending_totp_secret", None)
             flash(_("Two-factor sign-in is on: you will be asked for a code each time you sign in."), "success")

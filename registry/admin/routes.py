@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.models import User
 from registry.services.accounts import AccountError, create_user, set_active
 from registry.services.audit import audit_csv, audit_trail
+from registry.i18n import readable
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -27,7 +28,7 @@ def users():
                         institution=form.institution.data or "", agency=form.agency.data or "", organisation=form.organisation.data or "")
         except AccountError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(readable(exc), "error")
         else:
             flash(_("Account %(email)s created.", email=form.email.data), "success")
             return redirect(url_for("admin.users"))

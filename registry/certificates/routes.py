@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry.auth.access import current_principal
 from registry.certificates import bp
 from registry.certificates.pdf import certificate_pdf
-from registry.i18n import current_language
+from registry.i18n import current_language, readable
 from registry.extensions import db
 from registry.models import Certificate, CertificateAlert, Check
 from registry.policy import rule
@@ -27,7 +27,7 @@ def issue(check_id: int):
     try:
         certificate = issue_certificate(check, current_user)
     except CertificateError as exc:
-        abort(403, description=str(exc))
+        abort(403, description=readable(exc))
     flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
     return redirect(url_for("certificates.show", number=certificate.number))
 

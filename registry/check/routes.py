@@ -23,6 +23,7 @@ from registry.objectid.measurements import to_cm, to_kg
 from registry.services.checks import QueryPhoto, run_check, visible_checks
 from registry.services.photos import decode_upload, media_store
 from registry.services.redlists import ADVICE
+from registry.i18n import readable
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -77,7 +78,7 @@ def _query_photos(form: CheckForm) -> list[QueryPhoto]:
         try:
             decoded = decode_upload(upload.read(), upload.filename)
         except PhotoRejected as exc:
-            form.photos.errors = [*form.photos.errors, str(exc)]
+            form.photos.errors = [*form.photos.errors, readable(exc)]
             return []
         photos.append(QueryPhoto(upload.filename, decoded))
     store = media_store()

@@ -6,8 +6,11 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from registry.messages import N_, ReadableError
 
 # Formats whose end can be found, so nothing can hide after the picture (see _check_nothing_appended).
 ALLOWED_FORMATS: dict[str, str] = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -19,8 +22,19 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
 
 
-class PhotoRejected(ValueError):
-    """A photo that cannot be accepted; the message tells the person why and what to send instead."""
+class PhotoRejected(ReadableError):
+    """A photo that cannot be accepted; the message tells the person why and what to send instead.
+
+    `filename` (when known) is shown before the reason: "front.jpg: the file is empty; ...".
+    """
+
+    def __init__(self, template: str, filename: str = "", **params: Any) -> None:
+        super().__init__(template, **params)
+        self.filename = filename
+
+    def __str__(self) -> str:
+        reason = super().__str__()
+        return f"{self.filename}: {reason}" if self.filename else reason
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,7 @@ def decode_photo(
     :param max_bytes: the largest file accepted.
     :param max_pixels: the largest width x height accepted (guards against decompression bombs).
     """
-    label = f"{filename}: " if filename else ""
+    label = filename if filename and _plain_name(filename) else ""
     _check_filename(filename)
     _check_size(data, label, max_bytes)
     image = _open(data, label)
@@ -79,19 +93,23 @@ def _check_filename(filename: str) -> None:
     """A file name is only shown, never used as a path; one carrying a path or control characters is refused."""
     if not filename:
         return
-    if "/" in filename or "\\" in filename or ".." in filename or any(ord(c) < 32 or ord(c) == 127 for c in filename):
-        raise PhotoRejected("the file name must be a plain name, without folders, '..' or control characters; rename the file and send it again.")
+    if not _plain_name(filename):
+        raise PhotoRejected(N_("the file name must be a plain name, without folders, '..' or control characters; rename the file and send it again."))
     if len(filename) > 255:
-        raise PhotoRejected("the file name is longer than 255 characters; rename the file and send it again.")
+        raise PhotoRejected(N_("the file name is longer than 255 characters; rename the file and send it again."))
+
+
+def _plain_name(filename: str) -> bool:
+    return not ("/" in filename or "\\" in filename or ".." in filename or any(ord(c) < 32 or ord(c) == 127 for c in filename))
 
 
 def _check_nothing_appended(data: bytes, image_format: str, label: str) -> None:
     """Refuse bytes after the end of the picture (a polyglot: a picture with another file glued on)."""
     end = _image_end(data, image_format)
     if end is not None and len(data) - end > _TRAILING_SLACK:
-        raise PhotoRejected(f"{label}the file has {len(data) - end} bytes of other data after the picture (a polyglot file); send a plain photo.")
+        raise PhotoRejected(N_("the file has %(count)s bytes of other data after the picture (a polyglot file); send a plain photo."), label, count=len(data) - end)
     if end is not None and data[end:].strip(b"\x00"):
-        raise PhotoRejected(f"{label}the file has other data after the picture (a polyglot file); send a plain photo.")
+        raise PhotoRejected(N_("the file has other data after the picture (a polyglot file); send a plain photo."), label)
 
 
 def _image_end(data: bytes, image_format: str) -> int | None:
@@ -110,16 +128,16 @@ def _check_no_markup(data: bytes, label: str) -> None:
     """Refuse images carrying HTML, script, SVG or an archive inside (in metadata or anywhere else)."""
     lowered = data.lower()
     if any(marker in lowered for marker in _HOSTILE_MARKERS) or any(marker in data for marker in _ARCHIVE_MARKERS):
-        raise PhotoRejected(f"{label}the file carries HTML, script or another file inside the image (a polyglot file); send a plain photo.")
+        raise PhotoRejected(N_("the file carries HTML, script or another file inside the image (a polyglot file); send a plain photo."), label)
 
 
 def _check_size(data: bytes, label: str, max_bytes: int) -> None:
     if not data:
-        raise PhotoRejected(f"{label}the file is empty; choose a photo file (JPEG, PNG or WebP).")
+        raise PhotoRejected(N_("the file is empty; choose a photo file (JPEG, PNG or WebP)."), label)
     if len(data) > max_bytes:
         raise PhotoRejected(
-            f"{label}the file is too large ({len(data) / 1_048_576:.1f} MB); "
-            f"the limit is {max_bytes / 1_048_576:.0f} MB. Send a smaller or more compressed photo."
+            N_("the file is too large (%(size)s MB); the limit is %(limit)s MB. Send a smaller or more compressed photo."),
+            label, size=f"{len(data) / 1_048_576:.1f}", limit=f"{max_bytes / 1_048_576:.0f}",
         )
 
 
@@ -129,24 +147,24 @@ def _open(data: bytes, label: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoRejected(f"{label}the image declares far too many pixels (a decompression bomb); send a normal photo.") from exc
+        raise PhotoRejected(N_("the image declares far too many pixels (a decompression bomb); send a normal photo."), label) from exc
     except UnidentifiedImageError as exc:
-        raise PhotoRejected(f"{label}this is not an image file that can be read (JPEG, PNG or WebP expected).") from exc
+        raise PhotoRejected(N_("this is not an image file that can be read (JPEG, PNG or WebP expected)."), label) from exc
     except Exception as exc:  # Pillow's plugins raise assorted errors on hostile headers
-        raise PhotoRejected(f"{label}the image is truncated or damaged (its header cannot be read); send the complete file.") from exc
+        raise PhotoRejected(N_("the image is truncated or damaged (its header cannot be read); send the complete file."), label) from exc
     if image.format not in ALLOWED_FORMATS:
-        raise PhotoRejected(f"{label}{image.format} images are not accepted; send JPEG, PNG or WebP.")
+        raise PhotoRejected(N_("%(format)s images are not accepted; send JPEG, PNG or WebP."), label, format=image.format)
     return image
 
 
 def _check_dimensions(image: Image.Image, label: str, max_pixels: int) -> None:
     width, height = image.size
     if width < 16 or height < 16:
-        raise PhotoRejected(f"{label}the image is too small ({width}x{height} pixels) to identify an object.")
+        raise PhotoRejected(N_("the image is too small (%(width)sx%(height)s pixels) to identify an object."), label, width=width, height=height)
     if width * height > max_pixels:
         raise PhotoRejected(
-            f"{label}the image is {width}x{height} pixels, more than the {max_pixels / 1e6:.0f} megapixels accepted "
-            "(possibly a decompression bomb). Send a smaller photo."
+            N_("the image is %(width)sx%(height)s pixels, more than the %(limit)s megapixels accepted (possibly a decompression bomb). Send a smaller photo."),
+            label, width=width, height=height, limit=f"{max_pixels / 1e6:.0f}",
         )
 
 
@@ -156,9 +174,9 @@ def _load_fully(image: Image.Image, label: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoRejected(f"{label}the image expands to too many pixels (a decompression bomb).") from exc
+        raise PhotoRejected(N_("the image expands to too many pixels (a decompression bomb)."), label) from exc
     except Exception as exc:
-        raise PhotoRejected(f"{label}the image is truncated or damaged and cannot be decoded; send the complete file.") from exc
+        raise PhotoRejected(N_("the image is truncated or damaged and cannot be decoded; send the complete file."), label) from exc
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from registry.messages import N_, ReadableError
+
 STATUSES: tuple[str, ...] = ("inventory", "stolen", "missing", "looted", "recovered")
 LOSS_STATUSES: frozenset[str] = frozenset({"stolen", "missing", "looted"})
 STATUS_LABELS: dict[str, str] = {
@@ -73,14 +75,14 @@ TRACKED_FIELDS: dict[str, str] = {
 }
 
 
-class InvalidRecord(ValueError):
+class InvalidRecord(ReadableError):
     """A record that breaks an Object ID rule; the message says which and how to fix it.
 
     `field` names the offending field where there is one, so a form can show the message beside it.
     """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, field: str | None = None, **params) -> None:
+        super().__init__(template, **params)
         self.field = field
 
 
@@ -88,11 +90,11 @@ def check_status(status: str) -> str:
     """Return the status if known, else raise InvalidRecord naming the allowed values."""
     status = (status or "").strip().lower() or "inventory"
     if status not in STATUSES:
-        raise InvalidRecord(f"unknown status {status!r}: use one of {', '.join(STATUSES)}", "status")
+        raise InvalidRecord(N_("unknown status '%(status)s': use one of %(allowed)s"), "status", status=status, allowed=", ".join(STATUSES))
     return status
 
 
 def check_year_range(year_from: int | None, year_to: int | None) -> None:
     """Raise InvalidRecord when the year range runs backwards."""
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise InvalidRecord(f"the year range runs backwards ({year_from} is after {year_to})", "year_to")
+        raise InvalidRecord(N_("the year range runs backwards (%(year_from)s is after %(year_to)s)"), "year_to", year_from=year_from, year_to=year_to)

@@ -13,6 +13,8 @@ from wtforms import SelectChoice
 from flask_login import current_user
 
 from registry.actors import web_actor
+from registry.i18n import readable
+from registry.messages import N_
 from registry.auth.access import current_principal, ensure_can_change, ensure_can_view
 from registry.policy import can_change_record, rule
 from registry.extensions import db
@@ -123,7 +125,7 @@ def edit(record_id: int):
         if photos is not None:
             try:
                 if form.institution.data.strip() != record.institution.name:
-                    raise InvalidRecord(_("A record cannot move to another institution; register it there instead."), "institution")
+                    raise InvalidRecord(N_("a record cannot move to another institution; register it there instead"), "institution")
                 changed = record_service.update_record(record, _record_fields(form), web_actor(), commit=False)
                 added = attach_photos(record, [p for p, _ in photos], [n for _, n in photos], web_actor())
                 db.session.commit()
@@ -167,7 +169,7 @@ def remove_photo_view(record_id: int, photo_id: int):
     try:
         remove_photo(photo, web_actor())
     except PhotoRejected as exc:
-        flash(str(exc), "error")
+        flash(readable(exc), "error")
     else:
         flash(_("Photo removed from the record."), "success")
     return redirect(url_for("objects.edit", record_id=record.id))
@@ -222,7 +224,7 @@ def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:
         try:
             decoded.append((decode_upload(upload.read(), upload.filename), upload.filename))
         except PhotoRejected as exc:
-            form.photos.errors = [*form.photos.errors, str(exc)]
+            form.photos.errors = [*form.photos.errors, readable(exc)]
             return None
     return decoded
 
@@ -230,6 +232,6 @@ def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:
 def _show_error(form, exc: InvalidRecord) -> None:
     name = (exc.field or "").removesuffix("_cm").removesuffix("_kg")
     if name and name in form:
-        form[name].errors = [*form[name].errors, str(exc)]
+        form[name].errors = [*form[name].errors, readable(exc)]
     else:
-        flash(str(exc), "error")
+        flash(readable(exc), "error")

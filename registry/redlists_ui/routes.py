@@ -15,6 +15,7 @@ from registry.redlists.reference_images import IMAGE_DIR
 from registry.redlists_ui import bp
 from registry.redlists_ui.forms import LookupForm, TagForm
 from registry.services.redlists import ADVICE, TaggingError, look_up_categories, stored_red_list_set, tag_record, tagged_records, untag_record
+from registry.i18n import readable
 
 
 @bp.get("/")
@@ -80,7 +81,7 @@ def add_tag(record_id: int):
             tag_record(record, form.code.data.strip(), web_actor())
         except TaggingError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(readable(exc), "error")
         else:
             flash(_("Tagged with %(code)s.", code=form.code.data), "success")
     return redirect(url_for("objects.sheet", record_id=record.id))
@@ -94,7 +95,7 @@ def remove_tag(record_id: int, code: str):
     try:
         untag_record(record, code, web_actor())
     except TaggingError as exc:
-        flash(str(exc), "error")
+        flash(readable(exc), "error")
     else:
         flash(_("Tag %(code)s removed.", code=code), "success")
     return redirect(url_for("objects.sheet", record_id=record.id))

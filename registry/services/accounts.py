@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.policy import ROLES
 from registry.extensions import db
+from registry.messages import N_, ReadableError
 from registry.models import ApiToken, AuditEvent, Institution, User
 from registry.models.objects import client_address, utcnow
 
@@ -23,7 +24,7 @@ TOKEN_PREFIX = "oidr_"
 _DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
 
 
-class AccountError(ValueError):
+class AccountError(ReadableError):
     """An account operation that cannot be done; the message says why."""
 
 
@@ -36,7 +37,7 @@ def audit(actor: str, target_type: str, target_id: int | None, action: str, old:
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(N_("the password must have at least %(count)s characters"), count=MIN_PASSWORD_LENGTH)
 
 
 def normalise_email(email: str) -> str:
@@ -49,21 +50,21 @@ def create_user(email: str, name: str, role: str, password: str, actor: str, ins
     """Create an account (committed). A registrar needs an institution; law enforcement an agency."""
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountError("give a valid e-mail address")
+        raise AccountError(N_("give a valid e-mail address"))
     if role not in ROLES or role == "anonymous":
-        raise AccountError(f"role must be one of {', '.join(r for r in ROLES if r != 'anonymous')}")
+        raise AccountError(N_("role must be one of %(roles)s"), roles=", ".join(r for r in ROLES if r != "anonymous"))
     if db.session.scalar(select(User).where(User.email == email)):
-        raise AccountError(f"an account with e-mail {email} already exists")
+        raise AccountError(N_("an account with e-mail %(email)s already exists"), email=email)
     _check_password(password)
     institution_row = None
     if role == "registrar":
         if not institution.strip():
-            raise AccountError("a registrar belongs to an institution: give --institution")
+            raise AccountError(N_("a registrar belongs to an institution: give the institution"))
         from registry.services.objects import institution_named
 
         institution_row = institution_named(institution)
     if role == "law_enforcement" and not agency.strip():
-        raise AccountError("a law-enforcement account belongs to an agency: give --agency")
+        raise AccountError(N_("a law-enforcement account belongs to an agency: give the agency"))
     user = User(email=email, name=name.strip() or email, role=role, institution=institution_row, agency=agency.strip(),
                 organisation=organisation.strip(), password_hash=generate_password_hash(password))
     db.session.add(user)
@@ -142,7 +143,7 @@ def set_active(user: User, active: bool, actor: str) -> None:
 def enable_totp(user: User, secret: str, code: str, actor: str) -> None:
     """Turn on two-factor sign-in once the user proves their app shows the right code."""
     if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
-        raise AccountError("that code is not right; check the time on your phone and try the current code")
+        raise AccountError(N_("that code is not right; check the time on your phone and try the current code"))
     user.totp_secret = secret
     audit(actor, "user", user.id, "two_factor_enabled")
     db.session.commit()
@@ -156,7 +157,7 @@ def create_token(user: User, name: str, actor: str) -> str:
     """Create a personal API token and return it: the only time it is shown; only its hash is stored."""
     name = (name or "").strip()
     if not name:
-        raise AccountError("give the token a name, e.g. the tool that will use it")
+        raise AccountError(N_("give the token a name, e.g. the tool that will use it"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user, name=name[:100], token_hash=_hash_token(token), prefix=token[:12])
     db.session.add(row)
@@ -170,7 +171,7 @@ def revoke_token(user: User, token_id: int, actor: str) -> None:
     """Revoke one of the user's tokens (committed)."""
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise AccountError("no such token")
+        raise AccountError(N_("no such token"))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         audit(actor, "token", row.id, "token_revoked", old=f"{row.name} ({row.prefix}…)")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from registry import matching
 from registry.extensions import db
+from registry.messages import N_, ReadableError
 from registry.models import (
     Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, RedListRow, User,
 )
@@ -23,7 +24,7 @@ from registry.services.photos import media_store
 CODE_LENGTH = 24
 
 
-class CertificateError(ValueError):
+class CertificateError(ReadableError):
     """A certificate that cannot be issued; the message says why."""
 
 
@@ -81,7 +82,7 @@ def _content(check: Check, user: User, number: str) -> dict[str, Any]:
 def issue_certificate(check: Check, user: User) -> Certificate:
     """Issue the certificate of a check the user ran (one per check), committed and audited."""
     if check.user_id != user.id:
-        raise CertificateError("a certificate can only be issued for a check you ran yourself")
+        raise CertificateError(N_("a certificate can only be issued for a check you ran yourself"))
     existing = db.session.scalar(select(Certificate).where(Certificate.check_id == check.id))
     if existing is not None:
         return existing

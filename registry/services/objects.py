@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
 from registry.models import Institution, ObjectRecord, RecordChange
+from registry.messages import N_
 from registry.models.objects import utcnow
 from registry.objectid.dates import parse_year_range
 from registry.objectid.measurements import parse_measurements
@@ -33,7 +34,7 @@ def institution_named(name: str) -> Institution:
     """Return the institution with this name, creating it (not committed) if new."""
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidRecord("the registering institution is required", "institution")
+        raise InvalidRecord(N_("the registering institution is required"), "institution")
     institution = db.session.scalar(select(Institution).where(Institution.name == name))
     if institution is None:
         institution = Institution(name=name)
@@ -59,9 +60,9 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """
     clean = {name: (value.strip() if isinstance(value, str) else value) for name, value in fields.items()}
     if not clean.get("object_number"):
-        raise InvalidRecord("the object number (inventory number) is required", "object_number")
+        raise InvalidRecord(N_("the object number (inventory number) is required"), "object_number")
     if not clean.get("object_type"):
-        raise InvalidRecord("the type of object is required", "object_type")
+        raise InvalidRecord(N_("the type of object is required"), "object_type")
     if clean.get("year_from") is None and clean.get("year_to") is None and clean.get("date_period"):
         clean["year_from"], clean["year_to"] = parse_year_range(clean["date_period"])
     parsed = parse_measurements(clean.get("measurements_text") or "")
@@ -71,7 +72,7 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     check_year_range(clean.get("year_from"), clean.get("year_to"))
     for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
         if clean.get(name) is not None and clean[name] <= 0:
-            raise InvalidRecord(f"{TRACKED_FIELDS[name].lower()} must be a positive number", name)
+            raise InvalidRecord(N_("%(field)s must be a positive number"), name, field=TRACKED_FIELDS[name].lower())
     return clean
 
 
@@ -95,7 +96,8 @@ def create_record(
     institution = institution_named(institution_name)
     clean = normalise_fields(fields)
     if find_record(institution, clean["object_number"]) is not None:
-        raise InvalidRecord(f"object number {clean['object_number']!r} is already registered by {institution.name}", "object_number")
+        raise InvalidRecord(N_("object number '%(number)s' is already registered by %(institution)s"), "object_number",
+                            number=clean["object_number"], institution=institution.name)
     record = ObjectRecord(institution=institution, created_by=actor, updated_by=actor)
     _apply(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean})
     status = _clean_status_fields(status_fields or {})
@@ -119,7 +121,7 @@ def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, comm
     if clean["object_number"] != record.object_number:
         other = find_record(record.institution, clean["object_number"])
         if other is not None and other.id != record.id:
-            raise InvalidRecord(f"object number {clean['object_number']!r} is already used by another record", "object_number")
+            raise InvalidRecord(N_("object number '%(number)s' is already used by another record"), "object_number", number=clean["object_number"])
     changed = _record_changes(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean}, actor, "updated")
     if commit:
         db.session.commit()
@@ -156,7 +158,7 @@ def _clean_status_fields(status_fields: dict[str, Any]) -> dict[str, Any]:
         value = status_fields.get(name)
         clean[name] = value.strip() if isinstance(value, str) else value
     if clean["status"] in LOSS_STATUSES and clean.get("loss_date") and clean["loss_date"] > date.today():
-        raise InvalidRecord("the date of loss cannot be in the future", "loss_date")
+        raise InvalidRecord(N_("the date of loss cannot be in the future"), "loss_date")
     for name in ("loss_place", "case_reference", "loss_notes"):
         clean[name] = clean.get(name) or ""
     return clean

@@ -6,6 +6,7 @@ from flask import current_app
 
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStore, PhotoRejected, decode_photo
+from registry.messages import N_
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
 from registry.services.index import note_photo_changed, store_signature
@@ -75,7 +76,7 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
 def remove_photo(photo: Photo, actor: str) -> None:
     """Take a photo off its record and commit. The row and file stay, marked removed, as evidence."""
     if photo.removed_at is not None:
-        raise PhotoRejected("this photo was already removed")
+        raise PhotoRejected(N_("this photo was already removed"))
     photo.removed_at = utcnow()
     photo.removed_by = actor
     note_photo_changed(photo.id)

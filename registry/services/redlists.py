@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
+from registry.messages import N_, ReadableError
 from registry.models import CategoryRow, CategoryTag, ObjectRecord, RecordChange, RedListRow
 from registry.models.objects import utcnow
 from registry.redlists import Category, CategoryFit, RedListSet, look_up, suggest
@@ -23,7 +24,7 @@ ADVICE = (
 )
 
 
-class TaggingError(ValueError):
+class TaggingError(ReadableError):
     """A tag that cannot be added or removed; the message says why."""
 
 
@@ -147,9 +148,9 @@ def tag_record(record: ObjectRecord, code: str, actor: str, commit: bool = True)
     """Tag a record with a category (a person's decision), written to the record's history."""
     category = db.session.scalar(select(CategoryRow).where(CategoryRow.code == code))
     if category is None:
-        raise TaggingError(f"there is no Red List category with code {code!r}")
+        raise TaggingError(N_("there is no Red List category with code '%(code)s'"), code=code)
     if any(tag.category_id == category.id for tag in active_tags(record)):
-        raise TaggingError(f"the record is already tagged with {code}")
+        raise TaggingError(N_("the record is already tagged with %(code)s"), code=code)
     tag = CategoryTag(record=record, category=category, tagged_by=actor)
     db.session.add(tag)
     record.changes.append(RecordChange(changed_by=actor, action="tag_added", field="red_list_category", new_value=f"{code} {category.name_en}"))
@@ -162,7 +163,7 @@ def untag_record(record: ObjectRecord, code: str, actor: str) -> None:
     """Remove a category tag from a record (the tag stays, marked removed), written to the history."""
     tag = next((t for t in active_tags(record) if t.category.code == code), None)
     if tag is None:
-        raise TaggingError(f"the record is not tagged with {code}")
+        raise TaggingError(N_("the record is not tagged with %(code)s"), code=code)
     tag.removed_at, tag.removed_by = utcnow(), actor
     record.changes.append(RecordChange(changed_by=actor, action="tag_removed", field="red_list_category", old_value=f"{code} {tag.category.name_en}"))
     db.session.commit()
