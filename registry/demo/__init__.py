@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from datetime import date
 from typing import Callable, Iterable
 
@@ -37,7 +38,7 @@ def seed_demo(actor: str, only_if_empty: bool = False, progress: Callable | None
         return 0
     created = 0
     records: Iterable[DemoRecord] = DEMO_RECORDS
-    with (progress(records, "Demo records") if progress else _plain(records)) as items:
+    with (progress(records, "Demo records") if progress else nullcontext(records)) as items:
         for demo in items:
             if _exists(demo):
                 continue
@@ -107,14 +108,3 @@ def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()
-
-
-class _plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
