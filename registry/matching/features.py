@@ -1,7 +1,9 @@
 """Local features (SIFT), colour histograms, blob serialisation and geometric verification."""
 from __future__ import annotations
 
+import ast
 import io
+import zipfile
 
 import cv2
 import numpy as np
@@ -61,9 +63,38 @@ def pack_features(keypoints: np.ndarray, descriptors: np.ndarray, colour: np.nda
 
 
 def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
-    """Inverse of :func:`pack_features`."""
-    with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
+    """Inverse of :func:`pack_features` (read-only arrays)."""
+    out: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        for info in z.infolist():
+            raw = z.read(info)
+            arr = _parse_npy(raw)
+            if arr is None:  # unexpected .npy layout: let numpy read the whole blob
+                with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+                    return {k: npz[k] for k in npz.files}
+            out[info.filename[:-4] if info.filename.endswith(".npy") else info.filename] = arr
+    return out
+
+
+_HEADER_CACHE: dict[bytes, tuple[np.dtype, tuple[int, ...]]] = {}
+
+
+def _parse_npy(raw: bytes) -> np.ndarray | None:
+    """Array of a version-1 .npy file (C order, no pickle), header parsed once per distinct header."""
+    if raw[:6] != b"\x93NUMPY" or raw[6] != 1:
+        return None
+    hlen = int.from_bytes(raw[8:10], "little")
+    header = raw[10:10 + hlen]
+    parsed = _HEADER_CACHE.get(header)
+    if parsed is None:
+        d = ast.literal_eval(header.decode("latin1"))
+        if d.get("fortran_order") or np.dtype(d["descr"]).hasobject:
+            return None
+        parsed = (np.dtype(d["descr"]), tuple(d["shape"]))
+        if len(_HEADER_CACHE) < 4096:
+            _HEADER_CACHE[header] = parsed
+    dtype, shape = parsed
+    return np.frombuffer(raw, dtype=dtype, offset=10 + hlen, count=int(np.prod(shape, dtype=np.int64))).reshape(shape)
 
 
 def root_sift(desc: np.ndarray) -> np.ndarray:
@@ -76,8 +107,18 @@ def root_sift(desc: np.ndarray) -> np.ndarray:
 def _ratio_matches(q: np.ndarray, t: np.ndarray) -> list[tuple[int, int]]:
     if len(q) < 2 or len(t) < 2:
         return []
-    knn = cv2.BFMatcher(cv2.NORM_L2).knnMatch(q, t, k=2)
+    knn = _matcher().knnMatch(q, t, k=2)
     return [(m.queryIdx, m.trainIdx) for m, n in (p for p in knn if len(p) == 2) if m.distance < RATIO_TEST * n.distance]
+
+
+_MATCHER = None
+
+
+def _matcher() -> cv2.BFMatcher:
+    global _MATCHER
+    if _MATCHER is None:
+        _MATCHER = cv2.BFMatcher(cv2.NORM_L2)
+    return _MATCHER
 
 
 def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.ndarray) -> tuple[int, int]:

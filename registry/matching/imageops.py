@@ -9,6 +9,7 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 
 _SEG_SIDE = 256  # working resolution for segmentation
 _GRABCUT_SIDE = 128  # GrabCut is slow: ~50 ms at this size, ~400 ms at 256
+_GRABCUT_ITERS = 2  # 1 iteration (~40 % cheaper) was tried: one unregistered query got a 25-inlier false "match"
 _PLAIN_BORDER_MAD = 14.0  # max median abs deviation of border pixels for a "plain" background
 _FG_COLOUR_DIST = 28.0  # colour distance from background that counts as foreground
 _MIN_COMPONENT_FRAC = 0.01
@@ -85,7 +86,7 @@ def _grabcut_mask(small: np.ndarray) -> np.ndarray:
     rect = (w // 12, h // 12, w - w // 6, h - h // 6)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(12345)
-    cv2.grabCut(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), mask, rect, bgd, fgd, 2, cv2.GC_INIT_WITH_RECT)
+    cv2.grabCut(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), mask, rect, bgd, fgd, _GRABCUT_ITERS, cv2.GC_INIT_WITH_RECT)
     return (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
 
 
