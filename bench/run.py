@@ -141,7 +141,9 @@ def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
     n_pad = n_total - len(real)
     if n_pad > 0:
         words = rng.integers(0, 2 ** 63, size=(n_pad, KEY_WORDS), dtype=np.uint64) ^ rng.integers(0, 2, size=(n_pad, KEY_WORDS), dtype=np.uint64) << np.uint64(63)
-        ids = np.arange(10_000_000, 10_000_000 + n_pad)
+        # Padding ids follow the real ones, as database ids do (dense), so the id lookup stays small.
+        first = max(p for p, _ in real) + 1 if real else 1
+        ids = np.arange(first, first + n_pad)
         idx.add_many(ids, ids, words)
     return idx
 

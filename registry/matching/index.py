@@ -30,81 +30,105 @@ def _cutoff_select(dist: np.ndarray, keep: int) -> np.ndarray:
     return np.flatnonzero(dist <= cut)
 
 
+_MAX_ID = 2**31 - 1
+
+
 class HashIndex:
     """Columnar uint64 index; rows are kept dense (remove swaps in the last row)."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self._words = np.zeros((KEY_WORDS, capacity), np.uint64)
-        self._photo = np.zeros(capacity, np.int64)
-        self._record = np.zeros(capacity, np.int64)
-        self._row: dict[int, int] = {}
+        self._photo = np.zeros(capacity, np.int32)
+        self._record = np.zeros(capacity, np.int32)
+        # row of each photo id, -1 when absent: database ids are dense, so an array beats a dict (4 vs ~100 bytes a photo)
+        self._row_of = np.full(capacity, -1, np.int32)
         self._n = 0
 
     def __len__(self) -> int:
         return self._n
 
     def __contains__(self, photo_id: int) -> bool:
-        return photo_id in self._row
+        return self._row(photo_id) >= 0
 
     def memory_bytes_per_photo(self) -> float:
-        """Bytes of in-memory index data per photo (arrays at current capacity + id map)."""
+        """Bytes of in-memory index data per photo (every array at its current capacity)."""
         if self._n == 0:
             return 0.0
-        arrays = self._words.nbytes + self._photo.nbytes + self._record.nbytes
-        dict_bytes = 100 * len(self._row)  # CPython dict entry + two small ints, approx.
-        return (arrays + dict_bytes) / self._n
+        arrays = self._words.nbytes + self._photo.nbytes + self._record.nbytes + self._row_of.nbytes
+        return arrays / self._n
+
+    def _row(self, photo_id: int) -> int:
+        return int(self._row_of[photo_id]) if 0 <= photo_id < len(self._row_of) else -1
 
     def _grow(self, need: int) -> None:
         cap = self._words.shape[1]
         if need <= cap:
             return
-        new = max(need, cap * 2)
+        new = max(need, cap + cap // 2)
         words = np.zeros((KEY_WORDS, new), np.uint64)
         words[:, : self._n] = self._words[:, : self._n]
         self._words = words
         self._photo = np.resize(self._photo, new)
         self._record = np.resize(self._record, new)
 
+    def _grow_ids(self, max_id: int) -> None:
+        if max_id >= _MAX_ID:
+            raise ValueError(f"photo and record ids must be below {_MAX_ID}")
+        if max_id < len(self._row_of):
+            return
+        grown = np.full(max(max_id + 1, len(self._row_of) + len(self._row_of) // 2), -1, np.int32)
+        grown[: len(self._row_of)] = self._row_of
+        self._row_of = grown
+
     def add(self, photo_id: int, record_id: int, index_key: bytes) -> None:
         """Insert or replace one photo."""
         words = key_to_words(index_key)
         if len(words) != KEY_WORDS:
             raise ValueError(f"index_key must be {KEY_WORDS * 8} bytes, got {len(index_key)}")
-        row = self._row.get(photo_id)
-        if row is None:
+        if photo_id < 0 or record_id < 0 or record_id >= _MAX_ID:
+            raise ValueError("photo and record ids must be non-negative 32-bit numbers")
+        self._grow_ids(photo_id)
+        row = self._row(photo_id)
+        if row < 0:
             self._grow(self._n + 1)
             row = self._n
             self._n += 1
-            self._row[photo_id] = row
+            self._row_of[photo_id] = row
         self._words[:, row] = words
         self._photo[row] = photo_id
         self._record[row] = record_id
 
     def add_many(self, photo_ids: np.ndarray, record_ids: np.ndarray, words: np.ndarray) -> None:
         """Bulk insert of new photos; ``words`` is (n, KEY_WORDS) uint64."""
+        photo_ids = np.asarray(photo_ids, np.int64)
         n = len(photo_ids)
+        if n == 0:
+            return
+        if photo_ids.min() < 0 or np.asarray(record_ids).max() >= _MAX_ID or np.asarray(record_ids).min() < 0:
+            raise ValueError("photo and record ids must be non-negative 32-bit numbers")
+        self._grow_ids(int(photo_ids.max()))
+        if len(np.unique(photo_ids)) != n or (self._row_of[photo_ids] >= 0).any():
+            raise ValueError("duplicate photo_id in add_many")
         self._grow(self._n + n)
         sl = slice(self._n, self._n + n)
         self._words[:, sl] = np.asarray(words, np.uint64).T
         self._photo[sl] = photo_ids
         self._record[sl] = record_ids
-        for i, pid in enumerate(np.asarray(photo_ids).tolist()):
-            if pid in self._row:
-                raise ValueError(f"duplicate photo_id {pid}")
-            self._row[pid] = self._n + i
+        self._row_of[photo_ids] = np.arange(self._n, self._n + n, dtype=np.int32)
         self._n += n
 
     def remove(self, photo_id: int) -> bool:
         """Remove a photo; returns False if it was not indexed."""
-        row = self._row.pop(photo_id, None)
-        if row is None:
+        row = self._row(photo_id)
+        if row < 0:
             return False
+        self._row_of[photo_id] = -1
         last = self._n - 1
         if row != last:
             self._words[:, row] = self._words[:, last]
             self._photo[row] = self._photo[last]
             self._record[row] = self._record[last]
-            self._row[int(self._photo[row])] = row
+            self._row_of[int(self._photo[row])] = row
         self._n = last
         return True
 

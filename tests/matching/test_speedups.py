@@ -37,3 +37,19 @@ def test_second_variant_sift_skipped_when_first_verifies(registry) -> None:
         res = rank(q, registry.index.search(q, 60), registry.load, top=5)
         assert res[0].record_id == 100 + pid and res[0].verdict == "match"
         assert sum(v.pending for v in q.variants) == len(q.variants) - 1  # never needed
+
+
+def test_index_memory_stays_within_64_bytes_a_photo():
+    """32-byte key + int32 photo and record ids + the int32 id lookup: 44 bytes a photo at full capacity."""
+    import numpy as np
+
+    from registry.matching import HashIndex
+
+    n = 20_000
+    rng = np.random.default_rng(3)
+    index = HashIndex(capacity=n)
+    ids = np.arange(1, n + 1)
+    index.add_many(ids, ids // 2, rng.integers(0, 2**63, size=(n, 4), dtype=np.uint64))
+    assert len(index) == n and 5 in index and (n + 5) not in index
+    assert index.memory_bytes_per_photo() <= 64
+    assert index.remove(5) and 5 not in index and n in index

@@ -100,6 +100,8 @@ def test_look_up_rejects_bad_input(client, red_lists, api_headers):
     assert client.get("/api/v1/redlists/lookup", headers=headers).status_code == 400
     assert "year_from" in client.get("/api/v1/redlists/lookup?text=x&year_from=old", headers=headers).get_json()["error"]
     assert client.get("/api/v1/redlists/categories/NOPE", headers=headers).status_code == 404
+    category = client.get("/api/v1/redlists/categories/IRQ-SEALS", headers=headers).get_json()
+    assert category["code"] == "IRQ-SEALS" and category["red_list"] == "iraq-2015" and category["names"]["fr"]
 
 
 def test_unrelated_object_gets_no_suggestion(client, red_lists, api_headers):
