@@ -27,6 +27,7 @@ from registry.services.certificates import alert_holders_of_matching_certificate
 from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
 
+INSTITUTION_NAME_LENGTH = Institution.__table__.columns["name"].type.length
 RECORD_FIELDS = tuple(name for name in TRACKED_FIELDS if name not in ("status", *LOSS_FIELDS))
 
 
@@ -35,6 +36,9 @@ def institution_named(name: str) -> Institution:
     name = " ".join((name or "").split())
     if not name:
         raise InvalidRecord(N_("the registering institution is required"), "institution")
+    if len(name) > INSTITUTION_NAME_LENGTH:
+        raise InvalidRecord(N_("%(label)s is longer than %(limit)s characters"), "institution",
+                            label="institution", limit=INSTITUTION_NAME_LENGTH)
     institution = db.session.scalar(select(Institution).where(Institution.name == name))
     if institution is None:
         institution = Institution(name=name)
@@ -69,11 +73,22 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in parsed.items():
         if clean.get(name) is None:
             clean[name] = value
+    _check_lengths(clean)
     check_year_range(clean.get("year_from"), clean.get("year_to"))
     for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
         if clean.get(name) is not None and clean[name] <= 0:
-            raise InvalidRecord(N_("%(field)s must be a positive number"), name, field=TRACKED_FIELDS[name].lower())
+            raise InvalidRecord(N_("%(label)s must be a positive number"), name, label=TRACKED_FIELDS[name].lower())
     return clean
+
+
+def _check_lengths(values: dict[str, Any]) -> None:
+    """Text longer than its column holds is refused here (SQLite would keep it, PostgreSQL would fail)."""
+    for name, value in values.items():
+        column = ObjectRecord.__table__.columns.get(name)
+        limit = getattr(column.type, "length", None) if column is not None else None
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise InvalidRecord(N_("%(label)s is longer than %(limit)s characters"), name,
+                                label=TRACKED_FIELDS.get(name, name), limit=limit)
 
 
 def create_record(
@@ -161,6 +176,7 @@ def _clean_status_fields(status_fields: dict[str, Any]) -> dict[str, Any]:
         raise InvalidRecord(N_("the date of loss cannot be in the future"), "loss_date")
     for name in ("loss_place", "case_reference", "loss_notes"):
         clean[name] = clean.get(name) or ""
+    _check_lengths(clean)
     return clean
 
 

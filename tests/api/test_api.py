@@ -92,3 +92,14 @@ def test_check_log_through_the_api(client, api_headers):
 def test_every_endpoint_needs_a_token(client, path):
     response = client.get(path)
     assert response.status_code == 401 and response.get_json()["status"] == 401
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, api_headers, login_as):
+    headers = api_headers("registrar")
+    for payload in ({"object_number": "A\x00", "object_type": "Vase"}, {"object_number": "B", "object_type": "Vase", "title": "x\x00y"}):
+        response = client.post("/api/v1/records", json=payload, headers=headers)
+        assert response.status_code == 400 and "NUL" in response.get_json()["error"]
+    assert client.get("/api/v1/records?q=a%00b", headers=headers).status_code == 400
+    login_as("admin")
+    page = client.get("/objects/?q=x%00y")
+    assert page.status_code == 400 and b"NUL" in page.data

@@ -124,3 +124,11 @@ def test_institution_is_required(runner, tmp_path):
     csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1")])
     result = runner.invoke(args=["import-objects", str(csv_path), "--json"])
     assert "no institution" in json.loads(result.stdout)["rejected_rows"][0]["reason"]
+
+
+def test_text_longer_than_its_column_is_rejected_with_its_row(runner, tmp_path, photos_dir):
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1"), _row("S-2", title="x" * 301), _row("L" * 101)])
+    report = json.loads(_import(runner, csv_path, photos_dir, "--json").stdout)
+    assert report["created"] == 1 and report["rejected"] == 2
+    assert "longer than 300 characters" in report["rejected_rows"][0]["reason"]
+    assert "longer than 100 characters" in report["rejected_rows"][1]["reason"]

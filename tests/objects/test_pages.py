@@ -187,3 +187,13 @@ def test_forms_require_a_csrf_token(app, client, record_fields):
     response = client.post("/objects/new", data=record_fields())
     assert response.status_code == 400
     assert db.session.scalar(select(ObjectRecord)) is None
+
+
+
+def test_service_refuses_a_negative_measurement_naming_the_field(app):
+    from registry.objectid.standard import InvalidRecord
+    from registry.services.objects import normalise_fields
+
+    with pytest.raises(InvalidRecord) as refused:
+        normalise_fields({"object_number": "N-1", "object_type": "Vase", "weight_kg": -2.0})
+    assert str(refused.value) == "weight must be a positive number" and refused.value.field == "weight_kg"
