@@ -20,21 +20,24 @@ from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.policy import can_change_record, can_view_record
 from registry.services import objects as record_service
 from registry.services.photos import attach_photos, decode_upload, remove_photo
-from registry.services.redlists import active_tags
+from registry.services.redlists import tag_codes_by_record
 from registry.services.search import RecordQuery, search_statement
 
 MAX_PHOTOS = 12
 
 
-def _present(record: ObjectRecord) -> ObjectRecord:
-    """Attach the derived values the record schema answers with (photo URLs, tags, page URL)."""
+def _present(record: ObjectRecord, tag_codes: list[str] | None = None) -> ObjectRecord:
+    """Attach the derived values the record schema answers with (photo URLs, tags, page URL).
+
+    :param tag_codes: the record's category codes when already fetched for a whole page.
+    """
     record.api_photos = [
         {"id": p.id, "sha256": p.sha256, "original_filename": p.original_filename, "width": p.width, "height": p.height,
          "url": url_for("media.photo_file", kind="display", sha256=p.sha256, _external=True),
          "thumbnail_url": url_for("media.photo_file", kind="thumb", sha256=p.sha256, _external=True)}
         for p in record.current_photos
     ]
-    record.api_categories = [tag.category.code for tag in active_tags(record)]
+    record.api_categories = tag_codes if tag_codes is not None else tag_codes_by_record([record.id])[record.id]
     record.api_url = url_for("objects.sheet", record_id=record.id, _external=True)
     return record
 
@@ -70,8 +73,9 @@ def list_records(args: dict):
     query = RecordQuery(text=args["q"], object_type=args["object_type"], material=args["material"], status=args["status"],
                         year_from=args["year_from"], year_to=args["year_to"], institution_id=args["institution_id"])
     page = db.paginate(search_statement(query, current_principal()), page=args["page"], per_page=args["per_page"], error_out=False)
+    codes = tag_codes_by_record([record.id for record in page.items])
     return {"total": page.total, "page": page.page, "pages": page.pages, "per_page": page.per_page,
-            "records": [_present(record) for record in page.items]}
+            "records": [_present(record, codes[record.id]) for record in page.items]}
 
 
 @bp.get("/records/<int:record_id>")

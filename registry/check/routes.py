@@ -19,7 +19,6 @@ from registry.check.forms import CheckForm
 from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
-from registry.objectid.measurements import to_cm, to_kg
 from registry.services.checks import QueryPhoto, run_check, visible_checks
 from registry.services.photos import decode_upload, media_store
 from registry.services.redlists import ADVICE
@@ -88,11 +87,8 @@ def _query_photos(form: CheckForm) -> list[QueryPhoto]:
 
 
 def _query_fields(form: CheckForm) -> dict:
-    fields = {"description": form.description.data, "object_type": form.object_type.data, "materials": form.materials.data}
-    for name in ("height", "width", "depth", "diameter"):
-        fields[f"{name}_cm"] = to_cm(form[name].data, form.length_unit.data)
-    fields["weight_kg"] = to_kg(form.weight.data, form.weight_unit.data)
-    return fields
+    return {"description": form.description.data, "object_type": form.object_type.data, "materials": form.materials.data,
+            **form.measurements_in_cm_kg()}
 
 
 def _lookups(results: list[dict]) -> dict:

@@ -12,6 +12,7 @@ from registry.extensions import db
 from registry.models import ObjectRecord
 from registry.objectid.standard import LOSS_STATUSES
 from registry.services.exchange import public_url, record_to_exchange
+from registry.services.redlists import tag_codes_by_record
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 200
@@ -43,10 +44,11 @@ def stolen_json():
     records = _lost_records()
     if records is None:
         return _bad_since()
+    codes = tag_codes_by_record([r.id for r in records])
     return jsonify({
         "title": "Objects reported stolen, missing or looted",
         "updated": (records[0].updated_at.isoformat() if records else None),
-        "items": [{**record_to_exchange(r), "url": public_url(f"/objects/{r.id}"), "updated": r.updated_at.isoformat()} for r in records],
+        "items": [{**record_to_exchange(r, codes[r.id]), "url": public_url(f"/objects/{r.id}"), "updated": r.updated_at.isoformat()} for r in records],
     })
 
 

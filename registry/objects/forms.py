@@ -5,19 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import SelectChoice, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from registry.objectid.measurements import LENGTH_UNITS_TO_CM, WEIGHT_UNITS_TO_KG
+from registry.measurement_fields import MeasurementFields
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUS_LABELS
 from registry.templating import MAKER_QUALIFIER_TEXT, STATUS_TEXT
 
 STATUS_CHOICES = [SelectChoice(value, STATUS_TEXT.get(value, label)) for value, label in STATUS_LABELS.items()]
-_positive = [Optional(), NumberRange(min=0.0001, message=_l("Enter a positive number."))]
 _year = [Optional(), NumberRange(min=-10000, max=2100, message=_l("Enter a year between -10000 (BCE) and 2100."))]
 
 
-class RecordFields(FlaskForm):
+class RecordFields(MeasurementFields):
     """The Object ID categories, shared by the register and edit screens."""
 
     institution = StringField(_l("Registering institution"), validators=[DataRequired(), Length(max=200)])
@@ -28,13 +27,6 @@ class RecordFields(FlaskForm):
     techniques = StringField(_l("Techniques"), validators=[Length(max=2000)], description=_l("e.g. cast, carved, painted, woven"))
     measurements_text = StringField(_l("Measurements as written"), validators=[Length(max=2000)],
                                     description=_l("Free text, e.g. H 23 cm; W 10 cm. Numbers below are used for search."))
-    height = FloatField(_l("Height"), validators=_positive)
-    width = FloatField(_l("Width"), validators=_positive)
-    depth = FloatField(_l("Depth"), validators=_positive)
-    diameter = FloatField(_l("Diameter"), validators=_positive)
-    length_unit = SelectField(_l("Length unit"), choices=[SelectChoice(unit) for unit in LENGTH_UNITS_TO_CM], default="cm")
-    weight = FloatField(_l("Weight"), validators=_positive)
-    weight_unit = SelectField(_l("Weight unit"), choices=[SelectChoice(unit) for unit in WEIGHT_UNITS_TO_KG], default="kg")
     inscriptions = TextAreaField(_l("Inscriptions and markings"), validators=[Length(max=5000)],
                                  description=_l("Signatures, dates, labels, seals, inventory numbers written on the object."))
     distinguishing_features = TextAreaField(_l("Distinguishing features"), validators=[Length(max=5000)],

@@ -20,7 +20,6 @@ from registry.policy import can_change_record, rule
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import Institution, ObjectRecord, Photo
-from registry.objectid.measurements import from_cm, from_kg, to_cm, to_kg
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.objects import bp
 from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusForm
@@ -35,7 +34,6 @@ _TEXT_FIELDS = (
     "year_from", "year_to", "length_unit", "weight_unit",
     "place_of_origin", "related_written_material", "related_objects", "documented_on",
 )
-_LENGTHS = ("height", "width", "depth", "diameter")
 
 
 def _record_or_404(record_id: int) -> ObjectRecord:
@@ -200,19 +198,12 @@ def _may_see_history(record: ObjectRecord) -> bool:
 
 def _record_fields(form) -> dict[str, Any]:
     """Turn form data into record field values, converting measurements to cm and kg."""
-    fields = {name: form[name].data for name in _TEXT_FIELDS}
-    unit = form.length_unit.data
-    for name in _LENGTHS:
-        fields[f"{name}_cm"] = to_cm(form[name].data, unit)
-    fields["weight_kg"] = to_kg(form.weight.data, form.weight_unit.data)
-    return fields
+    return {**{name: form[name].data for name in _TEXT_FIELDS}, **form.measurements_in_cm_kg()}
 
 
 def _fill_form(form, record: ObjectRecord) -> None:
     form.institution.data = record.institution.name
-    for name in _LENGTHS:
-        form[name].data = from_cm(getattr(record, f"{name}_cm"), record.length_unit)
-    form.weight.data = from_kg(record.weight_kg, record.weight_unit)
+    form.show_measurements(record)
 
 
 def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:

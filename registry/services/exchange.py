@@ -10,7 +10,7 @@ from registry.exchange.csv_io import records_to_csv
 from registry.exchange.lido import records_to_lido
 from registry.models import ObjectRecord
 from registry.services.importer import FIELD_KEYS
-from registry.services.redlists import active_tags
+from registry.services.redlists import tag_codes_by_record
 
 
 def public_url(path: str) -> str:
@@ -18,8 +18,11 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-def record_to_exchange(record: ObjectRecord) -> dict[str, Any]:
-    """A record as the plain dict the CSV and LIDO writers take (photos as links to their served copies)."""
+def record_to_exchange(record: ObjectRecord, tag_codes: list[str] | None = None) -> dict[str, Any]:
+    """A record as the plain dict the CSV and LIDO writers take (photos as links to their served copies).
+
+    :param tag_codes: the record's category codes when already fetched for many records.
+    """
     exchanged: dict[str, Any] = {key: getattr(record, key) for key in FIELD_KEYS}
     exchanged["documented_on"] = record.documented_on.isoformat() if record.documented_on else None
     exchanged.update(
@@ -29,7 +32,7 @@ def record_to_exchange(record: ObjectRecord) -> dict[str, Any]:
         loss_place=record.loss_place,
         case_reference=record.case_reference,
         loss_notes=record.loss_notes,
-        red_list_categories=[tag.category.code for tag in active_tags(record)],
+        red_list_categories=tag_codes if tag_codes is not None else tag_codes_by_record([record.id])[record.id],
         photos=[{"url": public_url(f"/media/display/{p.sha256}.jpg"), "sha256": p.sha256, "filename": p.original_filename,
                  "caption": p.caption} for p in record.current_photos],
     )
@@ -38,7 +41,9 @@ def record_to_exchange(record: ObjectRecord) -> dict[str, Any]:
 
 def export_records(records: Iterable[ObjectRecord], fmt: str) -> bytes:
     """Records as CSV (UTF-8) or LIDO 1.1 XML."""
-    exchanged = [record_to_exchange(record) for record in records]
+    records = list(records)
+    codes = tag_codes_by_record([record.id for record in records])
+    exchanged = [record_to_exchange(record, codes[record.id]) for record in records]
     if fmt == "csv":
         return records_to_csv(exchanged).encode("utf-8")
     if fmt == "lido":

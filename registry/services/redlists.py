@@ -138,6 +138,18 @@ def active_tags(record: ObjectRecord) -> list[CategoryTag]:
     ))
 
 
+def tag_codes_by_record(record_ids: list[int]) -> dict[int, list[str]]:
+    """The category codes each record is tagged with now, for many records in one query."""
+    codes: dict[int, list[str]] = {record_id: [] for record_id in record_ids}
+    rows = db.session.execute(
+        select(CategoryTag.record_id, CategoryRow.code).join(CategoryRow)
+        .where(CategoryTag.record_id.in_(record_ids), CategoryTag.removed_at.is_(None)).order_by(CategoryTag.id)
+    )
+    for record_id, code in rows:
+        codes[record_id].append(code)
+    return codes
+
+
 def suggestions_for_record(record: ObjectRecord, limit: int = 5) -> list[CategoryFit]:
     """Categories that fit the record's description and are not already tagged."""
     tagged = {tag.category.code for tag in active_tags(record)}
