@@ -40,7 +40,8 @@ def _evaluate_one(q: dict) -> dict:
     elapsed = time.perf_counter() - t0
     base = _baseline(img)
     return {"kind": q["kind"], "record_id": q["record_id"], "elapsed": elapsed,
-            "results": [(m.record_id, m.verdict, m.score, m.evidence["inliers"]) for m in res],
+            "results": [(m.record_id, m.verdict, m.score, m.evidence["inliers"], m.evidence["inlier_cells"],
+                         m.evidence["ratio_matches"]) for m in res],
             "candidate_records": [c.record_id for c in cands], "baseline": base}
 
 
@@ -207,6 +208,7 @@ def main() -> None:
     ap.add_argument("--latency-queries", type=int, default=30)
     ap.add_argument("--json", type=Path, default=None, help="also write all figures to this JSON file")
     ap.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
+    ap.add_argument("--dump", type=Path, default=None, help="write every query's results to this JSON file")
     a = ap.parse_args()
     t0 = time.time()
     manifest = corpus.load_or_build(a.corpus)
@@ -214,6 +216,8 @@ def main() -> None:
     register(manifest, a.workers)
     results = [] if a.latency_only else evaluate(manifest, a.workers)
     summary, calib = summarise(results), calibration(results)
+    if a.dump:
+        a.dump.write_text(json.dumps(results))
     lat = latency(manifest, a.sizes, a.latency_queries)
     print_report(summary, calib, lat)
     print(f"\nbench wall time {time.time() - t0:.0f} s")

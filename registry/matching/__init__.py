@@ -1,13 +1,13 @@
 """Image-matching engine of the Object ID Registry (Flask-free)."""
 from .fields import compare_fields
 from .index import HashIndex
-from .ranking import MATCH_MIN_INLIERS, POSSIBLE_MIN_INLIERS, RECOMMENDED_K, rank
+from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
 from .signature import compute_query, compute_signature
 from .types import Candidate, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 
-ALGORITHM_VERSION = "sift-phash-2"
+ALGORITHM_VERSION = "orb-vlad-3"
 
 __all__ = [
-    "ALGORITHM_VERSION", "Candidate", "HashIndex", "MATCH_MIN_INLIERS", "POSSIBLE_MIN_INLIERS", "PhotoSignature",
+    "ALGORITHM_VERSION", "Candidate", "HashIndex", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
     "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
 ]

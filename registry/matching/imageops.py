@@ -8,8 +8,6 @@ from PIL import Image
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 
 _SEG_SIDE = 256  # working resolution for segmentation
-_GRABCUT_SIDE = 128  # GrabCut is slow: ~50 ms at this size, ~400 ms at 256
-_GRABCUT_ITERS = 2  # 1 iteration (~40 % cheaper) was tried: one unregistered query got a 25-inlier false "match"
 _PLAIN_BORDER_MAD = 14.0  # max median abs deviation of border pixels for a "plain" background
 _FG_COLOUR_DIST = 28.0  # colour distance from background that counts as foreground
 _MIN_COMPONENT_FRAC = 0.01
@@ -79,17 +77,6 @@ def _component_box(mask: np.ndarray, union: bool) -> Box | None:
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _grabcut_mask(small: np.ndarray) -> np.ndarray:
-    """Foreground mask from GrabCut initialised with a centred rectangle."""
-    h, w = small.shape[:2]
-    mask = np.zeros((h, w), np.uint8)
-    rect = (w // 12, h // 12, w - w // 6, h - h // 6)
-    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.setRNGSeed(12345)
-    cv2.grabCut(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), mask, rect, bgd, fgd, _GRABCUT_ITERS, cv2.GC_INIT_WITH_RECT)
-    return (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
-
-
 def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     """Foreground mask of a small RGB image on a plain background, else None."""
     bg = _plain_background(small)
@@ -101,8 +88,7 @@ def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)  # 7x7 merged page headers with photos
 
 
-def isolate_object(arr: np.ndarray, allow_grabcut: bool = False, margin: float = 0.04,
-                   union: bool = False) -> Box | None:
+def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False) -> Box | None:
     """Box (full-resolution coordinates) around the main object, or None if it fills the frame.
 
     ``union`` boxes every significant component (registered photos: scattered content such as a
@@ -110,15 +96,19 @@ def isolate_object(arr: np.ndarray, allow_grabcut: bool = False, margin: float =
     """
     small = resize_max(arr, _SEG_SIDE)
     mask = plain_foreground_mask(small)
-    if mask is None and allow_grabcut:
-        small = resize_max(arr, _GRABCUT_SIDE)
-        mask = _grabcut_mask(small)
     if mask is None:
         return None
     box = _component_box(mask, union)
     if box is None:
         return None
     return _scale_box(box, small.shape, arr.shape, margin)
+
+
+def rescale_box(box: Box, from_shape: tuple[int, ...], to_shape: tuple[int, ...]) -> Box:
+    """The same box in an image of another size (rounded outwards)."""
+    fy, fx = to_shape[0] / from_shape[0], to_shape[1] / from_shape[1]
+    x0, y0, x1, y1 = box
+    return (int(x0 * fx), int(y0 * fy), min(to_shape[1], int(np.ceil(x1 * fx))), min(to_shape[0], int(np.ceil(y1 * fy))))
 
 
 def _scale_box(box: Box, small_shape: tuple[int, ...], full_shape: tuple[int, ...], margin: float) -> Box | None:

@@ -21,16 +21,41 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
-def _cutoff_select(dist: np.ndarray, keep: int) -> np.ndarray:
+def _cutoff_select(dist: np.ndarray, keep: int, max_dist: int) -> np.ndarray:
     """Indices of the rows whose distance is within the ``keep`` smallest (ties included)."""
     if len(dist) <= keep:
         return np.arange(len(dist))
-    counts = np.cumsum(np.bincount(dist, minlength=65))
+    counts = np.cumsum(np.bincount(dist, minlength=max_dist + 1))
     cut = int(np.searchsorted(counts, keep))
     return np.flatnonzero(dist <= cut)
 
 
 _MAX_ID = 2**31 - 1
+_CODE_ROW = 4  # rows 4 and 5 of the key hold the 128-bit ORB code
+
+
+def _code_distance(hi_col: np.ndarray, lo_col: np.ndarray, code_probes: np.ndarray) -> np.ndarray:
+    """Hamming distance (uint8, 0-128) of each row's ORB code to the nearest probe code."""
+    best = None
+    for q_hi, q_lo in code_probes:
+        d = np.bitwise_count(hi_col ^ q_hi)
+        d += np.bitwise_count(lo_col ^ q_lo)
+        best = d if best is None else np.minimum(best, d, out=best)
+    return best
+
+
+def _interleave(first: np.ndarray, second: np.ndarray, k: int) -> list[int]:
+    """Up to ``k`` distinct items taken alternately from two rankings."""
+    out: list[int] = []
+    seen: set[int] = set()
+    for a, b in zip(first, second):
+        for i in (int(a), int(b)):
+            if i not in seen:
+                seen.add(i)
+                out.append(i)
+                if len(out) == k:
+                    return out
+    return out
 
 
 class HashIndex:
@@ -132,36 +157,48 @@ class HashIndex:
         self._n = last
         return True
 
-    def _prefilter_chunk(self, lo: int, hi: int, probes: np.ndarray, keep: int) -> np.ndarray:
+    def _prefilter_chunk(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray,
+                         keep: int) -> np.ndarray:
+        """Rows among the ``keep`` nearest by pHash of the object, and among the ``keep`` nearest by ORB code."""
         col = self._words[0, lo:hi]
-        best = np.bitwise_count(col ^ probes[0])
-        for p in probes[1:]:
+        best = np.bitwise_count(col ^ phash_probes[0])
+        for p in phash_probes[1:]:
             np.minimum(best, np.bitwise_count(col ^ p), out=best)
-        return _cutoff_select(best, keep) + lo
+        hi_col, lo_col = self._words[_CODE_ROW, lo:hi], self._words[_CODE_ROW + 1, lo:hi]
+        code = _code_distance(hi_col, lo_col, code_probes)
+        rows = np.union1d(_cutoff_select(best, keep, 64), _cutoff_select(code, keep, 128))
+        return rows + lo
 
-    def _prefilter(self, probes: np.ndarray) -> np.ndarray:
+    def _prefilter(self, phash_probes: np.ndarray, code_probes: np.ndarray) -> np.ndarray:
         n = self._n
         if n < _PARALLEL_MIN_ROWS:
-            return self._prefilter_chunk(0, n, probes, PREFILTER_KEEP)
+            return self._prefilter_chunk(0, n, phash_probes, code_probes, PREFILTER_KEEP)
         mid = n // 2
-        futs = [_pool().submit(self._prefilter_chunk, lo, hi, probes, PREFILTER_KEEP // 2)
+        futs = [_pool().submit(self._prefilter_chunk, lo, hi, phash_probes, code_probes, PREFILTER_KEEP // 2)
                 for lo, hi in ((0, mid), (mid, n))]
         return np.concatenate([f.result() for f in futs])
 
     def search(self, query: QuerySignature, k: int = 60) -> list[Candidate]:
-        """Top-``k`` photos by combined Hamming distance over all query variants and rotations."""
+        """Top-``k`` photos: the nearest by global hashes and the nearest by ORB code, taken in turn.
+
+        Global hashes (all query variants, 4 rotations) find re-compressed, re-lit and resized
+        copies; the ORB code finds rotated, cropped, re-framed and re-photographed objects.
+        """
         if self._n == 0:
             return []
         probes = _probe_words(query)
-        rows = self._prefilter(probes[:, 0])
-        dist, detail = _full_distance(self._words[:, rows], probes)
-        order = np.argsort(dist, kind="stable")[:k]
-        return [self._candidate(int(rows[i]), detail[:, i], query) for i in order]
+        codes = np.stack([v.code for v in query.variants]).astype(np.uint64)
+        rows = self._prefilter(probes[0::4, 0], codes)  # pre-filter on rotation 0; the ORB code is rotation-free
+        cols = self._words[:, rows]
+        dist, detail = _full_distance(cols[:KEY_WORDS - 2], probes)
+        code = _code_distance(cols[_CODE_ROW], cols[_CODE_ROW + 1], codes)
+        order = _interleave(np.argsort(dist, kind="stable"), np.argsort(code, kind="stable"), k)
+        return [self._candidate(int(rows[i]), detail[:, i], int(code[i]), query) for i in order]
 
-    def _candidate(self, row: int, det: np.ndarray, query: QuerySignature) -> Candidate:
+    def _candidate(self, row: int, det: np.ndarray, code: int, query: QuerySignature) -> Candidate:
         vi, rot = _decode_probe(int(det[4]), query)
         dists = {"phash": int(det[0]), "dhash": int(det[1]), "colour": int(det[2]), "combined": float(det[3]),
-                 "variant": vi, "rotation": rot}
+                 "variant": vi, "rotation": rot, "orb_code": code}
         return Candidate(photo_id=int(self._photo[row]), record_id=int(self._record[row]), distances=dists)
 
 
@@ -178,7 +215,7 @@ def _decode_probe(p: int, query: QuerySignature) -> tuple[str, int]:
 
 def _full_distance(cols: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Combined distance per row (min over probes) and (5, n) details of the best probe."""
-    p_obj, d_obj, c_obj, p_full = (cols[i][None, :] for i in range(4))
+    p_obj, d_obj, c_obj, p_full = (cols[i][None, :] for i in range(4))  # the ORB code is compared apart
     pq, dq, cq = (probes[:, i][:, None] for i in range(3))
     dp = np.minimum(np.bitwise_count(p_obj ^ pq), np.bitwise_count(p_full ^ pq)).astype(np.float32)
     dd = np.bitwise_count(d_obj ^ dq).astype(np.float32)

@@ -23,9 +23,10 @@ class QueryVariant:
     name: str
     hash_words: np.ndarray  # (4 rotations, KEY_WORDS) uint64, rotation 0 first
     keypoints: np.ndarray  # (n, 2) float32 pixel coordinates
-    descriptors: np.ndarray  # (n, 128) uint8 SIFT descriptors
+    descriptors: np.ndarray  # (n, 32) uint8 ORB descriptors
     colour_hist: np.ndarray  # (COLOUR_BINS,) float32, sums to 1
     size: tuple[int, int]  # (width, height) of the variant image
+    code: np.ndarray  # (2,) uint64 ORB-VLAD code (see aggregate.py)
 
 
 @dataclass

@@ -15,7 +15,7 @@ def test_signature_deterministic_and_compact() -> None:
     img = make_object(77)
     a, b = compute_signature(img), compute_signature(img.copy())
     assert a.index_key == b.index_key and a.features == b.features and a.hash_hex == b.hash_hex
-    assert len(a.index_key) == KEY_WORDS * 8 <= 48
+    assert len(a.index_key) == KEY_WORDS * 8 == 48
     assert set(a.hash_hex) >= {"phash", "dhash"}
     assert isinstance(ALGORITHM_VERSION, str)
 
@@ -23,14 +23,14 @@ def test_signature_deterministic_and_compact() -> None:
 def test_features_round_trip() -> None:
     rng = np.random.default_rng(0)
     kp = rng.random((10, 2), dtype=np.float32) * 400
-    desc = rng.integers(0, 255, (10, 128), dtype=np.uint8)
+    desc = rng.integers(0, 255, (10, 32), dtype=np.uint8)
     colour = np.full(24, 1 / 24, np.float32)
-    words = np.arange(4, dtype=np.uint64)
+    words = np.arange(KEY_WORDS, dtype=np.uint64)
     out = unpack_features(pack_features(kp, desc, colour, (480, 360), words))
     assert np.array_equal(out["kp"], kp) and np.array_equal(out["desc"], desc)
     assert tuple(out["size"]) == (480, 360) and np.array_equal(out["words"], words)
     sig = compute_signature(make_object(3))
-    assert unpack_features(sig.features)["desc"].shape[1] == 128
+    assert unpack_features(sig.features)["desc"].shape[1] == 32
 
 
 def test_index_add_remove_search() -> None:

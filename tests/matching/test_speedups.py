@@ -1,4 +1,4 @@
-"""Speed-ups must not change results: fast blob reader, lazy whole-frame SIFT, early exit in rank."""
+"""Speed-ups must not change results: fast blob reader, early exit in rank, compact index."""
 from __future__ import annotations
 
 import io
@@ -8,7 +8,6 @@ from objects import make_object
 
 from registry.matching import compute_query, compute_signature, rank
 from registry.matching import features as ft
-from registry.matching.signature import _variant
 
 
 def test_fast_unpack_equals_numpy_load() -> None:
@@ -21,35 +20,33 @@ def test_fast_unpack_equals_numpy_load() -> None:
         assert out[k].dtype == ref[k].dtype and np.array_equal(out[k], ref[k])
 
 
-def test_lazy_variant_equals_eager_variant() -> None:
-    arr = np.asarray(make_object(11).convert("RGB"))
-    lazy, eager = _variant("full", arr, 700, lazy=True), _variant("full", arr, 700)
-    assert lazy.pending and not eager.pending
-    assert np.array_equal(lazy.hash_words, eager.hash_words) and lazy.size == eager.size
-    assert np.array_equal(lazy.descriptors, eager.descriptors) and np.array_equal(lazy.keypoints, eager.keypoints)
-    assert not lazy.pending
+def test_rank_stops_at_the_first_clearly_verified_photo(registry) -> None:
+    calls: list[list[int]] = []
 
+    def load(ids: list[int]) -> dict[int, bytes]:
+        calls.append(list(ids))
+        return registry.load(ids)
 
-def test_second_variant_sift_skipped_when_first_verifies(registry) -> None:
-    for pid in (0, 8):  # plain background (object first) and frame-filling photo (whole frame first)
-        q = compute_query(registry.images[pid])
-        assert sum(v.pending for v in q.variants) == len(q.variants) - 1
-        res = rank(q, registry.index.search(q, 60), registry.load, top=5)
-        assert res[0].record_id == 100 + pid and res[0].verdict == "match"
-        assert sum(v.pending for v in q.variants) == len(q.variants) - 1  # never needed
+    q = compute_query(registry.images[0])
+    cands = registry.index.search(q, 60)
+    assert cands[0].photo_id == 0
+    res = rank(q, cands, load, top=5)
+    assert res[0].record_id == 100 and res[0].verdict == "match"
+    assert len(res) == 1 and len(calls) == 1  # the first photo verified: nothing after it was compared
 
 
 def test_index_memory_stays_within_64_bytes_a_photo():
-    """32-byte key + int32 photo and record ids + the int32 id lookup: 44 bytes a photo at full capacity."""
+    """48-byte key + int32 photo and record ids + the int32 id lookup: 60 bytes a photo at full capacity."""
     import numpy as np
 
     from registry.matching import HashIndex
+    from registry.matching.signature import KEY_WORDS
 
     n = 20_000
     rng = np.random.default_rng(3)
     index = HashIndex(capacity=n)
     ids = np.arange(1, n + 1)
-    index.add_many(ids, ids // 2, rng.integers(0, 2**63, size=(n, 4), dtype=np.uint64))
+    index.add_many(ids, ids // 2, rng.integers(0, 2**63, size=(n, KEY_WORDS), dtype=np.uint64))
     assert len(index) == n and 5 in index and (n + 5) not in index
     assert index.memory_bytes_per_photo() <= 64
     assert index.remove(5) and 5 not in index and n in index
