@@ -44,13 +44,30 @@ def signed_bits(descriptors: np.ndarray) -> np.ndarray:
     return np.unpackbits(descriptors, axis=1).astype(np.float32) * 2.0 - 1.0
 
 
+@lru_cache(maxsize=1)
+def _half_norms() -> np.ndarray:
+    centres = codebook()
+    return 0.5 * (centres * centres).sum(axis=1)
+
+
+def _nearest_centre(signed: np.ndarray) -> np.ndarray:
+    return np.argmax(signed @ codebook().T - _half_norms(), axis=1)
+
+
+def assign(descriptors: np.ndarray) -> np.ndarray:
+    """(n,) index of the nearest codebook centre of each binary descriptor."""
+    if len(descriptors) == 0:
+        return np.zeros(0, np.intp)
+    return _nearest_centre(signed_bits(descriptors))
+
+
 def vlad(descriptors: np.ndarray) -> np.ndarray:
     """Intra-normalised, power-normalised VLAD vector (K*256,), all zeros without descriptors."""
     centres = codebook()
     if len(descriptors) == 0:
         return np.zeros(centres.size, np.float32)
     x = signed_bits(descriptors)
-    nearest = np.argmax(x @ centres.T - 0.5 * (centres * centres).sum(axis=1), axis=1)
+    nearest = _nearest_centre(x)
     onehot = np.zeros((len(x), len(centres)), np.float32)
     onehot[np.arange(len(x)), nearest] = 1.0
     out = onehot.T @ x - onehot.sum(axis=0)[:, None] * centres  # sum of residuals per centre

@@ -7,21 +7,22 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
 from .types import Candidate, QuerySignature, RecordMatch
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
-# gave unrelated objects up to 35 inliers but never more than 11 cells (440 unregistered queries and
-# wrong records of 841 registered ones), while the right record covers >= 14 cells in 96.9 % of them.
+# gave unrelated objects up to 35 inliers but never more than 12 cells (440 unregistered queries and
+# wrong records of 841 registered ones), while the right record covers >= 14 cells in 96.8 % of them.
 MATCH_MIN_CELLS = 14
-POSSIBLE_MIN_CELLS = 10  # shown for human review: 2 of 440 unregistered queries reached it
+POSSIBLE_MIN_CELLS = 10  # shown for human review: 2 of 440 unregistered queries reached it (1 reached 12)
 POSSIBLE_MAX_PHASH = 6  # near-duplicate global hash without local agreement (texture-less objects)
 STRONG_CELLS = 30  # once a variant reaches this, other variants are not tried
 SECOND_VARIANT_MIN_CELLS = 3  # ... nor when the first found (almost) nothing: halves the work on strangers
 BATCH = 10  # candidates whose features are loaded and verified at a time
-EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 11 cells
+EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 RECOMMENDED_K = 60  # search(query, k=RECOMMENDED_K): the right record was within the first 60 in 99.3 % of
 # bench queries; 40 was tried (p95 -15 %, but R@1 on new backgrounds 0.914 -> 0.900): each candidate
 # costs ~3 ms when nothing verifies
@@ -62,12 +63,14 @@ class _Verification:
 
     def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature) -> None:
         self.cand, self.feats = cand, feats
+        t_cells = ag.assign(feats["desc"])
         first = query.variants[0]
         self.best = (0, 0, 0, first.name, first.colour_hist)  # (inliers, matches, cells, name, colour)
         for i, v in enumerate(_variants_for(cand, query)):
             if self.best[2] >= STRONG_CELLS or (i > 0 and self.best[2] < SECOND_VARIANT_MIN_CELLS):
                 break
-            inl, nm, cells = ft.verify(v.keypoints, v.descriptors, feats["kp"], feats["desc"])
+            inl, nm, cells = ft.verify(v.keypoints, v.descriptors, feats["kp"], feats["desc"],
+                                       v.descriptor_cells, t_cells)
             if (cells, inl) > (self.best[2], self.best[0]):
                 self.best = (inl, nm, cells, v.name, v.colour_hist)
 

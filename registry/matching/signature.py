@@ -48,7 +48,8 @@ def _variant(name: str, small: np.ndarray) -> QueryVariant:
     thumb = hs.thumbnail(small)
     return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb), keypoints=kp, descriptors=desc,
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
-                        size=(small.shape[1], small.shape[0]), code=ag.code_words(desc))
+                        size=(small.shape[1], small.shape[0]), code=ag.code_words(desc),
+                        descriptor_cells=ag.assign(desc))
 
 
 def compute_query(image: Image.Image) -> QuerySignature:

@@ -27,6 +27,7 @@ class QueryVariant:
     colour_hist: np.ndarray  # (COLOUR_BINS,) float32, sums to 1
     size: tuple[int, int]  # (width, height) of the variant image
     code: np.ndarray  # (2,) uint64 ORB-VLAD code (see aggregate.py)
+    descriptor_cells: np.ndarray  # (n,) codebook centre of each descriptor (matching compares within a cell)
 
 
 @dataclass
