@@ -21,13 +21,23 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+_CUTOFF_SAMPLE = 65_536  # rows sampled to choose a pre-filter cut-off (a full bincount of 1 M rows cost 2.6 ms)
+
+
 def _cutoff_select(dist: np.ndarray, keep: int, max_dist: int) -> np.ndarray:
-    """Indices of the rows whose distance is within the ``keep`` smallest (ties included)."""
+    """Indices of about the ``keep`` rows of smallest distance.
+
+    The cut-off distance is read from the histogram of an evenly spaced sample; every row below it
+    is kept, and rows at it (ties, in row order) until about ``keep`` rows are reached.
+    """
     if len(dist) <= keep:
         return np.arange(len(dist))
-    counts = np.cumsum(np.bincount(dist, minlength=max_dist + 1))
+    step = max(1, len(dist) // _CUTOFF_SAMPLE)
+    counts = np.cumsum(np.bincount(dist[::step], minlength=max_dist + 1)) * step
     cut = int(np.searchsorted(counts, keep))
-    return np.flatnonzero(dist <= cut)
+    below = np.flatnonzero(dist < cut)
+    ties = np.flatnonzero(dist == cut)[: max(0, keep - len(below))]
+    return np.concatenate([below, ties])
 
 
 _MAX_ID = 2**31 - 1
