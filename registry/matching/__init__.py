@@ -3,11 +3,11 @@ from .fields import compare_fields
 from .index import HashIndex
 from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
 from .signature import compute_query, compute_signature
-from .types import Candidate, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
+from .types import Candidate, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 
 ALGORITHM_VERSION = "orb-vlad-3"
 
 __all__ = [
-    "ALGORITHM_VERSION", "Candidate", "HashIndex", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
+    "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
     "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
 ]

@@ -88,13 +88,13 @@ def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)  # 7x7 merged page headers with photos
 
 
-def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False) -> Box | None:
+def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False, seg_side: int = _SEG_SIDE) -> Box | None:
     """Box (full-resolution coordinates) around the main object, or None if it fills the frame.
 
     ``union`` boxes every significant component (registered photos: scattered content such as a
     star field stays whole); otherwise the largest one (queries: the photo inside a web page).
     """
-    small = resize_max(arr, _SEG_SIDE)
+    small = resize_max(arr, seg_side)
     mask = plain_foreground_mask(small)
     if mask is None:
         return None

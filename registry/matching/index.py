@@ -197,7 +197,7 @@ class HashIndex:
         if self._n == 0:
             return []
         probes = _probe_words(query)
-        codes = np.stack([v.code for v in query.variants]).astype(np.uint64)
+        codes = np.stack([v.features.code for v in query.variants if not v.pending]).astype(np.uint64)
         rows = self._prefilter(probes[0::4, 0], codes)  # pre-filter on rotation 0; the ORB code is rotation-free
         cols = self._words[:, rows]
         dist, detail = _full_distance(cols[:KEY_WORDS - 2], probes)

@@ -20,7 +20,8 @@ MATCH_MIN_CELLS = 14
 POSSIBLE_MIN_CELLS = 10  # shown for human review: 2 of 440 unregistered queries reached it (1 reached 12)
 POSSIBLE_MAX_PHASH = 6  # near-duplicate global hash without local agreement (texture-less objects)
 STRONG_CELLS = 30  # once a variant reaches this, other variants are not tried
-SECOND_VARIANT_MIN_CELLS = 3  # ... nor when the first found (almost) nothing: halves the work on strangers
+SECOND_VARIANT_MIN_CELLS = 3  # ... nor when the first found (almost) nothing, unless the candidate's hashes
+# were nearest to that variant: halves the work on strangers
 BATCH = 10  # candidates whose features are loaded and verified at a time
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 RECOMMENDED_K = 60  # search(query, k=RECOMMENDED_K): the right record was within the first 60 in 99.3 % of
@@ -53,9 +54,10 @@ def _image_score(cells: int, combined: float, colour: float) -> float:
 
 
 def _variants_for(cand: Candidate, query: QuerySignature) -> list:
-    """Query variants in the order to try them on a candidate: the one its hashes were nearest to first."""
+    """Query variants in the order to try them on a candidate: those with features already extracted,
+    then the one its hashes were nearest to."""
     first = cand.distances.get("variant")
-    return sorted(query.variants, key=lambda v: v.name != first)
+    return sorted(query.variants, key=lambda v: (v.pending, v.name != first))
 
 
 class _Verification:
@@ -67,10 +69,12 @@ class _Verification:
         first = query.variants[0]
         self.best = (0, 0, 0, first.name, first.colour_hist)  # (inliers, matches, cells, name, colour)
         for i, v in enumerate(_variants_for(cand, query)):
-            if self.best[2] >= STRONG_CELLS or (i > 0 and self.best[2] < SECOND_VARIANT_MIN_CELLS):
+            if self.best[2] >= STRONG_CELLS:
                 break
-            inl, nm, cells = ft.verify(v.keypoints, v.descriptors, feats["kp"], feats["desc"],
-                                       v.descriptor_cells, t_cells)
+            if i > 0 and self.best[2] < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant"):
+                continue
+            f = v.features
+            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.descriptor_cells, t_cells)
             if (cells, inl) > (self.best[2], self.best[0]):
                 self.best = (inl, nm, cells, v.name, v.colour_hist)
 

@@ -1,9 +1,6 @@
 """Signatures of registered photos and of query photos."""
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from PIL import Image
 
@@ -11,7 +8,7 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import crop, isolate_object, rescale_box, resize_max, resize_to, to_rgb_array
-from .types import PhotoSignature, QuerySignature, QueryVariant
+from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -42,48 +39,36 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
 
-def _variant(name: str, small: np.ndarray) -> QueryVariant:
-    """``small``: the variant's image at FEATURE_SIDE."""
+def _local_features(small: np.ndarray) -> LocalFeatures:
     kp, desc = ft.extract_features(small)  # as many as registered photos have: comparable codes
+    return LocalFeatures(kp, desc, ag.assign(desc), ag.code_words(desc))
+
+
+def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:
+    """``small``: the variant's image at FEATURE_SIDE."""
     thumb = hs.thumbnail(small)
-    return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb), keypoints=kp, descriptors=desc,
+    return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
-                        size=(small.shape[1], small.shape[0]), code=ag.code_words(desc),
-                        descriptor_cells=ag.assign(desc))
+                        size=(small.shape[1], small.shape[0]),
+                        features=None if lazy else _local_features(small),
+                        extract=(lambda: _local_features(small)) if lazy else None)
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
     """Signature of a query photo: the object isolated from a plain background (if any) and the whole frame.
 
     Objects on a busy background are not cut out (GrabCut cost 30-60 ms a query): the ORB code of
-    the whole frame finds them, and verification matches the object's own corners.
+    the whole frame finds them, and verification matches the object's own corners. When the object
+    was isolated, the whole frame's ORB features are extracted only if ranking needs them (its
+    global hashes are searched either way).
     """
     arr = to_rgb_array(image)
     full = resize_to(arr, ft.FEATURE_SIDE)
-    box = isolate_object(full)
+    box = isolate_object(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     if box is None:
         variants = [_variant("full", full)]
     else:
         obj = resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
-        whole = _pool().submit(_variant, "full", full)  # OpenCV and NumPy release the GIL: both cores work
-        variants = [_variant("object", obj), whole.result()]
+        variants = [_variant("object", obj), _variant("full", full, lazy=True)]
     main = variants[0].hash_words[0]
     return QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
-
-
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-variant")
-    return _POOL
-
-
-def _reset_pool() -> None:
-    global _POOL
-    _POOL = None  # threads do not survive fork(): a forked worker builds its own pool
-
-
-os.register_at_fork(after_in_child=_reset_pool)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -16,18 +16,44 @@ class PhotoSignature:
     hash_hex: dict[str, str]
 
 
-@dataclass
-class QueryVariant:
-    """One interpretation of a query photo (whole frame, isolated object, ...)."""
+class LocalFeatures(NamedTuple):
+    """ORB features of a query variant."""
 
-    name: str
-    hash_words: np.ndarray  # (4 rotations, KEY_WORDS) uint64, rotation 0 first
     keypoints: np.ndarray  # (n, 2) float32 pixel coordinates
     descriptors: np.ndarray  # (n, 32) uint8 ORB descriptors
-    colour_hist: np.ndarray  # (COLOUR_BINS,) float32, sums to 1
-    size: tuple[int, int]  # (width, height) of the variant image
-    code: np.ndarray  # (2,) uint64 ORB-VLAD code (see aggregate.py)
     descriptor_cells: np.ndarray  # (n,) codebook centre of each descriptor (matching compares within a cell)
+    code: np.ndarray  # (2,) uint64 ORB-VLAD code (see aggregate.py)
+
+
+class QueryVariant:
+    """One interpretation of a query photo (whole frame, isolated object, ...).
+
+    Its ORB features are given, or extracted on first use by ``extract`` (ranking asks for them only
+    when another variant did not verify a candidate).
+    """
+
+    def __init__(self, name: str, hash_words: np.ndarray, colour_hist: np.ndarray, size: tuple[int, int],
+                 features: LocalFeatures | None = None, extract: Callable[[], LocalFeatures] | None = None) -> None:
+        if features is None and extract is None:
+            raise ValueError("a query variant needs its features or a way to extract them")
+        self.name = name
+        self.hash_words = hash_words  # (4 rotations, 3) uint64, rotation 0 first
+        self.colour_hist = colour_hist  # (COLOUR_BINS,) float32, sums to 1
+        self.size = size  # (width, height) of the variant image
+        self._features, self._extract = features, extract
+
+    @property
+    def pending(self) -> bool:
+        """True while the ORB features have not been extracted."""
+        return self._features is None
+
+    @property
+    def features(self) -> LocalFeatures:
+        """The ORB features, extracted now if needed."""
+        if self._features is None:
+            self._features = self._extract()
+            self._extract = None
+        return self._features
 
 
 @dataclass

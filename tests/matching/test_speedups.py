@@ -35,6 +35,17 @@ def test_rank_stops_at_the_first_clearly_verified_photo(registry) -> None:
     assert len(res) == 1 and len(calls) == 1  # the first photo verified: nothing after it was compared
 
 
+def test_whole_frame_features_extracted_only_when_needed(registry) -> None:
+    q = compute_query(registry.images[0])  # an object on a plain background: object variant + lazy whole frame
+    assert [v.name for v in q.variants] == ["object", "full"] and q.variants[1].pending
+    res = rank(q, registry.index.search(q, 60), registry.load, top=5)
+    assert res[0].record_id == 100 and res[0].verdict == "match"
+    assert q.variants[1].pending  # the object verified: the whole frame's ORB was never computed
+    lazy = q.variants[1].features
+    eager = compute_query(registry.images[0]).variants[1].features
+    assert np.array_equal(lazy.descriptors, eager.descriptors) and np.array_equal(lazy.code, eager.code)
+
+
 def test_index_memory_stays_within_64_bytes_a_photo():
     """48-byte key + int32 photo and record ids + the int32 id lookup: 60 bytes a photo at full capacity."""
     import numpy as np
