@@ -7,7 +7,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
 from .types import Candidate, QuerySignature, RecordMatch
@@ -65,7 +64,7 @@ class _Verification:
 
     def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature) -> None:
         self.cand, self.feats = cand, feats
-        t_cells = ag.assign(feats["desc"])
+        t_cells = feats["cells"]
         first = query.variants[0]
         self.best = (0, 0, 0, first.name, first.colour_hist)  # (inliers, matches, cells, name, colour)
         for i, v in enumerate(_variants_for(cand, query)):

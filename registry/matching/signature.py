@@ -34,7 +34,8 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     kp, desc = ft.extract_features(small)
     words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))],
                             ag.code_words(desc)]).astype(np.uint64)
-    blob = ft.pack_features(kp, desc, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words)
+    blob = ft.pack_features(kp, desc, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words,
+                            ag.assign(desc))
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 

@@ -26,8 +26,9 @@ def test_features_round_trip() -> None:
     desc = rng.integers(0, 255, (10, 32), dtype=np.uint8)
     colour = np.full(24, 1 / 24, np.float32)
     words = np.arange(KEY_WORDS, dtype=np.uint64)
-    out = unpack_features(pack_features(kp, desc, colour, (480, 360), words))
-    assert np.array_equal(out["kp"], kp) and np.array_equal(out["desc"], desc)
+    cells = rng.integers(0, 16, 10, dtype=np.uint8)
+    out = unpack_features(pack_features(kp, desc, colour, (480, 360), words, cells))
+    assert np.array_equal(out["kp"], kp) and np.array_equal(out["desc"], desc) and np.array_equal(out["cells"], cells)
     assert tuple(out["size"]) == (480, 360) and np.array_equal(out["words"], words)
     sig = compute_signature(make_object(3))
     assert unpack_features(sig.features)["desc"].shape[1] == 32
