@@ -25,7 +25,7 @@ BATCH = 10  # candidates whose features are loaded and verified at a time
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 RECOMMENDED_K = 60  # search(query, k=RECOMMENDED_K): the right record was within the first 60 in 99.3 % of
 # bench queries; 40 was tried (p95 -15 %, but R@1 on new backgrounds 0.914 -> 0.900): each candidate
-# costs ~3 ms when nothing verifies
+# costs ~0.8 ms when nothing verifies
 MULTI_PHOTO_BONUS = 0.02  # per extra photo of the record that also verifies, capped below
 MULTI_PHOTO_BONUS_CAP = 0.05
 FIELDS_WEIGHT = 0.10  # fields are a secondary signal; never enough for "match"
