@@ -14,7 +14,7 @@ import edits
 from objects import make_object
 
 DEFAULT_DIR = Path(__file__).resolve().parent / ".corpus"
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 _TILED = {"retina": 4, "hubble_deep_field": 3, "brick": 2, "grass": 2, "gravel": 2, "immunohistochemistry": 2,
           "astronaut": 2, "coffee": 2, "rocket": 2}
 # "cat" is left out: it is the same photo as "chelsea"
@@ -111,6 +111,14 @@ def build_corpus(out_dir: Path = DEFAULT_DIR, n_registered: int = 220, n_unregis
         kind = str(qrng.choice(edits.KINDS))
         queries.append({"kind": "unregistered_edited", "record_id": None, "source": name, "edit": kind,
                         "path": _save(edits.apply(kind, img, qrng), out_dir / "queries" / f"unreg_e{u}.jpg")})
+    # Objects pasted on real photos (unregistered skimage tiles: they are not the answer to anything);
+    # generated last, from their own seeds, so the other kinds are the same as in corpus version 2.
+    scenes = [im for name, im in unreg if im is not None]
+    chosen = np.random.default_rng([seed, 11]).choice(len(reg), size=min(queries_per_kind, len(reg)), replace=False)
+    for j, r in enumerate(sorted(chosen.tolist())):
+        qrng = np.random.default_rng([seed, 11, j, r])
+        q = edits.background_photo(mains[r], qrng, scenes[int(qrng.integers(len(scenes)))])
+        queries.append({"kind": "background_photo", "record_id": r, "path": _save(q, out_dir / "queries" / f"background_photo_{j}.jpg")})
     manifest = {"version": CORPUS_VERSION, "seed": seed, "records": records, "queries": queries}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return manifest
