@@ -54,20 +54,20 @@ def _nearest_centre(signed: np.ndarray) -> np.ndarray:
     return np.argmax(signed @ codebook().T - _half_norms(), axis=1)
 
 
-def assign(descriptors: np.ndarray) -> np.ndarray:
-    """(n,) index of the nearest codebook centre of each binary descriptor."""
-    if len(descriptors) == 0:
-        return np.zeros(0, np.intp)
-    return _nearest_centre(signed_bits(descriptors))
-
-
-def vlad(descriptors: np.ndarray) -> np.ndarray:
-    """Intra-normalised, power-normalised VLAD vector (K*256,), all zeros without descriptors."""
+def describe(descriptors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, code): the nearest codebook centre of each descriptor, and the photo's 128-bit code as
+    (CODE_WORDS,) uint64 words. Both come from one assignment of the descriptors to the codebook."""
     centres = codebook()
     if len(descriptors) == 0:
-        return np.zeros(centres.size, np.float32)
+        return np.zeros(0, np.intp), _code_of(np.zeros(centres.size, np.float32))
     x = signed_bits(descriptors)
     nearest = _nearest_centre(x)
+    return nearest, _code_of(_vlad(x, nearest))
+
+
+def _vlad(x: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """Intra-normalised, power-normalised VLAD vector (K*256,) of +-1 descriptors and their centres."""
+    centres = codebook()
     onehot = np.zeros((len(x), len(centres)), np.float32)
     onehot[np.arange(len(x)), nearest] = 1.0
     out = onehot.T @ x - onehot.sum(axis=0)[:, None] * centres  # sum of residuals per centre
@@ -78,7 +78,6 @@ def vlad(descriptors: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-6)
 
 
-def code_words(descriptors: np.ndarray) -> np.ndarray:
-    """(CODE_WORDS,) uint64 words of the 128-bit code."""
-    bits = (vlad(descriptors) @ _projection()) > 0
+def _code_of(vlad: np.ndarray) -> np.ndarray:
+    bits = (vlad @ _projection()) > 0
     return np.frombuffer(np.packbits(bits).tobytes(), dtype=">u8").astype(np.uint64)

@@ -1,7 +1,6 @@
 """Local features (ORB), colour histograms, blob serialisation and geometric verification."""
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 
@@ -14,20 +13,20 @@ FAST_THRESHOLD = 8  # OpenCV default 20 finds too few corners on smooth/low-cont
 COLOUR_BINS = 8 * 3
 DESCRIPTOR_BYTES = 32
 
-_ORB: dict[int, cv2.ORB] = {}
+_ORB: cv2.ORB | None = None
 
 
-def _orb(max_features: int) -> cv2.ORB:
-    if max_features not in _ORB:
-        _ORB[max_features] = cv2.ORB_create(nfeatures=max_features, fastThreshold=FAST_THRESHOLD, edgeThreshold=19,
-                                            patchSize=19)
-    return _ORB[max_features]
+def _orb() -> cv2.ORB:
+    global _ORB
+    if _ORB is None:
+        _ORB = cv2.ORB_create(nfeatures=MAX_FEATURES, fastThreshold=FAST_THRESHOLD, edgeThreshold=19, patchSize=19)
+    return _ORB
 
 
-def extract_features(arr: np.ndarray, max_features: int = MAX_FEATURES) -> tuple[np.ndarray, np.ndarray]:
+def extract_features(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ORB keypoints (n,2 float32) and binary descriptors (n,32 uint8) of an RGB array."""
     gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
-    kps, desc = _orb(max_features).detectAndCompute(gray, None)
+    kps, desc = _orb().detectAndCompute(gray, None)
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8)
     return cv2.KeyPoint_convert(kps).astype(np.float32).reshape(-1, 2), desc

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -59,29 +59,37 @@ def _variants_for(cand: Candidate, query: QuerySignature) -> list:
     return sorted(query.variants, key=lambda v: (v.pending, v.name != first))
 
 
+class _Best(NamedTuple):
+    inliers: int
+    matches: int
+    cells: int
+    variant: str
+    colour_hist: np.ndarray
+
+
 class _Verification:
     """Best verification of one candidate photo over the query variants."""
 
     def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature) -> None:
         self.cand, self.feats = cand, feats
-        t_cells = feats["cells"]
         first = query.variants[0]
-        self.best = (0, 0, 0, first.name, first.colour_hist)  # (inliers, matches, cells, name, colour)
+        self.best = _Best(0, 0, 0, first.name, first.colour_hist)
         for i, v in enumerate(_variants_for(cand, query)):
-            if self.best[2] >= STRONG_CELLS:
+            if self.best.cells >= STRONG_CELLS:
                 break
-            if i > 0 and self.best[2] < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant"):
+            if i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant"):
                 continue
             f = v.features
-            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.descriptor_cells, t_cells)
-            if (cells, inl) > (self.best[2], self.best[0]):
-                self.best = (inl, nm, cells, v.name, v.colour_hist)
+            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.descriptor_cells,
+                                       feats["cells"])
+            if (cells, inl) > (self.best.cells, self.best.inliers):
+                self.best = _Best(inl, nm, cells, v.name, v.colour_hist)
 
     def result(self) -> _PhotoResult:
-        inl, nm, cells, name, colour = self.best
-        col = ft.colour_similarity(colour, self.feats["colour"].astype(np.float32))
-        score = _image_score(cells, float(self.cand.distances.get("combined", _RANDOM_COMBINED)), col)
-        return _PhotoResult(self.cand, inl, nm, cells, name, col, score)
+        b = self.best
+        col = ft.colour_similarity(b.colour_hist, self.feats["colour"].astype(np.float32))
+        score = _image_score(b.cells, float(self.cand.distances.get("combined", _RANDOM_COMBINED)), col)
+        return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score)
 
 
 def _verdict(best: _PhotoResult) -> str:
@@ -140,7 +148,7 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
                 continue
             v = _Verification(c, ft.unpack_features(blobs[c.photo_id]), query)
             results.append(v.result())
-            if v.best[2] >= EARLY_STOP_CELLS:
+            if v.best.cells >= EARLY_STOP_CELLS:
                 return results
     return results
 

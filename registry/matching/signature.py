@@ -32,17 +32,17 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
     kp, desc = ft.extract_features(small)
-    words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))],
-                            ag.code_words(desc)]).astype(np.uint64)
+    cells, code = ag.describe(desc)
+    words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))], code]).astype(np.uint64)
     blob = ft.pack_features(kp, desc, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words,
-                            ag.assign(desc))
+                            cells)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
 
 def _local_features(small: np.ndarray) -> LocalFeatures:
     kp, desc = ft.extract_features(small)  # as many as registered photos have: comparable codes
-    return LocalFeatures(kp, desc, ag.assign(desc), ag.code_words(desc))
+    return LocalFeatures(kp, desc, *ag.describe(desc))
 
 
 def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:
