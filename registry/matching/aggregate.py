@@ -27,7 +27,13 @@ _PROJECTION_SEED = b"object-id-registry/orb-vlad/1"
 @lru_cache(maxsize=1)
 def codebook() -> np.ndarray:
     """(K, 256) float32 centres of ORB descriptors read as +-1 bit vectors."""
-    return np.load(CODEBOOK_PATH, allow_pickle=False).astype(np.float32)
+    centres = np.load(CODEBOOK_PATH, allow_pickle=False).astype(np.float32)
+    if len(centres) != N_CELLS:
+        raise ValueError(f"the codebook has {len(centres)} centres, N_CELLS says {N_CELLS}")
+    return centres
+
+
+N_CELLS = 16  # centres in the shipped codebook (checked when it is loaded)
 
 
 @lru_cache(maxsize=1)

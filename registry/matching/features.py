@@ -55,8 +55,11 @@ def pack_features(keypoints: np.ndarray, descriptors: np.ndarray, colour: np.nda
                   words: np.ndarray, cells: np.ndarray) -> bytes:
     """Serialise re-ranking data into one flat blob: a 16-byte header, then the arrays back to back.
 
-    Not an .npz: opening 60 zip archives cost ~0.4 ms each, and binary descriptors barely compress.
+    Keypoints are stored in the order of their codebook cells, so that matching reads each cell's
+    descriptors as one slice. Not an .npz: opening 60 zip archives cost ~0.4 ms each, and binary
+    descriptors barely compress.
     """
+    keypoints, descriptors, cells = sort_by_cell(keypoints, descriptors, cells)
     n = len(keypoints)
     header = np.array([(_BLOB_MAGIC, n, len(colour), len(words))], _BLOB_HEADER)
     parts = [header, keypoints.astype("<f4"), descriptors.astype(np.uint8), cells.astype(np.uint8),
@@ -79,10 +82,24 @@ def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
         offset += count * np.dtype(dtype).itemsize
     if offset != len(blob):
         raise ValueError("features blob has the wrong length")
+    if n > 1 and not bool((out["cells"][1:] >= out["cells"][:-1]).all()):
+        raise ValueError("features blob is not sorted by cell (run `registry reindex`)")
     return out
 
 
 _NO_PAIRS = (np.zeros(0, np.intp), np.zeros(0, np.intp))
+
+
+def sort_by_cell(keypoints: np.ndarray, descriptors: np.ndarray,
+                 cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keypoints, descriptors and cells reordered by codebook cell (stable), as blobs store them."""
+    order = np.argsort(cells, kind="stable")
+    return keypoints[order], descriptors[order], cells[order].astype(np.uint8)
+
+
+def cell_bounds(sorted_cells: np.ndarray, n_cells: int) -> np.ndarray:
+    """(n_cells + 1,) offsets: the descriptors of cell c are ``[bounds[c], bounds[c + 1])``."""
+    return np.searchsorted(sorted_cells, np.arange(n_cells + 1)).astype(np.intp)
 
 
 def _ratio_matches(q: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,44 +111,42 @@ def _ratio_matches(q: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return ok, idx[ok, 0].astype(np.intp)
 
 
-def _ratio_matches_by_cell(q: np.ndarray, t: np.ndarray, q_cells: np.ndarray,
-                           t_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ratio-test matches between descriptors of the same codebook cell only.
+def _ratio_matches_by_cell(q: np.ndarray, t: np.ndarray, q_bounds: np.ndarray,
+                           t_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ratio-test matches between descriptors of the same codebook cell only (both sides sorted by cell).
 
     ~2.5x cheaper than comparing every pair, and the bench found the same share of right records
     verified (true correspondences almost always fall in the same cell).
     """
-    q_order, t_order = np.argsort(q_cells, kind="stable"), np.argsort(t_cells, kind="stable")
-    edges = np.arange(max(int(q_cells.max(initial=0)), int(t_cells.max(initial=0))) + 2)
-    q_bounds, t_bounds = np.searchsorted(q_cells[q_order], edges), np.searchsorted(t_cells[t_order], edges)
     qs, ts = [], []
-    for c in range(len(edges) - 1):
-        qi, ti = q_order[q_bounds[c]:q_bounds[c + 1]], t_order[t_bounds[c]:t_bounds[c + 1]]
-        if len(qi) and len(ti) >= 2:
-            a, b = _ratio_matches(q[qi], t[ti])
-            qs.append(qi[a])
-            ts.append(ti[b])
+    for q0, q1, t0, t1 in zip(q_bounds[:-1], q_bounds[1:], t_bounds[:-1], t_bounds[1:]):
+        if q1 > q0 and t1 - t0 >= 2:
+            a, b = _ratio_matches(q[q0:q1], t[t0:t1])
+            qs.append(a + q0)
+            ts.append(b + t0)
     return (np.concatenate(qs), np.concatenate(ts)) if qs else _NO_PAIRS
 
 
 SPREAD_CELL_PX = 32  # inliers are also counted once per cell of this size (at FEATURE_SIDE)
+MIN_MATCHES = 10  # fewer ratio-test matches cannot cover the 10 cells of the lowest verdict: RANSAC is skipped
 
 
 def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.ndarray,
-           q_cells: np.ndarray | None = None, t_cells: np.ndarray | None = None) -> tuple[int, int, int]:
+           q_bounds: np.ndarray | None = None, t_bounds: np.ndarray | None = None) -> tuple[int, int, int]:
     """Geometric verification: (RANSAC homography inliers, ratio-test matches, cells the inliers cover).
 
     The cell count is what verdicts use: a shared glyph or logo yields many inliers packed in a few
     cells, an object seen again spreads them over its surface. With the descriptors' codebook cells
-    given, only descriptors of the same cell are compared.
+    given (:func:`cell_bounds` of descriptors sorted by cell), only descriptors of the same cell are
+    compared.
     """
-    if q_cells is None or t_cells is None:
+    if q_bounds is None or t_bounds is None:
         qi, ti = _ratio_matches(q_desc, t_desc)
     else:
-        qi, ti = _ratio_matches_by_cell(q_desc, t_desc, q_cells, t_cells)
+        qi, ti = _ratio_matches_by_cell(q_desc, t_desc, q_bounds, t_bounds)
     _, first = np.unique(ti, return_index=True)  # one query keypoint per train keypoint: many-to-one inflates inliers
     qi, ti = qi[first], ti[first]
-    if len(qi) < 6:
+    if len(qi) < MIN_MATCHES:
         return 0, len(qi), 0
     src = q_kp[qi].reshape(-1, 1, 2)
     dst = t_kp[ti].reshape(-1, 1, 2)

@@ -7,6 +7,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
 from .types import Candidate, QuerySignature, RecordMatch
@@ -80,8 +81,8 @@ class _Verification:
             if i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant"):
                 continue
             f = v.features
-            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.descriptor_cells,
-                                       feats["cells"])
+            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds,
+                                       feats["bounds"])
             if (cells, inl) > (self.best.cells, self.best.inliers):
                 self.best = _Best(inl, nm, cells, v.name, v.colour_hist)
 
@@ -146,7 +147,9 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
         for c in batch:
             if c.photo_id not in blobs:
                 continue
-            v = _Verification(c, ft.unpack_features(blobs[c.photo_id]), query)
+            feats = ft.unpack_features(blobs[c.photo_id])
+            feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
+            v = _Verification(c, feats, query)
             results.append(v.result())
             if v.best.cells >= EARLY_STOP_CELLS:
                 return results

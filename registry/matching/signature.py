@@ -42,7 +42,9 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
 
 def _local_features(small: np.ndarray) -> LocalFeatures:
     kp, desc = ft.extract_features(small)  # as many as registered photos have: comparable codes
-    return LocalFeatures(kp, desc, *ag.describe(desc))
+    cells, code = ag.describe(desc)
+    kp, desc, cells = ft.sort_by_cell(kp, desc, cells)
+    return LocalFeatures(kp, desc, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
 def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:

@@ -24,7 +24,8 @@ def test_cell_matching_finds_the_pairs_full_matching_finds() -> None:
     sig = ft.unpack_features(compute_signature(make_object(8)).features)
     q = compute_query(make_object(8).rotate(7, expand=True)).variants[0].features
     full = ft.verify(q.keypoints, q.descriptors, sig["kp"], sig["desc"])
-    by_cell = ft.verify(q.keypoints, q.descriptors, sig["kp"], sig["desc"], q.descriptor_cells, sig["cells"])
+    by_cell = ft.verify(q.keypoints, q.descriptors, sig["kp"], sig["desc"], q.cell_bounds,
+                        ft.cell_bounds(sig["cells"], 16))
     assert by_cell[2] >= 14 and by_cell[2] >= 0.7 * full[2]
 
 
