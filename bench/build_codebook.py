@@ -1,10 +1,15 @@
-"""Train the ORB codebook shipped in registry/matching/data/orb_codebook.npy (dev tool).
+"""Train the ORB codebook and the code projection shipped in registry/matching/data/ (dev tool).
 
-python bench/build_codebook.py [--k 16] [--out PATH]
+python bench/build_codebook.py [--step codebook|projection|both] [--k 16]
 
-Descriptors come from every photo that ships with scikit-image (nothing is downloaded), at three
-scales; k-means (OpenCV, fixed seed) on the descriptors read as +-1 vectors. Changing the codebook
-changes every stored code: bump ALGORITHM_VERSION and run `registry reindex`.
+Codebook: descriptors of every photo that ships with scikit-image (nothing is downloaded), at three
+scales; k-means (OpenCV, fixed seed) on the descriptors read as +-1 vectors.
+
+Projection: VLAD vectors of random crops of the same photos (40-100 % of the side, half of them
+rotated by up to 30 degrees, at 320-640 px); their mean, their first 128 principal axes, then a
+fixed random rotation of those axes so that every bit of the code carries about the same variance.
+
+Changing either changes every stored code: bump ALGORITHM_VERSION and run `registry reindex`.
 """
 from __future__ import annotations
 
@@ -44,21 +49,65 @@ def training_descriptors(per_image: int, rng: np.random.Generator) -> np.ndarray
     return np.concatenate(out)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--k", type=int, default=16)
-    ap.add_argument("--per-image", type=int, default=1000)
-    ap.add_argument("--out", type=Path, default=aggregate.CODEBOOK_PATH)
-    a = ap.parse_args()
+def build_codebook(k: int, per_image: int, out: Path) -> None:
     rng = np.random.default_rng(1)
-    desc = training_descriptors(a.per_image, rng)
+    desc = training_descriptors(per_image, rng)
     x = aggregate.signed_bits(desc)
     cv2.setRNGSeed(1)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 100, 1e-4)
-    compactness, _, centres = cv2.kmeans(x, a.k, None, criteria, 5, cv2.KMEANS_PP_CENTERS)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    np.save(a.out, centres.astype(np.float32))
-    print(f"{len(x)} descriptors, k={a.k}, compactness {compactness:.0f} -> {a.out}")
+    compactness, _, centres = cv2.kmeans(x, k, None, criteria, 5, cv2.KMEANS_PP_CENTERS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.save(out, centres.astype(np.float32))
+    print(f"{len(x)} descriptors, k={k}, compactness {compactness:.0f} -> {out}")
+
+
+def _random_view(arr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    h, w = arr.shape[:2]
+    s = rng.uniform(0.4, 1.0)
+    ch, cw = int(h * s), int(w * s)
+    y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+    view = np.ascontiguousarray(arr[y:y + ch, x:x + cw])
+    if rng.random() < 0.5:
+        m = cv2.getRotationMatrix2D((cw / 2, ch / 2), rng.uniform(-30, 30), 1.0)
+        view = cv2.warpAffine(view, m, (cw, ch), borderMode=cv2.BORDER_REFLECT)
+    return resize_to(view, int(rng.choice([320, 480, features.FEATURE_SIDE])))
+
+
+def training_vlads(views_per_image: int, rng: np.random.Generator) -> np.ndarray:
+    """VLAD vectors of random views of the skimage photos (views with under 50 keypoints are skipped)."""
+    out = []
+    for name in _IMAGES:
+        arr = _rgb(getattr(skdata, name)())
+        for _ in range(views_per_image):
+            _, desc = features.extract_features(_random_view(arr, rng))
+            if len(desc) >= 50:
+                x = aggregate.signed_bits(desc)
+                out.append(aggregate.vlad(x, aggregate.nearest_centre(x)))
+    return np.stack(out)
+
+
+def build_projection(views_per_image: int, out: Path) -> None:
+    vlads = training_vlads(views_per_image, np.random.default_rng(5))
+    mean = vlads.mean(axis=0)
+    _, _, axes = np.linalg.svd(vlads - mean, full_matrices=False)
+    rotation = np.linalg.qr(np.random.default_rng(0).standard_normal((aggregate.CODE_BITS, aggregate.CODE_BITS)))[0]
+    matrix = axes[: aggregate.CODE_BITS].T @ rotation
+    np.savez_compressed(out, mean=mean.astype(np.float16), matrix=matrix.astype(np.float16))  # ~1 MB
+    print(f"{len(vlads)} VLAD vectors -> {out}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--step", choices=("codebook", "projection", "both"), default="both")
+    ap.add_argument("--k", type=int, default=16)
+    ap.add_argument("--per-image", type=int, default=1000)
+    ap.add_argument("--views-per-image", type=int, default=150)
+    a = ap.parse_args()
+    if a.step in ("codebook", "both"):
+        build_codebook(a.k, a.per_image, aggregate.CODEBOOK_PATH)
+        aggregate.codebook.cache_clear()
+    if a.step in ("projection", "both"):
+        build_projection(a.views_per_image, aggregate.PROJECTION_PATH)
 
 
 if __name__ == "__main__":

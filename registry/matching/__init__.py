@@ -5,7 +5,7 @@ from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
 from .signature import compute_query, compute_signature
 from .types import Candidate, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 
-ALGORITHM_VERSION = "orb-vlad-5"
+ALGORITHM_VERSION = "orb-vlad-6"
 
 __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
