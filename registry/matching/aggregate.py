@@ -90,3 +90,29 @@ def _code_of(vector: np.ndarray) -> np.ndarray:
     mean, matrix = _projection()
     bits = ((vector - mean) @ matrix) > 0
     return np.frombuffer(np.packbits(bits).tobytes(), dtype=">u8").astype(np.uint64)
+
+
+WINDOW_SIDE = 0.6  # sub-windows of a busy frame: 3 x 3 positions, each 60 % of the frame's width and height
+WINDOW_MIN_KEYPOINTS = 30
+
+
+def window_codes(keypoints: np.ndarray, descriptors: np.ndarray, cells: np.ndarray,
+                 size: tuple[int, int]) -> np.ndarray:
+    """(n, CODE_WORDS) codes of the keypoints inside 9 overlapping sub-windows of a ``size`` frame.
+
+    An object photographed on a busy background fills only part of the frame; the code of the
+    sub-window around it is nearer to the code of its registered photo than the whole frame's is.
+    """
+    if len(descriptors) == 0:
+        return np.zeros((0, CODE_WORDS), np.uint64)
+    x = signed_bits(descriptors)
+    w, h = size
+    codes = []
+    for fx in (0.0, 0.5, 1.0):
+        for fy in (0.0, 0.5, 1.0):
+            x0, y0 = (1 - WINDOW_SIDE) * w * fx, (1 - WINDOW_SIDE) * h * fy
+            inside = ((keypoints[:, 0] >= x0) & (keypoints[:, 0] < x0 + WINDOW_SIDE * w)
+                      & (keypoints[:, 1] >= y0) & (keypoints[:, 1] < y0 + WINDOW_SIDE * h))
+            if np.count_nonzero(inside) >= WINDOW_MIN_KEYPOINTS:
+                codes.append(_code_of(vlad(x[inside], cells[inside])))
+    return np.stack(codes) if codes else np.zeros((0, CODE_WORDS), np.uint64)

@@ -222,7 +222,8 @@ class HashIndex:
         rows = self._prefilter(0, self._n, probes[0::4, 0], codes, PREFILTER_KEEP)  # pre-filter on rotation 0; the ORB code is rotation-free
         cols = self._words[:, rows]
         dist, detail = _full_distance(cols[:KEY_WORDS - 2], probes)
-        code = _code_distance(cols[_CODE_ROW], cols[_CODE_ROW + 1], codes)
+        rank_codes = np.concatenate([codes, query.window_codes.astype(np.uint64)])  # sub-windows re-rank only
+        code = _code_distance(cols[_CODE_ROW], cols[_CODE_ROW + 1], rank_codes)
         order = _interleave(np.argsort(dist, kind="stable"), np.argsort(code, kind="stable"), k)
         return [self._candidate(int(rows[i]), detail[:, i], int(code[i]), query) for i in order]
 

@@ -60,18 +60,25 @@ def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:
 def compute_query(image: Image.Image) -> QuerySignature:
     """Signature of a query photo: the object isolated from a plain background (if any) and the whole frame.
 
-    Objects on a busy background are not cut out (GrabCut cost 30-60 ms a query): the ORB code of
-    the whole frame finds them, and verification matches the object's own corners. When the object
+    Objects on a busy background are not cut out (GrabCut cost 30-60 ms a query): the ORB codes of
+    the whole frame and of its sub-windows find them, and verification matches the object's own
+    corners. When the object
     was isolated, the whole frame's ORB features are extracted only if ranking needs them (its
     global hashes are searched either way).
     """
     arr = to_rgb_array(image)
     full = resize_to(arr, ft.FEATURE_SIDE)
     box = isolate_object(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
+    windows = None
     if box is None:
         variants = [_variant("full", full)]
+        f = variants[0].features
+        windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
     else:
         obj = resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
         variants = [_variant("object", obj), _variant("full", full, lazy=True)]
     main = variants[0].hash_words[0]
-    return QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
+    sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
+    if windows is not None:
+        sig.window_codes = windows
+    return sig

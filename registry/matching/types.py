@@ -63,6 +63,8 @@ class QuerySignature:
 
     variants: list[QueryVariant]
     hash_hex: dict[str, str] = field(default_factory=dict)
+    # (n, 2) uint64 ORB codes of sub-windows of a busy frame: they re-rank the pre-filtered rows
+    window_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.uint64))
 
     def variant(self, name: str) -> QueryVariant:
         """Return the variant called ``name``."""
