@@ -1,0 +1,87 @@
+"""The ORB code: shipped projection, sub-window codes of busy frames, busy-picture FAST threshold."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from objects import make_object
+from PIL import Image
+from skimage import data as skdata
+
+from registry.matching import aggregate as ag
+from registry.matching import compute_query, compute_signature
+from registry.matching import features as ft
+from registry.matching.signature import key_to_words
+
+
+def _code_distance(a: np.ndarray, b: np.ndarray) -> int:
+    return int(sum(bin(int(x) ^ int(y)).count("1") for x, y in zip(a, b)))
+
+
+def _registered_code(img: Image.Image) -> np.ndarray:
+    return key_to_words(compute_signature(img).index_key)[4:6]
+
+
+def _busy_frame(obj: Image.Image) -> Image.Image:
+    """The object at 55 % of the frame's side in a corner of a photo of gravel (corners everywhere)."""
+    gravel = np.stack([skdata.gravel()] * 3, axis=2)
+    scene = np.asarray(Image.fromarray(gravel).resize((640, 640))).copy()
+    small = np.asarray(obj.convert("RGB").resize((352, 352)))
+    scene[-352:, -352:] = small
+    return Image.fromarray(scene)
+
+
+def test_projection_ships_with_the_package_and_fits_the_codebook() -> None:
+    mean, matrix = ag._projection()
+    assert matrix.shape == (ag.N_CELLS * 256, ag.CODE_BITS) and mean.shape == (ag.N_CELLS * 256,)
+    assert np.isfinite(matrix).all() and ag.PROJECTION_PATH.is_file()
+
+
+def test_the_same_object_gets_a_nearer_code_than_a_stranger() -> None:
+    obj = Image.fromarray(skdata.coffee())
+    turned = obj.rotate(12, expand=True, fillcolor=(255, 255, 255)).resize((300, 240))
+    near = _code_distance(_registered_code(obj), compute_query(turned).variants[0].features.code)
+    far = _code_distance(_registered_code(obj), compute_query(make_object(4242)).variants[0].features.code)
+    assert near < far and near < 40
+
+
+def test_busy_frame_gets_sub_window_codes_nearer_to_the_object() -> None:
+    obj = Image.fromarray(skdata.astronaut())
+    query = compute_query(_busy_frame(obj))
+    assert [v.name for v in query.variants] == ["full"]  # nothing plain to cut the object out of
+    assert query.window_codes.shape[1] == 2 and 1 <= len(query.window_codes) <= 9
+    registered = _registered_code(obj)
+    whole = _code_distance(registered, query.variants[0].features.code)
+    best_window = min(_code_distance(registered, c) for c in query.window_codes)
+    assert best_window + 5 <= whole  # bench figures: 44 bits for the whole frame, 33 for the best window
+
+
+def test_object_on_a_plain_background_has_no_sub_window_codes() -> None:
+    page = Image.new("RGB", (640, 640), (250, 250, 250))
+    page.paste(Image.fromarray(skdata.astronaut()).resize((300, 300)), (170, 170))
+    query = compute_query(page)
+    assert query.variants[0].name == "object" and len(query.window_codes) == 0
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_fast_threshold_follows_how_busy_the_picture_is(busy: bool) -> None:
+    rng = np.random.default_rng(1)
+    if busy:
+        arr = rng.integers(0, 256, (480, 480, 3), dtype=np.uint8)  # noise: a corner everywhere
+    else:
+        arr = np.asarray(make_object(11).convert("RGB").resize((480, 480)))
+    gray = np.ascontiguousarray(arr[..., 1])
+    expected = ft.BUSY_FAST_THRESHOLD if busy else ft.FAST_THRESHOLD
+    assert ft._fast_threshold_for(gray) == expected
+    kp, desc = ft.extract_features(arr)
+    assert 0 < len(kp) <= ft.MAX_FEATURES and desc.shape == (len(kp), 32)
+
+
+def test_blob_not_sorted_by_cell_is_refused() -> None:
+    blob = bytearray(compute_signature(make_object(5)).features)
+    out = ft.unpack_features(bytes(blob))
+    n = len(out["kp"])
+    cells_at = 16 + n * 8 + n * 32  # header, keypoints, descriptors, then one cell byte per keypoint
+    assert out["cells"][0] != out["cells"][-1]
+    blob[cells_at], blob[cells_at + n - 1] = blob[cells_at + n - 1], blob[cells_at]
+    with pytest.raises(ValueError, match="reindex"):
+        ft.unpack_features(bytes(blob))
