@@ -130,15 +130,28 @@ def _ratio_matches_by_cell(q: np.ndarray, t: np.ndarray, q_bounds: np.ndarray,
     """Ratio-test matches between descriptors of the same codebook cell only (both sides sorted by cell).
 
     ~2.5x cheaper than comparing every pair, and the bench found the same share of right records
-    verified (true correspondences almost always fall in the same cell).
+    verified (true correspondences almost always fall in the same cell). The loop only collects
+    each cell's two nearest neighbours; the ratio test runs once on all of them.
     """
-    qs, ts = [], []
-    for q0, q1, t0, t1 in zip(q_bounds[:-1], q_bounds[1:], t_bounds[:-1], t_bounds[1:]):
+    dists, nearest, q_cells, t_starts = [], [], [], []
+    for c, (q0, q1, t0, t1) in enumerate(zip(q_bounds[:-1], q_bounds[1:], t_bounds[:-1], t_bounds[1:])):
         if q1 > q0 and t1 - t0 >= 2:
-            a, b = _ratio_matches(q[q0:q1], t[t0:t1])
-            qs.append(a + q0)
-            ts.append(b + t0)
-    return (np.concatenate(qs), np.concatenate(ts)) if qs else _NO_PAIRS
+            d, i = cv2.batchDistance(q[q0:q1], t[t0:t1], cv2.CV_32S, normType=cv2.NORM_HAMMING, K=2, update=0,
+                                     crosscheck=False)
+            dists.append(d)
+            nearest.append(i[:, 0])
+            q_cells.append(c)
+            t_starts.append(t0)
+    if not dists:
+        return _NO_PAIRS
+    d, i = np.concatenate(dists), np.concatenate(nearest)
+    compared = np.zeros(len(q_bounds) - 1, bool)
+    compared[q_cells] = True
+    q_index = np.flatnonzero(np.repeat(compared, np.diff(q_bounds)))  # query rows in the order compared
+    sizes = np.diff(q_bounds)[q_cells]
+    t_index = i + np.repeat(np.asarray(t_starts), sizes)
+    ok = d[:, 0] < RATIO_TEST * d[:, 1]
+    return q_index[ok], t_index[ok].astype(np.intp)
 
 
 SPREAD_CELL_PX = 32  # inliers are also counted once per cell of this size (at FEATURE_SIDE)
