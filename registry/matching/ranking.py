@@ -20,8 +20,9 @@ MATCH_MIN_CELLS = 14
 POSSIBLE_MIN_CELLS = 10  # shown for human review: 2 of 440 unregistered queries reached it (1 reached 12)
 POSSIBLE_MAX_PHASH = 6  # near-duplicate global hash without local agreement (texture-less objects)
 STRONG_CELLS = 30  # once a variant reaches this, other variants are not tried
-SECOND_VARIANT_MIN_CELLS = 3  # ... nor when the first found (almost) nothing, unless the candidate's hashes
-# were nearest to that variant: halves the work on strangers
+SECOND_VARIANT_MIN_CELLS = 7  # ... nor when the first found fewer cells, unless the candidate's hashes were
+# nearest to that variant. Bench: every right record that only the second variant verified had >= 10 cells
+# with the first or hashes nearest to the second; at 3 cells a quarter of strangers were verified twice, at 7 1 %
 BATCH = 10  # candidates whose features are loaded and verified at a time
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 RECOMMENDED_K = 60  # search(query, k=RECOMMENDED_K): the right record was within the first 60 in 99.3 % of
