@@ -137,12 +137,12 @@ def match_command(photos, description, object_type, materials, top, all_statuses
     """Check photos of a suspect object against the registry; the check is logged."""
     from registry.imaging import PhotoRejected
     from registry.services.checks import QueryPhoto, run_check
-    from registry.services.photos import decode_upload
+    from registry.services.photos import decode_query_upload
 
     queries, failures = [], {}
     for path in photos:
         try:
-            queries.append(QueryPhoto(str(path), decode_upload(path.read_bytes(), path.name)))
+            queries.append(QueryPhoto(str(path), decode_query_upload(path.read_bytes(), path.name)))
         except (OSError, PhotoRejected) as exc:
             failures[str(path)] = str(exc) if isinstance(exc, PhotoRejected) else f"{path}: cannot read the file ({exc.strerror})"
             click.echo(f"error: {failures[str(path)]}", err=True)

@@ -14,7 +14,7 @@ from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, run_check, visible_checks
-from registry.services.photos import decode_upload, media_store
+from registry.services.photos import decode_query_upload, media_store
 
 MAX_PHOTOS = 12
 
@@ -51,7 +51,7 @@ def _photos() -> list[QueryPhoto]:
     photos = []
     for upload in uploads:
         try:
-            photos.append(QueryPhoto(upload.filename, decode_upload(upload.read(), upload.filename)))
+            photos.append(QueryPhoto(upload.filename, decode_query_upload(upload.read(), upload.filename)))
         except PhotoRejected as exc:
             raise ApiError(str(exc), 422) from exc
     store = media_store()

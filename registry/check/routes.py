@@ -20,7 +20,7 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.services.checks import QueryPhoto, run_check, visible_checks
-from registry.services.photos import decode_upload, media_store
+from registry.services.photos import decode_query_upload, media_store
 from registry.services.redlists import ADVICE
 from registry.i18n import readable
 
@@ -75,7 +75,7 @@ def _query_photos(form: CheckForm) -> list[QueryPhoto]:
     photos = []
     for upload in uploads:
         try:
-            decoded = decode_upload(upload.read(), upload.filename)
+            decoded = decode_query_upload(upload.read(), upload.filename)
         except PhotoRejected as exc:
             form.photos.errors = [*form.photos.errors, readable(exc)]
             return []

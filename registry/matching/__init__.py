@@ -2,6 +2,7 @@
 from .fields import compare_fields
 from .index import HashIndex
 from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
+from .signature import WORK_SIDE as QUERY_WORK_SIDE
 from .signature import compute_query, compute_signature
 from .types import Candidate, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 
@@ -9,5 +10,6 @@ ALGORITHM_VERSION = "orb-vlad-6"
 
 __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
+    "QUERY_WORK_SIDE",
     "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
 ]

@@ -24,6 +24,17 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
+def working_array(image: Image.Image, max_side: int) -> np.ndarray:
+    """RGB array of ``image`` reduced by a whole factor (a fast box filter) to no less than ``max_side``
+    on its longer side: converting and resizing a 12-megapixel photo whole cost ~150 ms."""
+    factor = max(image.size) // max_side
+    if factor >= 2:
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA")
+        image = image.reduce(factor)
+    return to_rgb_array(image)
+
+
 def resize_max(arr: np.ndarray, max_side: int) -> np.ndarray:
     """Downscale so that the longer side is at most ``max_side`` (never upscale)."""
     h, w = arr.shape[:2]

@@ -7,12 +7,12 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import crop, isolate_object, rescale_box, resize_max, resize_to, to_rgb_array
+from .imageops import crop, isolate_object, rescale_box, resize_max, resize_to, working_array
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
-_WORK_SIDE = 1280  # registered photos
+WORK_SIDE = 1280  # registered photos are described at this size at most; queries are cut from it
 
 
 def _object_view(arr: np.ndarray, union: bool = False) -> np.ndarray | None:
@@ -27,7 +27,7 @@ def key_to_words(index_key: bytes) -> np.ndarray:
 
 def compute_signature(image: Image.Image) -> PhotoSignature:
     """Signature of a registered photo (deterministic for identical pixels)."""
-    arr = resize_max(to_rgb_array(image), _WORK_SIDE)
+    arr = resize_max(working_array(image, WORK_SIDE), WORK_SIDE)
     obj = _object_view(arr, union=True)
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
@@ -66,7 +66,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
     was isolated, the whole frame's ORB features are extracted only if ranking needs them (its
     global hashes are searched either way).
     """
-    arr = to_rgb_array(image)
+    arr = working_array(image, WORK_SIDE)
     full = resize_to(arr, ft.FEATURE_SIDE)
     box = isolate_object(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     windows = None

@@ -27,6 +27,20 @@ def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
     )
 
 
+def decode_query_upload(data: bytes, filename: str = "") -> DecodedPhoto:
+    """Decode a photo submitted for a check: like :func:`decode_upload`, but a large JPEG is decoded at
+    a reduced scale that still leaves matching all the pixels it uses (the uploaded bytes are kept whole)."""
+    from registry.matching import QUERY_WORK_SIDE
+
+    return decode_photo(
+        data,
+        filename=filename,
+        max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+        max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        decode_side=QUERY_WORK_SIDE,
+    )
+
+
 def decode_stored(photo: Photo) -> DecodedPhoto:
     """Decode a stored photo's original bytes again (for re-indexing)."""
     from registry.imaging.validate import ALLOWED_FORMATS

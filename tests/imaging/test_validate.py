@@ -112,3 +112,23 @@ def test_media_paths_accept_only_hashes(tmp_path):
         store.path("display", "../../etc/passwd")
     with pytest.raises(ValueError):
         store.path("originals", "a" * 64)
+
+
+def test_large_jpeg_for_a_check_is_decoded_at_a_reduced_scale(make_image):
+    data = make_image(4, size=(4000, 3000))
+    whole = decode_photo(data, "phone.jpg")
+    reduced = decode_photo(data, "phone.jpg", decode_side=1280)
+    assert (whole.width, whole.height) == (4000, 3000)
+    assert (reduced.width, reduced.height) == (2000, 1500)  # half scale: the smallest that keeps both sides >= 1280
+    assert reduced.sha256 == whole.sha256 and reduced.data == data  # the bytes kept as evidence are the upload's
+
+
+def test_reduced_scale_decoding_still_rejects_a_truncated_jpeg(make_image):
+    data = make_image(5, size=(4000, 3000))
+    with pytest.raises(PhotoRejected, match="truncated or damaged"):
+        decode_photo(data[: len(data) * 2 // 3], "cut.jpg", decode_side=1280)
+
+
+def test_reduced_scale_leaves_png_and_small_jpeg_whole(make_image):
+    assert decode_photo(make_image(6, fmt="PNG", size=(3000, 2000)), "a.png", decode_side=1280).width == 3000
+    assert decode_photo(make_image(7, size=(1600, 1200)), "b.jpg", decode_side=1280).width == 1600

@@ -85,3 +85,14 @@ def test_blob_not_sorted_by_cell_is_refused() -> None:
     blob[cells_at], blob[cells_at + n - 1] = blob[cells_at + n - 1], blob[cells_at]
     with pytest.raises(ValueError, match="reindex"):
         ft.unpack_features(bytes(blob))
+
+
+def test_a_phone_sized_photo_is_reduced_before_matching_and_still_found(registry) -> None:
+    from registry.matching import rank
+    from registry.matching.imageops import working_array
+
+    big = registry.images[9].resize((4000, 2667), Image.Resampling.BICUBIC)  # a 10-megapixel photo of the coffee cup
+    assert working_array(big, 1280).shape[:2] == (889, 1334)  # reduced 3x by a box filter, never below 1280
+    query = compute_query(big)
+    best = rank(query, registry.index.search(query, 60), registry.load, top=5)[0]
+    assert best.record_id == 109 and best.verdict == "match"
