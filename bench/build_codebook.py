@@ -43,7 +43,7 @@ def training_descriptors(per_image: int, rng: np.random.Generator) -> np.ndarray
     for name in _IMAGES:
         arr = _rgb(getattr(skdata, name)())
         for side in (320, features.FEATURE_SIDE, 960):
-            _, desc = features.extract_features(resize_to(arr, side))
+            _, desc, _ = features.extract_features(resize_to(arr, side))
             if len(desc):
                 out.append(desc[rng.choice(len(desc), size=min(per_image, len(desc)), replace=False)])
     return np.concatenate(out)
@@ -79,7 +79,7 @@ def training_vlads(views_per_image: int, rng: np.random.Generator) -> np.ndarray
     for name in _IMAGES:
         arr = _rgb(getattr(skdata, name)())
         for _ in range(views_per_image):
-            _, desc = features.extract_features(_random_view(arr, rng))
+            _, desc, _ = features.extract_features(_random_view(arr, rng))
             if len(desc) >= 50:
                 x = aggregate.signed_bits(desc)
                 out.append(aggregate.vlad(x, aggregate.nearest_centre(x)))

@@ -1,4 +1,4 @@
-"""Profile compute_query / search / rank on a sample of registered queries (dev helper)."""
+"""Profile compute_query / search / rank on a sample of registered queries (-u: unregistered ones; dev helper)."""
 from __future__ import annotations
 
 import cProfile
@@ -14,16 +14,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import run  # noqa: E402
-from registry.matching import compute_query, rank  # noqa: E402
+from registry.matching import compute_query, rank, use_one_native_thread  # noqa: E402
 
 
 def main() -> None:
+    if "-t" not in sys.argv:  # -t: keep the native thread pools, to compare
+        use_one_native_thread()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
     run._STATE["dir"] = corpus.DEFAULT_DIR
     run.register(manifest, 2)
     rng = np.random.default_rng(0)
-    qs = [q for q in manifest["queries"] if q["record_id"] is not None]
+    unregistered = "-u" in sys.argv
+    qs = [q for q in manifest["queries"] if (q["record_id"] is None) == unregistered]
     pick = [qs[i] for i in rng.choice(len(qs), size=n, replace=False)]
     imgs = [Image.open(corpus.DEFAULT_DIR / q["path"]).convert("RGB") for q in pick]
     idx = run._STATE["index"]

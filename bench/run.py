@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
-from registry.matching import ALGORITHM_VERSION, RECOMMENDED_K, HashIndex, compute_query, compute_signature, rank  # noqa: E402
+from registry.matching import (ALGORITHM_VERSION, RECOMMENDED_K, HashIndex, compute_query, compute_signature,  # noqa: E402
+                               rank, use_one_native_thread)
 from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
 
 BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
@@ -223,7 +224,11 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write all figures to this JSON file")
     ap.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
     ap.add_argument("--dump", type=Path, default=None, help="write every query's results to this JSON file")
+    ap.add_argument("--native-threads", action="store_true",
+                    help="leave BLAS and OpenCV their default thread pools (the registry uses one thread each)")
     a = ap.parse_args()
+    if not a.native_threads:
+        use_one_native_thread()
     t0 = time.time()
     manifest = corpus.load_or_build(a.corpus)
     _STATE["dir"] = a.corpus

@@ -27,6 +27,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     :param test_config: settings that win over the defaults and the REGISTRY_* environment.
     """
+    from registry.matching import use_one_native_thread
+
+    use_one_native_thread()  # checks run one per worker: see registry/matching/threads.py
     app = Flask(
         __name__,
         instance_relative_config=True,

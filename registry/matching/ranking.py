@@ -83,7 +83,7 @@ class _Verification:
                 continue
             f = v.features
             inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds,
-                                       feats["bounds"])
+                                       feats["bounds"], f.angles, feats["angle"])
             if (cells, inl) > (self.best.cells, self.best.inliers):
                 self.best = _Best(inl, nm, cells, v.name, v.colour_hist)
 

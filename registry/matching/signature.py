@@ -31,20 +31,20 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     obj = _object_view(arr, union=True)
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
-    kp, desc = ft.extract_features(small)
+    kp, desc, angles = ft.extract_features(small)
     cells, code = ag.describe(desc)
     words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))], code]).astype(np.uint64)
-    blob = ft.pack_features(kp, desc, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words,
+    blob = ft.pack_features(kp, desc, angles, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words,
                             cells)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
 
 def _local_features(small: np.ndarray) -> LocalFeatures:
-    kp, desc = ft.extract_features(small)  # as many as registered photos have: comparable codes
+    kp, desc, angles = ft.extract_features(small)  # as many as registered photos have: comparable codes
     cells, code = ag.describe(desc)
-    kp, desc, cells = ft.sort_by_cell(kp, desc, cells)
-    return LocalFeatures(kp, desc, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
+    kp, desc, angles, cells = ft.sort_by_cell(kp, desc, angles, cells)
+    return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
 def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:

@@ -21,6 +21,7 @@ class LocalFeatures(NamedTuple):
 
     keypoints: np.ndarray  # (n, 2) float32 pixel coordinates
     descriptors: np.ndarray  # (n, 32) uint8 ORB descriptors
+    angles: np.ndarray  # (n,) uint8 keypoint orientations, 256 steps a turn
     descriptor_cells: np.ndarray  # (n,) codebook centre of each descriptor, ascending (matching compares within a cell)
     cell_bounds: np.ndarray  # (cells + 1,) offsets of each cell's descriptors
     code: np.ndarray  # (2,) uint64 ORB-VLAD code (see aggregate.py)

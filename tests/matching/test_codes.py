@@ -72,15 +72,15 @@ def test_fast_threshold_follows_how_busy_the_picture_is(busy: bool) -> None:
     gray = np.ascontiguousarray(arr[..., 1])
     expected = ft.BUSY_FAST_THRESHOLD if busy else ft.FAST_THRESHOLD
     assert ft._fast_threshold_for(gray) == expected
-    kp, desc = ft.extract_features(arr)
-    assert 0 < len(kp) <= ft.MAX_FEATURES and desc.shape == (len(kp), 32)
+    kp, desc, angles = ft.extract_features(arr)
+    assert 0 < len(kp) <= ft.MAX_FEATURES and desc.shape == (len(kp), 32) and angles.shape == (len(kp),)
 
 
 def test_blob_not_sorted_by_cell_is_refused() -> None:
     blob = bytearray(compute_signature(make_object(5)).features)
     out = ft.unpack_features(bytes(blob))
     n = len(out["kp"])
-    cells_at = 16 + n * 8 + n * 32  # header, keypoints, descriptors, then one cell byte per keypoint
+    cells_at = 16 + n * 8 + n * 32 + n  # header, keypoints, descriptors, orientations, then one cell byte each
     assert out["cells"][0] != out["cells"][-1]
     blob[cells_at], blob[cells_at + n - 1] = blob[cells_at + n - 1], blob[cells_at]
     with pytest.raises(ValueError, match="reindex"):

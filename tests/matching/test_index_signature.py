@@ -27,9 +27,11 @@ def test_features_round_trip() -> None:
     colour = np.full(24, 1 / 24, np.float32)
     words = np.arange(KEY_WORDS, dtype=np.uint64)
     cells = rng.integers(0, 16, 10, dtype=np.uint8)
-    out = unpack_features(pack_features(kp, desc, colour, (480, 360), words, cells))
+    angles = rng.integers(0, 256, 10, dtype=np.uint8)
+    out = unpack_features(pack_features(kp, desc, angles, colour, (480, 360), words, cells))
     order = np.argsort(cells, kind="stable")  # stored in the order of their cells
     assert np.array_equal(out["kp"], kp[order]) and np.array_equal(out["desc"], desc[order])
+    assert np.array_equal(out["angle"], angles[order])
     assert np.array_equal(out["cells"], cells[order])
     assert tuple(out["size"]) == (480, 360) and np.array_equal(out["words"], words)
     sig = compute_signature(make_object(3))

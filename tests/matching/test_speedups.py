@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import skimage.data
+from PIL import Image
 from objects import make_object
 
 from registry.matching import compute_query, compute_signature, rank
@@ -70,3 +72,32 @@ def test_index_memory_stays_within_64_bytes_a_photo():
     assert len(index) == n and 5 in index and (n + 5) not in index
     assert index.memory_bytes_per_photo() <= 64
     assert index.remove(5) and 5 not in index and n in index
+
+
+def _rotation_kept(query_img, registered_img) -> tuple[int, int]:
+    """(ratio matches, matches that turn like most others) between a query photo and a registered one."""
+    sig = ft.unpack_features(compute_signature(registered_img).features)
+    q = compute_query(query_img).variants[0].features
+    qi, ti = ft._ratio_matches(q.descriptors, sig["desc"])
+    return len(qi), int(ft.consistent_rotation(q.angles[qi], sig["angle"][ti]).sum())
+
+
+@pytest.mark.parametrize("degrees", [0, 35, 90])
+def test_rotation_consistency_keeps_the_matches_of_the_same_object_turned(degrees: int) -> None:
+    n, kept = _rotation_kept(make_object(8).rotate(degrees, expand=True), make_object(8))
+    assert n >= 40 and kept >= 0.8 * n
+
+
+@pytest.mark.parametrize("photo", ["astronaut", "chelsea"])
+def test_rotation_consistency_drops_most_chance_matches_with_a_stranger(photo: str) -> None:
+    stranger = Image.fromarray(getattr(skimage.data, photo)())
+    n, kept = _rotation_kept(stranger, make_object(8))
+    assert n >= 20 and kept <= 0.5 * n
+    assert ft.verify(*_query_and_registered(stranger, make_object(8)))[2] < 10
+
+
+def _query_and_registered(query_img, registered_img) -> tuple:
+    sig = ft.unpack_features(compute_signature(registered_img).features)
+    q = compute_query(query_img).variants[0].features
+    return (q.keypoints, q.descriptors, sig["kp"], sig["desc"], q.cell_bounds, ft.cell_bounds(sig["cells"], 16),
+            q.angles, sig["angle"])
