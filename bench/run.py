@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 from registry.matching import (ALGORITHM_VERSION, RECOMMENDED_K, HashIndex, compute_query, compute_signature,  # noqa: E402
-                               rank, use_one_native_thread)
+                               rank, use_one_native_thread, warm_up)
 from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
 
 BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
@@ -229,6 +229,7 @@ def main() -> None:
     a = ap.parse_args()
     if not a.native_threads:
         use_one_native_thread()
+    warm_up()
     t0 = time.time()
     manifest = corpus.load_or_build(a.corpus)
     _STATE["dir"] = a.corpus

@@ -1,5 +1,6 @@
 """Image-matching engine of the Object ID Registry (Flask-free)."""
 from .fields import compare_fields
+from .hamming import warm_up
 from .index import HashIndex
 from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
 from .signature import WORK_SIDE as QUERY_WORK_SIDE
@@ -13,5 +14,5 @@ __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
     "QUERY_WORK_SIDE",
     "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
-    "use_one_native_thread",
+    "use_one_native_thread", "warm_up",
 ]

@@ -75,6 +75,7 @@ class LiveIndex:
         return len(self.everything if all_statuses else self.reported)
 
     def _load_all(self) -> None:
+        matching.warm_up()  # compile the matching kernel now, not in the first check
         self.last_event_id = db.session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
         for photo_id, record_id, key, status in db.session.execute(_live_rows()):
             self._put(photo_id, record_id, key, status)

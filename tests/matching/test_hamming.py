@@ -1,0 +1,68 @@
+"""The compiled cell matcher finds exactly the matches OpenCV's brute force finds, cell by cell."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from objects import make_object
+from PIL import Image
+
+from registry.matching import compute_query, compute_signature
+from registry.matching import features as ft
+from registry.matching import hamming
+
+
+def _opencv_ratio_matches_by_cell(q, q_bounds, t, t_bounds):
+    found_q, found_t = [], []
+    for c in range(len(q_bounds) - 1):
+        q0, q1, t0, t1 = q_bounds[c], q_bounds[c + 1], t_bounds[c], t_bounds[c + 1]
+        if q1 == q0 or t1 - t0 < 2:
+            continue
+        dist, idx = cv2.batchDistance(q[q0:q1], t[t0:t1], cv2.CV_32S, normType=cv2.NORM_HAMMING, K=2, update=0,
+                                      crosscheck=False)
+        ok = np.flatnonzero(dist[:, 0] < ft.RATIO_TEST * dist[:, 1])
+        found_q.append(ok + q0)
+        found_t.append(idx[ok, 0] + t0)
+    return np.concatenate(found_q or [[]]).astype(np.intp), np.concatenate(found_t or [[]]).astype(np.intp)
+
+
+@pytest.mark.parametrize(("query_seed", "edit"), [(8, 12), (8, 0), (21, 0)])
+def test_same_matches_as_opencv_on_real_descriptors(query_seed: int, edit: int) -> None:
+    registered = ft.unpack_features(compute_signature(make_object(8)).features)  # read-only views over a blob
+    t_bounds = ft.cell_bounds(registered["cells"], 16)
+    q = compute_query(make_object(query_seed).rotate(edit, expand=True)).variants[0].features
+    ours = hamming.ratio_matches_by_cell(q.descriptors, q.cell_bounds, registered["desc"], t_bounds, ft.RATIO_TEST)
+    theirs = _opencv_ratio_matches_by_cell(q.descriptors, q.cell_bounds, registered["desc"], t_bounds)
+    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
+    if query_seed == 8:
+        assert len(ours[0]) >= 50
+
+
+def test_ties_and_tiny_cells() -> None:
+    rng = np.random.default_rng(3)
+    q = rng.integers(0, 256, (6, 32), dtype=np.uint8)
+    t = np.concatenate([q[:2], q[:2], rng.integers(0, 256, (5, 32), dtype=np.uint8)])  # exact ties in cell 0
+    q_bounds, t_bounds = np.array([0, 2, 5, 6]), np.array([0, 4, 8, 9])  # cell 2 has one train descriptor
+    qi, ti = hamming.ratio_matches_by_cell(q, q_bounds, t, t_bounds, ft.RATIO_TEST)
+    expected = _opencv_ratio_matches_by_cell(q, q_bounds, t, t_bounds)
+    assert np.array_equal(qi, expected[0]) and np.array_equal(ti, expected[1])
+    assert 0 not in qi and 1 not in qi  # a tie is never a match
+    assert 5 not in qi
+
+
+def test_natural_photo_matches_itself_turned() -> None:
+    import skimage.data
+
+    photo = Image.fromarray(skimage.data.astronaut())
+    registered = ft.unpack_features(compute_signature(photo).features)
+    q = compute_query(photo.rotate(30, expand=True)).variants[0].features
+    inl, n, cells = ft.verify(q.keypoints, q.descriptors, registered["kp"], registered["desc"], q.cell_bounds,
+                              ft.cell_bounds(registered["cells"], 16), q.angles, registered["angle"])
+    assert cells >= 30 and inl >= 50
+
+
+def test_one_compiled_version_serves_blobs_and_queries() -> None:
+    hamming.warm_up()
+    compiled = len(hamming._ratio_matches.signatures)
+    test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
+    assert len(hamming._ratio_matches.signatures) == compiled == 1
