@@ -14,12 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import run  # noqa: E402
-from registry.matching import compute_query, rank, use_one_native_thread  # noqa: E402
+from registry.matching import compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
 
 
 def main() -> None:
     if "-t" not in sys.argv:  # -t: keep the native thread pools, to compare
         use_one_native_thread()
+    warm_up()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
     run._STATE["dir"] = corpus.DEFAULT_DIR

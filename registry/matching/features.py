@@ -92,14 +92,14 @@ def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
     if head["magic"] != _BLOB_MAGIC:
         raise ValueError("not a features blob of this algorithm version (run `registry reindex`)")
     n, n_colour, n_words = int(head["n"]), int(head["colour"]), int(head["words"])
-    layout = (("kp", "<f4", (n, 2)), ("desc", np.uint8, (n, DESCRIPTOR_BYTES)), ("angle", np.uint8, (n,)),
-              ("cells", np.uint8, (n,)),
-              ("colour", "<f2", (n_colour,)), ("size", "<i4", (2,)), ("words", "<u8", (n_words,)))
+    layout = (("kp", "<f4", 4, (n, 2)), ("desc", np.uint8, 1, (n, DESCRIPTOR_BYTES)), ("angle", np.uint8, 1, (n,)),
+              ("cells", np.uint8, 1, (n,)), ("colour", "<f2", 2, (n_colour,)), ("size", "<i4", 4, (2,)),
+              ("words", "<u8", 8, (n_words,)))
     out, offset = {}, _BLOB_HEADER.itemsize
-    for name, dtype, shape in layout:
-        count = int(np.prod(shape))
+    for name, dtype, itemsize, shape in layout:
+        count = shape[0] * (shape[1] if len(shape) > 1 else 1)
         out[name] = np.frombuffer(blob, dtype, count=count, offset=offset).reshape(shape)
-        offset += count * np.dtype(dtype).itemsize
+        offset += count * itemsize
     if offset != len(blob):
         raise ValueError("features blob has the wrong length")
     if n > 1 and not bool((out["cells"][1:] >= out["cells"][:-1]).all()):

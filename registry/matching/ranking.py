@@ -111,13 +111,23 @@ def _group(results: list[_PhotoResult]) -> dict[int, list[_PhotoResult]]:
     return groups
 
 
-def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any] | None) -> RecordMatch:
+_NO_FIELDS: dict[str, Any] = {"agree": [], "disagree": [], "score": None}
+
+
+def _record_score(photos: list[_PhotoResult], fields: dict[str, Any]) -> float:
+    """Record score in [0, 1] (4 decimals): its best photo, a bonus per other photo verified, then fields."""
+    score = photos[0].image_score + min(MULTI_PHOTO_BONUS_CAP, MULTI_PHOTO_BONUS * _extra_photos(photos))
+    if fields["score"] is not None:
+        score = (1 - FIELDS_WEIGHT) * score + FIELDS_WEIGHT * fields["score"]
+    return round(float(min(1.0, max(0.0, score))), 4)
+
+
+def _extra_photos(photos: list[_PhotoResult]) -> int:
+    return sum(1 for r in photos[1:] if r.cells >= POSSIBLE_MIN_CELLS)
+
+
+def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float) -> RecordMatch:
     best = photos[0]
-    extra = sum(1 for r in photos[1:] if r.cells >= POSSIBLE_MIN_CELLS)
-    score = best.image_score + min(MULTI_PHOTO_BONUS_CAP, MULTI_PHOTO_BONUS * extra)
-    cmp = compare_fields(None, None) if fields is None else fields
-    if cmp["score"] is not None:
-        score = (1 - FIELDS_WEIGHT) * score + FIELDS_WEIGHT * cmp["score"]
     evidence = {
         "query_variant": best.variant,
         "record_photo_id": int(best.cand.photo_id),
@@ -126,11 +136,10 @@ def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, 
         "ratio_matches": int(best.matches),
         "inlier_cells": int(best.cells),
         "colour_similarity": round(float(best.colour), 4),
-        "matching_photos": 1 + extra if best.cells >= POSSIBLE_MIN_CELLS else 0,
-        "fields": {"agree": list(cmp["agree"]), "disagree": list(cmp["disagree"])},
+        "matching_photos": 1 + _extra_photos(photos) if best.cells >= POSSIBLE_MIN_CELLS else 0,
+        "fields": {"agree": list(fields["agree"]), "disagree": list(fields["disagree"])},
     }
-    return RecordMatch(record_id=int(record_id), score=round(float(min(1.0, max(0.0, score))), 4),
-                       verdict=_verdict(best), evidence=evidence)
+    return RecordMatch(record_id=int(record_id), score=score, verdict=_verdict(best), evidence=evidence)
 
 
 def _plain(d: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +175,9 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
     results = _verify_in_order(query, candidates, load_features)
     groups = _group(results)
     rec_fields = record_fields(list(groups)) if (record_fields is not None and query_fields) else {}
-    matches = [_record_match(rid, photos, compare_fields(query_fields, rec_fields[rid]) if rid in rec_fields else None)
-               for rid, photos in groups.items()]
-    matches.sort(key=lambda m: (-m.score, m.record_id))
-    return matches[:top]
+    scored = []
+    for rid, photos in groups.items():
+        fields = compare_fields(query_fields, rec_fields[rid]) if rid in rec_fields else _NO_FIELDS
+        scored.append((_record_score(photos, fields), rid, photos, fields))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [_record_match(rid, photos, fields, score) for score, rid, photos, fields in scored[:top]]
