@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import run  # noqa: E402
-from registry.matching import compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
+from registry.matching import candidates_to_verify, compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
         t0 = time.perf_counter()
         sig = compute_query(img)
         t1 = time.perf_counter()
-        cands = idx.search(sig, run.SEARCH_K)
+        cands = idx.search(sig, candidates_to_verify(sig))
         t2 = time.perf_counter()
         res = rank(sig, cands, load, top=5)
         t3 = time.perf_counter()

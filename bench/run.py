@@ -16,12 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
-from registry.matching import (ALGORITHM_VERSION, RECOMMENDED_K, HashIndex, compute_query, compute_signature,  # noqa: E402
-                               rank, use_one_native_thread, warm_up)
+from registry.matching import (ALGORITHM_VERSION, HashIndex, candidates_to_verify, compute_query,  # noqa: E402
+                               compute_signature, rank, use_one_native_thread, warm_up)
 from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
 
 BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
-SEARCH_K = RECOMMENDED_K
 _STATE: dict = {}
 
 
@@ -36,7 +35,7 @@ def _evaluate_one(q: dict) -> dict:
     img = Image.open(_STATE["dir"] / q["path"]).convert("RGB")
     t0 = time.perf_counter()
     qs = compute_query(img)
-    cands = _STATE["index"].search(qs, SEARCH_K)
+    cands = _STATE["index"].search(qs, candidates_to_verify(qs))
     res = rank(qs, cands, lambda ids: {i: _STATE["blobs"][i] for i in ids}, top=5)
     elapsed = time.perf_counter() - t0
     base = _baseline(img)
@@ -157,7 +156,7 @@ def _time_checks(idx: HashIndex, imgs: list[Image.Image], load) -> tuple[list[fl
         t0 = time.perf_counter()
         sig = compute_query(img)
         t1 = time.perf_counter()
-        cands = idx.search(sig, SEARCH_K)
+        cands = idx.search(sig, candidates_to_verify(sig))
         t2 = time.perf_counter()
         results.append(rank(sig, cands, load, top=5))
         t_total.append(time.perf_counter() - t0)

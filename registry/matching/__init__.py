@@ -2,7 +2,7 @@
 from .fields import compare_fields
 from .hamming import warm_up
 from .index import HashIndex
-from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, RECOMMENDED_K, rank
+from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, candidates_to_verify, rank
 from .signature import WORK_SIDE as QUERY_WORK_SIDE
 from .signature import compute_query, compute_signature
 from .threads import use_one_native_thread
@@ -13,6 +13,6 @@ ALGORITHM_VERSION = "orb-vlad-7"
 __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",
     "QUERY_WORK_SIDE",
-    "QuerySignature", "QueryVariant", "RECOMMENDED_K", "RecordMatch", "compare_fields", "compute_query", "compute_signature", "rank",
+    "QuerySignature", "QueryVariant", "RecordMatch", "candidates_to_verify", "compare_fields", "compute_query", "compute_signature", "rank",
     "use_one_native_thread", "warm_up",
 ]

@@ -25,9 +25,11 @@ SECOND_VARIANT_MIN_CELLS = 7  # ... nor when the first found fewer cells, unless
 # with the first or hashes nearest to the second; at 3 cells a quarter of strangers were verified twice, at 7 1 %
 BATCH = 10  # candidates whose features are loaded and verified at a time
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
-RECOMMENDED_K = 60  # search(query, k=RECOMMENDED_K): the right record was within the first 60 in 99.3 % of
-# bench queries; 40 was tried (p95 -15 %, but R@1 on new backgrounds 0.914 -> 0.900): each candidate
-# costs ~0.8 ms when nothing verifies
+PLAIN_BACKGROUND_K = 60  # candidates verified when the object was cut out of a plain background: the right
+# record was within the first 60 for every such bench query; 40 was tried (R@1 on new backgrounds 0.914 -> 0.900)
+BUSY_FRAME_K = 100  # ... and when it was not (an object on a busy background, a crowded frame): the ORB code
+# of the whole frame finds it later; bench: R@1 on photo backgrounds 0.814 (60) -> 0.857, ALL 0.978 -> 0.982.
+# Each candidate costs ~0.35 ms when nothing verifies
 MULTI_PHOTO_BONUS = 0.02  # per extra photo of the record that also verifies, capped below
 MULTI_PHOTO_BONUS_CAP = 0.05
 FIELDS_WEIGHT = 0.10  # fields are a secondary signal; never enough for "match"
@@ -43,6 +45,11 @@ class _PhotoResult:
     variant: str
     colour: float
     image_score: float
+
+
+def candidates_to_verify(query: QuerySignature) -> int:
+    """How many index candidates to verify for this query (``search(query, k=...)``)."""
+    return PLAIN_BACKGROUND_K if query.variants[0].name == "object" else BUSY_FRAME_K
 
 
 def _geo_score(cells: int) -> float:

@@ -137,7 +137,7 @@ def alert_holders_of_matching_certificates(record: ObjectRecord) -> list[Certifi
         query = _query_for(photo.sha256)
         if query is None:
             continue
-        candidates = index.search(query, matching.RECOMMENDED_K)
+        candidates = index.search(query, matching.candidates_to_verify(query))
         for match in matching.rank(query, candidates, _certificate_features, top=5):
             if match.verdict == "match":
                 alerts += _raise_alert(match.record_id, record, match.score)

@@ -17,7 +17,6 @@ from registry.policy import Principal, can_view_record, rule
 from registry.services.index import live_index, load_features
 from registry.services.redlists import categories_for_check, stored_categories
 
-CANDIDATES_FROM_INDEX = matching.RECOMMENDED_K
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
 OPERATOR = Principal(role="admin")
 QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
@@ -95,7 +94,7 @@ def run_check(
 def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool, principal: Principal) -> dict[str, Any]:
     started = time.perf_counter()
     query = matching.compute_query(photo.decoded.image)
-    candidates = index.search(query, CANDIDATES_FROM_INDEX, all_statuses)
+    candidates = index.search(query, matching.candidates_to_verify(query), all_statuses)
     matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top)
     took_ms = (time.perf_counter() - started) * 1000
     return {

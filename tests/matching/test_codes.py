@@ -96,3 +96,15 @@ def test_a_phone_sized_photo_is_reduced_before_matching_and_still_found(registry
     query = compute_query(big)
     best = rank(query, registry.index.search(query, 60), registry.load, top=5)[0]
     assert best.record_id == 109 and best.verdict == "match"
+
+
+def test_busy_frames_verify_more_candidates() -> None:
+    from registry.matching import candidates_to_verify
+    from registry.matching.ranking import BUSY_FRAME_K, PLAIN_BACKGROUND_K
+
+    canvas = Image.new("RGB", (900, 700), (238, 238, 232))
+    canvas.paste(make_object(4).convert("RGB").resize((420, 360)), (240, 170))
+    on_plain_background = compute_query(canvas)
+    busy = compute_query(Image.fromarray(skdata.astronaut()))
+    assert on_plain_background.variants[0].name == "object" and busy.variants[0].name == "full"
+    assert candidates_to_verify(on_plain_background) == PLAIN_BACKGROUND_K < candidates_to_verify(busy) == BUSY_FRAME_K
