@@ -17,7 +17,15 @@ _ONE, _TWO, _FOUR, _TOP = np.uint64(1), np.uint64(2), np.uint64(4), np.uint64(56
 _FAR = 1 << 20
 
 
-@njit(cache=True, nogil=True, inline="always")
+def _compiled(func):  # noqa: ANN001, ANN202
+    """``njit`` with the compiled code cached on disk when there is a writable place for it."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # Numba found no writable cache directory: compile in memory, at warm-up
+        return njit(nogil=True)(func)
+
+
+@njit(inline="always")
 def _popcount(x):  # noqa: ANN001, ANN202 (Numba infers the types)
     # LLVM compiles this bit-twiddling idiom to the POPCNT instruction where the CPU has one.
     x = x - ((x >> _ONE) & _M1)
@@ -26,7 +34,7 @@ def _popcount(x):  # noqa: ANN001, ANN202 (Numba infers the types)
     return (x * _H01) >> _TOP
 
 
-@njit(cache=True, nogil=True)
+@_compiled
 def _ratio_matches(q, q_bounds, t, t_bounds, ratio):  # noqa: ANN001, ANN202
     n_query = q.shape[0]
     out_q = np.empty(n_query, np.intp)
