@@ -22,9 +22,14 @@ BUSY_FAST_THRESHOLD = 20  # ... and is described with this threshold: FAST at 8 
 # or grass and took 25-30 ms; ORB keeps the strongest 700 either way
 
 
-@lru_cache(maxsize=2)
-def _orb(fast_threshold: int) -> cv2.ORB:
-    return cv2.ORB_create(nfeatures=MAX_FEATURES, fastThreshold=fast_threshold, edgeThreshold=19, patchSize=19)
+BUSY_QUERY_FEATURES = 1400  # keypoints of a busy query frame: its background's corners take most of the strongest
+# 700, and the object's own must survive. Bench: R@1 on objects on photographed backgrounds 0.857 -> 0.900
+# (1 000: 0.871); the frame's code is made from all of them and finds the same candidates
+
+
+@lru_cache(maxsize=4)
+def _orb(fast_threshold: int, n_features: int = MAX_FEATURES) -> cv2.ORB:
+    return cv2.ORB_create(nfeatures=n_features, fastThreshold=fast_threshold, edgeThreshold=19, patchSize=19)
 
 
 @lru_cache(maxsize=1)
@@ -39,11 +44,13 @@ def _fast_threshold_for(gray: np.ndarray) -> int:
     return BUSY_FAST_THRESHOLD if busy else FAST_THRESHOLD
 
 
-def extract_features(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def extract_features(arr: np.ndarray, query: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ORB keypoints (n,2 float32), binary descriptors (n,32 uint8) and orientations (n, uint8: 256 steps a
-    turn) of an RGB array."""
+    turn) of an RGB array; up to BUSY_QUERY_FEATURES of a busy ``query`` picture, MAX_FEATURES otherwise."""
     gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
-    kps, desc = _orb(_fast_threshold_for(gray)).detectAndCompute(gray, None)
+    threshold = _fast_threshold_for(gray)
+    n_features = BUSY_QUERY_FEATURES if query and threshold == BUSY_FAST_THRESHOLD else MAX_FEATURES
+    kps, desc = _orb(threshold, n_features).detectAndCompute(gray, None)
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8), np.zeros(0, np.uint8)
     angles = np.fromiter((k.angle for k in kps), np.float32, count=len(kps))

@@ -41,7 +41,7 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
 
 
 def _local_features(small: np.ndarray) -> LocalFeatures:
-    kp, desc, angles = ft.extract_features(small)  # as many as registered photos have: comparable codes
+    kp, desc, angles = ft.extract_features(small, query=True)
     cells, code = ag.describe(desc)
     kp, desc, angles, cells = ft.sort_by_cell(kp, desc, angles, cells)
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)

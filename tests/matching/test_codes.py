@@ -74,6 +74,11 @@ def test_fast_threshold_follows_how_busy_the_picture_is(busy: bool) -> None:
     assert ft._fast_threshold_for(gray) == expected
     kp, desc, angles = ft.extract_features(arr)
     assert 0 < len(kp) <= ft.MAX_FEATURES and desc.shape == (len(kp), 32) and angles.shape == (len(kp),)
+    as_query = ft.extract_features(arr, query=True)[0]
+    if busy:  # a busy query frame keeps more keypoints, so that the object's own survive its background's
+        assert ft.MAX_FEATURES < len(as_query) <= ft.BUSY_QUERY_FEATURES
+    else:
+        assert len(as_query) == len(kp)
 
 
 def test_blob_not_sorted_by_cell_is_refused() -> None:
