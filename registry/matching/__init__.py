@@ -1,12 +1,12 @@
 """Image-matching engine of the Object ID Registry (Flask-free)."""
 from .fields import compare_fields
-from .hamming import warm_up
 from .index import HashIndex
 from .ranking import MATCH_MIN_CELLS, POSSIBLE_MIN_CELLS, candidates_to_verify, rank
 from .signature import WORK_SIDE as QUERY_WORK_SIDE
 from .signature import compute_query, compute_signature
 from .threads import use_one_native_thread
 from .types import Candidate, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
+from .warmup import warm_up
 
 ALGORITHM_VERSION = "orb-vlad-7"
 

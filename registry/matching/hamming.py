@@ -4,7 +4,7 @@ Comparing a query's ORB descriptors with a candidate's is most of the cost of ve
 OpenCV's ``batchDistance`` spends ~15 ns a pair (a function call per pair, then a top-K insertion);
 this loop keeps the two nearest in registers and spends ~4 ns, for the same matches
 (tests/matching/test_hamming.py compares both). Compiled on first use and cached on disk;
-:func:`warm_up` compiles it before the first check is timed.
+:func:`warm_up` compiles it before the first check is timed (warmup.py calls it with the rest).
 """
 from __future__ import annotations
 
