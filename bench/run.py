@@ -36,7 +36,7 @@ def _evaluate_one(q: dict) -> dict:
     t0 = time.perf_counter()
     qs = compute_query(img)
     cands = _STATE["index"].search(qs, candidates_to_verify(qs))
-    res = rank(qs, cands, lambda ids: {i: _STATE["blobs"][i] for i in ids}, top=5)
+    res = rank(qs, cands, lambda ids: {i: _STATE["blobs"][i] for i in ids if i in _STATE["blobs"]}, top=5)
     elapsed = time.perf_counter() - t0
     base = _baseline(img)
     return {"kind": q["kind"], "record_id": q["record_id"], "elapsed": elapsed,
@@ -131,6 +131,17 @@ def calibration(results: list[dict]) -> dict:
             "right_record_inliers": {"p5": pct(right, 5), "p10": pct(right, 10), "median": pct(right, 50)}}
 
 
+def accuracy_at_scale(manifest: dict, workers: int, n_total: int) -> dict:
+    """The accuracy table again, with the index padded to ``n_total`` photos by SYNTHETIC random keys
+    (which never verify: they have no features). Shows what a large registry costs the retrieval stage."""
+    real_index = _STATE["index"]
+    _STATE["index"] = _padded_index(n_total, np.random.default_rng(1))
+    try:
+        return summarise(evaluate(manifest, workers))["engine"]
+    finally:
+        _STATE["index"] = real_index
+
+
 def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
     """Index of the real corpus photos padded with synthetic random keys up to ``n_total``."""
     idx = HashIndex(capacity=n_total)
@@ -196,7 +207,7 @@ def _fmt(v: object) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
-def print_report(summary: dict, calib: dict, lat: dict) -> None:
+def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = None) -> None:
     """Human-readable tables."""
     cols = ["n", "R@1", "R@5", "right_match", "wrong_match", "unreg_match", "cand_recall", "unreg_possible"]
     for name in ("baseline", "engine"):
@@ -207,6 +218,13 @@ def print_report(summary: dict, calib: dict, lat: dict) -> None:
             print(f"{kind:22s}" + "".join(f"{_fmt(row.get(c, '')):>15s}" for c in cols))
     print("\n== calibration (inliers of best record) ==")
     print(json.dumps(calib, indent=1))
+    if scale:
+        n_total = scale["size"]
+        print(f"\n== engine with the index padded to {n_total:,d} photos by SYNTHETIC random keys ==")
+        scale_cols = ["n", "R@1", "right_match", "wrong_match", "unreg_match", "cand_recall"]
+        print(f"{'kind':22s}" + "".join(f"{c:>15s}" for c in scale_cols))
+        for kind, row in scale["engine"].items():
+            print(f"{kind:22s}" + "".join(f"{_fmt(row.get(c, '')):>15s}" for c in scale_cols))
     print("\n== latency: compute_query + search + rank, single process; sizes > corpus are padded with SYNTHETIC random index keys ==")
     for n, row in lat.items():
         print(f"index {int(n):>9,d}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
@@ -223,6 +241,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write all figures to this JSON file")
     ap.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
     ap.add_argument("--dump", type=Path, default=None, help="write every query's results to this JSON file")
+    ap.add_argument("--scale-size", type=int, default=1_000_000,
+                    help="also measure accuracy with the index padded to this many photos (0: skip)")
     ap.add_argument("--native-threads", action="store_true",
                     help="leave BLAS and OpenCV their default thread pools (the registry uses one thread each)")
     a = ap.parse_args()
@@ -237,12 +257,16 @@ def main() -> None:
     summary, calib = summarise(results), calibration(results)
     if a.dump:
         a.dump.write_text(json.dumps(results))
+    scale = None
+    if a.scale_size and not a.latency_only:
+        scale = {"size": a.scale_size, "synthetic_padding": max(0, a.scale_size - len(_STATE["keys"])),
+                 "engine": accuracy_at_scale(manifest, a.workers, a.scale_size)}
     lat = latency(manifest, a.sizes, a.latency_queries)
-    print_report(summary, calib, lat)
+    print_report(summary, calib, lat, scale)
     print(f"\nbench wall time {time.time() - t0:.0f} s")
     if a.json:
         a.json.write_text(json.dumps({"algorithm_version": ALGORITHM_VERSION, "summary": summary, "calibration": calib,
-                                      "latency": lat}, indent=1))
+                                      "accuracy_at_scale": scale, "latency": lat}, indent=1))
 
 
 if __name__ == "__main__":
