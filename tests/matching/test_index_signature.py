@@ -75,3 +75,12 @@ def test_compare_fields() -> None:
     out = compare_fields(q, r)
     assert "description" in out["agree"] and "height_cm" in out["agree"] and "weight_kg" in out["disagree"]
     assert 0.0 <= out["score"] <= 1.0
+
+
+def test_interleave_takes_turns_and_skips_repeats() -> None:
+    from registry.matching.index import _interleave
+
+    first, second = np.array([1, 2, 3, 4]), np.array([5, 1, 6, 7, 8])
+    assert _interleave(first, second, 6) == [1, 5, 2, 6, 3, 7]
+    assert _interleave(first, second, 6, second_per_first=3) == [1, 5, 6, 7, 2, 8]
+    assert _interleave(first, second, 20) == [1, 5, 2, 6, 3, 7, 4, 8]  # both exhausted
