@@ -148,6 +148,7 @@ def match_command(photos, description, object_type, materials, top, all_statuses
             click.echo(f"error: {failures[str(path)]}", err=True)
     fields = {"description": description, "object_type": object_type, "materials": materials}
     results = run_check(queries, fields, cli_actor(), "cli", top=top, all_statuses=all_statuses)[1] if queries else []
+    _warn_if_photos_unindexed()
     by_label = {r["query"]: r for r in results}
     ordered = [by_label.get(str(p)) or {"query": str(p), "took_ms": 0.0, "candidates": [], "error": failures[str(p)]} for p in photos]
     if as_json:
@@ -156,6 +157,16 @@ def match_command(photos, description, object_type, materials, top, all_statuses
         _print_matches(ordered)
     if failures and not results:
         sys.exit(2)
+
+
+def _warn_if_photos_unindexed() -> None:
+    from registry import matching
+    from registry.services.index import count_photos_needing_signatures
+
+    missing = count_photos_needing_signatures()
+    if missing:
+        click.echo(f"warning: {missing} registered photo(s) have no signature of the current matching algorithm "
+                   f"({matching.ALGORITHM_VERSION}) and were not searched: run `registry reindex`", err=True)
 
 
 def _print_matches(results: list[dict]) -> None:

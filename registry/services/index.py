@@ -130,10 +130,17 @@ def load_features(photo_ids: list[int]) -> dict[int, bytes]:
 
 def photos_needing_signatures() -> list[int]:
     """Ids of live photos with no signature of the current algorithm version."""
+    return list(db.session.scalars(select(Photo.id).where(*_needs_signature()).order_by(Photo.id)))
+
+
+def count_photos_needing_signatures() -> int:
+    """How many live photos a check cannot search until `registry reindex` has run."""
+    return db.session.scalar(select(func.count(Photo.id)).where(*_needs_signature())) or 0
+
+
+def _needs_signature() -> tuple:
     current = select(StoredSignature.photo_id).where(StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
-    return list(db.session.scalars(
-        select(Photo.id).where(Photo.removed_at.is_(None), Photo.id.not_in(current)).order_by(Photo.id)
-    ))
+    return Photo.removed_at.is_(None), Photo.id.not_in(current)
 
 
 def reindex_photo(photo_id: int, decode: Callable[[Photo], DecodedPhoto]) -> None:

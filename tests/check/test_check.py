@@ -192,3 +192,30 @@ def test_bad_uploads_get_a_clear_4xx(app, client, api_headers):
     page = client.post("/check/", data={}, content_type="multipart/form-data")
     assert page.status_code == 200 and "Add at least one photo" in page.get_data(as_text=True)
     assert db.session.scalar(select(Check)) is None
+
+
+def test_photos_left_without_a_current_signature_are_reported_not_searched(app, registered, client, runner, tmp_path):
+    from registry.models import StoredSignature
+
+    path = tmp_path / "vase.jpg"
+    data = _jpeg(draw_object(*OBJECTS[0]))
+    path.write_bytes(data)
+    clean = runner.invoke(args=["match", str(path), "--json"])
+    assert "registry reindex" not in clean.stderr
+    assert json.loads(clean.stdout)[0]["candidates"][0]["record_id"] == registered[0].id
+
+    old = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == registered[0].photos[0].id))
+    old.algorithm_version = "an-older-algorithm"  # as after an upgrade, before `registry reindex`
+    db.session.commit()
+    stale = runner.invoke(args=["match", str(path), "--json"])
+    [answer] = json.loads(stale.stdout)  # the JSON on stdout is unchanged in form
+    assert registered[0].id not in [c["record_id"] for c in answer["candidates"]]
+    assert "warning: 1 registered photo(s)" in stale.stderr and "registry reindex" in stale.stderr
+    page = client.post("/check/", data={"photos": [(io.BytesIO(data), "q.jpg")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Photos not searched: 1 registered photos" in page
+
+    runner.invoke(args=["reindex"])
+    again = runner.invoke(args=["match", str(path), "--json"])
+    assert "registry reindex" not in again.stderr
+    assert json.loads(again.stdout)[0]["candidates"][0]["record_id"] == registered[0].id
