@@ -14,6 +14,7 @@ from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, run_check, visible_checks
+from registry.services.index import count_photos_needing_signatures
 from registry.services.photos import decode_query_upload, media_store
 
 MAX_PHOTOS = 12
@@ -31,7 +32,9 @@ def create_check(form: dict):
 
     Multipart: `photos` (one or more files) and the optional fields below. Answers one element per
     photo, in the order sent, with candidates best first and the Red List categories it may fall into.
-    The check is logged.
+    The check is logged. While registered photos still lack a signature of the current matching
+    algorithm (after an upgrade, until `registry reindex` has run), the answer carries the header
+    `X-Photos-Not-Searched` with their number.
     """
     principal = current_principal()
     if form["all_statuses"] and not allowed(principal, "checks.run_all_statuses"):
@@ -39,7 +42,8 @@ def create_check(form: dict):
     photos = _photos()
     fields = {name: form[name] for name in ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")}
     _, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"], principal=principal)
-    return results
+    not_searched = count_photos_needing_signatures()
+    return (results, 200, {"X-Photos-Not-Searched": str(not_searched)}) if not_searched else results
 
 
 def _photos() -> list[QueryPhoto]:

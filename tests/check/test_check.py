@@ -194,7 +194,8 @@ def test_bad_uploads_get_a_clear_4xx(app, client, api_headers):
     assert db.session.scalar(select(Check)) is None
 
 
-def test_photos_left_without_a_current_signature_are_reported_not_searched(app, registered, client, runner, tmp_path):
+def test_photos_left_without_a_current_signature_are_reported_not_searched(app, registered, client, runner, tmp_path,
+                                                                            api_headers):
     from registry.models import StoredSignature
 
     path = tmp_path / "vase.jpg"
@@ -214,8 +215,16 @@ def test_photos_left_without_a_current_signature_are_reported_not_searched(app, 
     page = client.post("/check/", data={"photos": [(io.BytesIO(data), "q.jpg")]},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Photos not searched: 1 registered photos" in page
+    headers = api_headers()
+    api = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "q.jpg")]},
+                      content_type="multipart/form-data", headers=headers)
+    assert api.status_code == 200 and api.headers["X-Photos-Not-Searched"] == "1"
+    assert len(api.get_json()) == 1
 
     runner.invoke(args=["reindex"])
     again = runner.invoke(args=["match", str(path), "--json"])
     assert "registry reindex" not in again.stderr
     assert json.loads(again.stdout)[0]["candidates"][0]["record_id"] == registered[0].id
+    fresh = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "q.jpg")]},
+                        content_type="multipart/form-data", headers=headers)
+    assert "X-Photos-Not-Searched" not in fresh.headers
