@@ -4,7 +4,7 @@ Comparing a query's ORB descriptors with a candidate's is most of the cost of ve
 OpenCV's ``batchDistance`` spends ~15 ns a pair (a function call per pair, then a top-K insertion);
 this loop keeps the two nearest in registers and spends ~4 ns, for the same matches
 (tests/matching/test_hamming.py compares both). Compiled on first use and cached on disk;
-:func:`warm_up` compiles it before the first check is timed (warmup.py calls it with the rest).
+``matching.warm_up`` uses it before the first check is timed.
 """
 from __future__ import annotations
 
@@ -75,9 +75,3 @@ def _as_words(descriptors: np.ndarray) -> np.ndarray:
     words = np.require(descriptors, np.uint8, ["C_CONTIGUOUS", "ALIGNED", "WRITEABLE"]).view(np.uint64)
     return words.reshape(len(descriptors), 4)
 
-
-def warm_up() -> None:
-    """Compile (or load from the disk cache) the kernel now rather than during the first check."""
-    d = np.zeros((2, 32), np.uint8)
-    bounds = np.array([0, 2], np.intp)
-    ratio_matches_by_cell(d, bounds, d, bounds, 0.8)

@@ -10,13 +10,11 @@ import numpy as np
 from PIL import Image
 
 from . import features as ft
-from . import hamming
 from .signature import compute_query, compute_signature
 
 
 def warm_up() -> None:
-    """Run one small registration and check on a generated picture."""
-    hamming.warm_up()
+    """Run one small registration and check on a generated picture (which also compiles the matcher)."""
     picture = _checkerboard()
     registered = ft.unpack_features(compute_signature(picture).features)
     query = compute_query(picture).variants[0].features

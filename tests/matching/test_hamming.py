@@ -7,7 +7,7 @@ import pytest
 from objects import make_object
 from PIL import Image
 
-from registry.matching import compute_query, compute_signature
+from registry.matching import compute_query, compute_signature, warm_up
 from registry.matching import features as ft
 from registry.matching import hamming
 
@@ -62,7 +62,7 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
-    hamming.warm_up()
+    warm_up()
     compiled = len(hamming._ratio_matches.signatures)
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
     assert len(hamming._ratio_matches.signatures) == compiled == 1
