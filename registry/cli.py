@@ -161,9 +161,9 @@ def match_command(photos, description, object_type, materials, top, all_statuses
 
 def _warn_if_photos_unindexed() -> None:
     from registry import matching
-    from registry.services.index import count_photos_needing_signatures
+    from registry.services.index import live_index
 
-    missing = count_photos_needing_signatures()
+    missing = live_index().photos_not_searched
     if missing:
         click.echo(f"warning: {missing} registered photo(s) have no signature of the current matching algorithm "
                    f"({matching.ALGORITHM_VERSION}) and were not searched: run `registry reindex`", err=True)

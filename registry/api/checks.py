@@ -14,7 +14,7 @@ from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, run_check, visible_checks
-from registry.services.index import count_photos_needing_signatures
+from registry.services.index import live_index
 from registry.services.photos import decode_query_upload, media_store
 
 MAX_PHOTOS = 12
@@ -42,7 +42,7 @@ def create_check(form: dict):
     photos = _photos()
     fields = {name: form[name] for name in ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")}
     _, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"], principal=principal)
-    not_searched = count_photos_needing_signatures()
+    not_searched = live_index().photos_not_searched
     return (results, 200, {"X-Photos-Not-Searched": str(not_searched)}) if not_searched else results
 
 

@@ -20,7 +20,7 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.services.checks import QueryPhoto, run_check, visible_checks
-from registry.services.index import count_photos_needing_signatures
+from registry.services.index import live_index
 from registry.services.photos import decode_query_upload, media_store
 from registry.services.redlists import ADVICE
 from registry.i18n import readable
@@ -40,7 +40,7 @@ def check_page():
             check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=all_statuses, principal=principal)
             return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
                                    query_images=[_inline_thumbnail(p.decoded) for p in photos],
-                                   unindexed=count_photos_needing_signatures(), **_lookups(results))
+                                   unindexed=live_index().photos_not_searched, **_lookups(results))
     return render_template("check/form.html", form=form)
 
 

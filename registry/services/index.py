@@ -56,15 +56,15 @@ class LiveIndex:
         self.everything = matching.HashIndex()
         self.reported = matching.HashIndex()
         self.last_event_id = -1
+        self.photos_not_searched = 0  # live photos without a signature of the current algorithm
         self._lock = threading.Lock()
 
     def sync(self) -> None:
         """Bring the index up to date with the database (a full load the first time)."""
         with self._lock:
-            if self.last_event_id < 0:
-                self._load_all()
-            else:
-                self._replay_events()
+            changed = self._load_all() if self.last_event_id < 0 else self._replay_events()
+            if changed:  # counted again only when photos or signatures changed: not on every check
+                self.photos_not_searched = count_photos_needing_signatures()
 
     def search(self, query: matching.QuerySignature, k: int, all_statuses: bool) -> list[matching.Candidate]:
         """Candidate photos for a query, from the whole registry or only from lost objects."""
@@ -74,18 +74,19 @@ class LiveIndex:
         """How many photos a check searches."""
         return len(self.everything if all_statuses else self.reported)
 
-    def _load_all(self) -> None:
+    def _load_all(self) -> bool:
         matching.warm_up()  # compile the matching kernel now, not in the first check
         self.last_event_id = db.session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
         for photo_id, record_id, key, status in db.session.execute(_live_rows()):
             self._put(photo_id, record_id, key, status)
+        return True
 
-    def _replay_events(self) -> None:
+    def _replay_events(self) -> bool:
         events = db.session.execute(
             select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.id > self.last_event_id).order_by(IndexEvent.id)
         ).all()
         if not events:
-            return
+            return False
         photo_ids = {photo_id for _, photo_id in events}
         for photo_id in photo_ids:
             self.everything.remove(photo_id)
@@ -93,6 +94,7 @@ class LiveIndex:
         for photo_id, record_id, key, status in db.session.execute(_live_rows(photo_ids)):
             self._put(photo_id, record_id, key, status)
         self.last_event_id = events[-1][0]
+        return True
 
     def _put(self, photo_id: int, record_id: int, key: bytes, status: str) -> None:
         self.everything.add(photo_id, record_id, key)

@@ -208,6 +208,7 @@ def test_photos_left_without_a_current_signature_are_reported_not_searched(app, 
     old = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == registered[0].photos[0].id))
     old.algorithm_version = "an-older-algorithm"  # as after an upgrade, before `registry reindex`
     db.session.commit()
+    app.extensions.pop("registry_live_index")  # an upgrade restarts the process: its index is loaded anew
     stale = runner.invoke(args=["match", str(path), "--json"])
     [answer] = json.loads(stale.stdout)  # the JSON on stdout is unchanged in form
     assert registered[0].id not in [c["record_id"] for c in answer["candidates"]]
