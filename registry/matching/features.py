@@ -160,8 +160,7 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
         qi, ti = _ratio_matches(q_desc, t_desc)
     else:
         qi, ti = hamming.ratio_matches_by_cell(q_desc, q_bounds, t_desc, t_bounds, RATIO_TEST)
-    _, first = np.unique(ti, return_index=True)  # one query keypoint per train keypoint: many-to-one inflates inliers
-    qi, ti = qi[first], ti[first]
+    qi, ti = hamming.one_match_per_train(qi, ti, len(t_desc))  # many-to-one would inflate the inliers
     n_matches = len(qi)
     if q_angles is not None and t_angles is not None and n_matches >= MIN_MATCHES:
         keep = consistent_rotation(q_angles[qi], t_angles[ti])
@@ -187,14 +186,28 @@ def consistent_rotation(q_angles: np.ndarray, t_angles: np.ndarray) -> np.ndarra
     the photos); chance matches with a stranger turn by any angle. A cheap weak geometric check: it
     spares RANSAC most strangers, and leaves it fewer outliers on the right record.
     """
-    turn = (t_angles.astype(np.int16) - q_angles.astype(np.int16)) % 256
-    bins = turn * ROTATION_BINS // 256
-    hist = np.bincount(bins, minlength=ROTATION_BINS)
-    half = ROTATION_WINDOW_BINS // 2
-    window = np.convolve(np.concatenate([hist[-half:], hist, hist[:half]]), np.ones(ROTATION_WINDOW_BINS, np.int64),
-                         mode="valid")  # window[b]: matches in bins b-half .. b+half, around the circle
-    centre = int(np.argmax(window))
-    return (bins - centre + half) % ROTATION_BINS <= 2 * half
+    one_type = ["C_CONTIGUOUS", "WRITEABLE"]  # one compiled version, made by warm_up
+    return _rotation_mask(np.require(q_angles, np.uint8, one_type), np.require(t_angles, np.uint8, one_type),
+                          ROTATION_BINS, ROTATION_WINDOW_BINS)
+
+
+@hamming.compiled
+def _rotation_mask(q_angles, t_angles, n_bins, window_bins):  # noqa: ANN001, ANN202
+    bins = np.empty(q_angles.shape[0], np.intp)
+    hist = np.zeros(n_bins, np.intp)
+    for k in range(q_angles.shape[0]):
+        turn = (np.intp(t_angles[k]) - np.intp(q_angles[k])) % 256
+        bins[k] = turn * n_bins // 256
+        hist[bins[k]] += 1
+    half = window_bins // 2
+    centre, most = 0, -1
+    for b in range(n_bins):  # matches in bins b-half .. b+half, around the circle; the first most common wins
+        around = 0
+        for offset in range(-half, half + 1):
+            around += hist[(b + offset) % n_bins]
+        if around > most:
+            centre, most = b, around
+    return (bins - centre + half) % n_bins <= 2 * half
 
 
 def _plausible(h: np.ndarray) -> bool:

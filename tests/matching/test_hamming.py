@@ -1,4 +1,4 @@
-"""The compiled cell matcher finds exactly the matches OpenCV's brute force finds, cell by cell."""
+"""The compiled kernels give exactly what OpenCV and numpy give: cell matches, one match per train descriptor, turns."""
 from __future__ import annotations
 
 import cv2
@@ -66,3 +66,34 @@ def test_one_compiled_version_serves_blobs_and_queries() -> None:
     compiled = len(hamming._ratio_matches.signatures)
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
     assert len(hamming._ratio_matches.signatures) == compiled == 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_match_per_train_keeps_the_first_query_of_each_train_descriptor(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    qi = rng.permutation(300)[:200].astype(np.intp)
+    ti = rng.integers(0, 60, 200).astype(np.intp)  # many query descriptors share a train descriptor
+    _, first = np.unique(ti, return_index=True)
+    got_q, got_t = hamming.one_match_per_train(qi, ti, 60)
+    np.testing.assert_array_equal(got_t, ti[first])
+    np.testing.assert_array_equal(got_q, qi[first])
+    assert len(set(got_t.tolist())) == len(got_t) < 200
+
+
+def _rotation_mask_by_numpy(q_angles: np.ndarray, t_angles: np.ndarray) -> np.ndarray:
+    bins = ((t_angles.astype(np.int16) - q_angles.astype(np.int16)) % 256) * ft.ROTATION_BINS // 256
+    hist = np.bincount(bins, minlength=ft.ROTATION_BINS)
+    half = ft.ROTATION_WINDOW_BINS // 2
+    around = np.convolve(np.concatenate([hist[-half:], hist, hist[:half]]), np.ones(2 * half + 1, np.int64), "valid")
+    return (bins - int(np.argmax(around)) + half) % ft.ROTATION_BINS <= 2 * half
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rotation_mask_keeps_the_matches_around_the_most_common_turn(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    q = rng.integers(0, 256, 400).astype(np.uint8)
+    turn = np.where(rng.random(400) < 0.4, 40 + rng.integers(-10, 10, 400), rng.integers(0, 256, 400))
+    t = ((q.astype(np.int64) + turn) % 256).astype(np.uint8)  # 40 % turn by ~56 degrees, the rest at random
+    mask = ft.consistent_rotation(q, t)
+    np.testing.assert_array_equal(mask, _rotation_mask_by_numpy(q, t))
+    assert 0.4 <= mask.mean() <= 0.7
