@@ -75,44 +75,73 @@ def describe(descriptors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def vlad(x: np.ndarray, nearest: np.ndarray) -> np.ndarray:
     """Intra-normalised, power-normalised VLAD vector (K*256,) of +-1 descriptors and their centres."""
+    return vlads(x, nearest, np.ones((1, len(x)), bool))[0]
+
+
+def vlads(x: np.ndarray, nearest: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """(W, K*256) VLAD vectors of W subsets of the same descriptors (``members``: (W, n) bool).
+
+    Sums of +-1 values are exact in float32, so a subset's vector does not depend on how it was summed.
+    """
     centres = codebook()
-    onehot = np.zeros((len(x), len(centres)), np.float32)
-    onehot[np.arange(len(x)), nearest] = 1.0
-    out = onehot.T @ x - onehot.sum(axis=0)[:, None] * centres  # sum of residuals per centre
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    out /= np.maximum(norms, 1e-6)  # intra-normalisation: a burst of similar corners counts once per centre
-    v = out.ravel()
+    weights = members.astype(np.float32)
+    sums = np.empty((len(members), len(centres), x.shape[1]), np.float32)
+    counts = np.empty((len(members), len(centres), 1), np.float32)
+    for c in range(len(centres)):  # one small product per centre instead of a one-hot (n, K) matrix per subset
+        in_cell = nearest == c
+        sums[:, c] = weights[:, in_cell] @ x[in_cell]
+        counts[:, c, 0] = weights[:, in_cell].sum(axis=1)
+    out = sums - counts * centres[None]  # sum of residuals per centre
+    out /= np.maximum(np.linalg.norm(out, axis=2, keepdims=True), 1e-6)  # intra-normalisation: a burst of
+    # similar corners counts once per centre
+    v = out.reshape(len(members), -1)
     v = np.sign(v) * np.sqrt(np.abs(v))
-    return v / max(float(np.linalg.norm(v)), 1e-6)
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-6)
 
 
 def _code_of(vector: np.ndarray) -> np.ndarray:
+    return _codes_of(vector[None])[0]
+
+
+def _codes_of(vectors: np.ndarray) -> np.ndarray:
+    """(W, CODE_WORDS) uint64 codes of (W, K*256) VLAD vectors."""
     mean, matrix = _projection()
-    bits = ((vector - mean) @ matrix) > 0
-    return np.frombuffer(np.packbits(bits).tobytes(), dtype=">u8").astype(np.uint64)
+    bits = ((vectors - mean) @ matrix) > 0
+    return np.packbits(bits, axis=1).view(">u8").astype(np.uint64)
 
 
-WINDOW_SIDE = 0.6  # sub-windows of a busy frame: 3 x 3 positions, each 60 % of the frame's width and height
+WINDOWS = ((0.6, 3), (0.4, 4))  # sub-windows of a busy frame: 3 x 3 positions of 60 % of the frame's width and
+# height, 4 x 4 of 40 %. Bench, objects on photographed backgrounds: right record among the candidates 0.914 (60 %
+# only) -> 0.943; at 1 M photos R@1 0.671 -> 0.686 (angle + edits 0.943 -> 0.957)
 WINDOW_MIN_KEYPOINTS = 30
+
+
+def window_boxes(size: tuple[int, int]) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of the sub-windows of a ``size`` frame, evenly spread from corner to corner."""
+    w, h = size
+    boxes = []
+    for side, n in WINDOWS:
+        for fx in np.linspace(0.0, 1.0, n):
+            for fy in np.linspace(0.0, 1.0, n):
+                x0, y0 = (1 - side) * w * fx, (1 - side) * h * fy
+                boxes.append((x0, y0, x0 + side * w, y0 + side * h))
+    return boxes
 
 
 def window_codes(keypoints: np.ndarray, descriptors: np.ndarray, cells: np.ndarray,
                  size: tuple[int, int]) -> np.ndarray:
-    """(n, CODE_WORDS) codes of the keypoints inside 9 overlapping sub-windows of a ``size`` frame.
+    """(n, CODE_WORDS) codes of the keypoints inside each sub-window (:func:`window_boxes`) of a ``size`` frame
+    that holds at least WINDOW_MIN_KEYPOINTS of them.
 
     An object photographed on a busy background fills only part of the frame; the code of the
     sub-window around it is nearer to the code of its registered photo than the whole frame's is.
     """
     if len(descriptors) == 0:
         return np.zeros((0, CODE_WORDS), np.uint64)
-    x = signed_bits(descriptors)
-    w, h = size
-    codes = []
-    for fx in (0.0, 0.5, 1.0):
-        for fy in (0.0, 0.5, 1.0):
-            x0, y0 = (1 - WINDOW_SIDE) * w * fx, (1 - WINDOW_SIDE) * h * fy
-            inside = ((keypoints[:, 0] >= x0) & (keypoints[:, 0] < x0 + WINDOW_SIDE * w)
-                      & (keypoints[:, 1] >= y0) & (keypoints[:, 1] < y0 + WINDOW_SIDE * h))
-            if np.count_nonzero(inside) >= WINDOW_MIN_KEYPOINTS:
-                codes.append(_code_of(vlad(x[inside], cells[inside])))
-    return np.stack(codes) if codes else np.zeros((0, CODE_WORDS), np.uint64)
+    boxes = np.array(window_boxes(size), np.float32)
+    px, py = keypoints[:, 0][None], keypoints[:, 1][None]
+    members = ((px >= boxes[:, :1]) & (px < boxes[:, 2:3]) & (py >= boxes[:, 1:2]) & (py < boxes[:, 3:4]))
+    members = members[members.sum(axis=1) >= WINDOW_MIN_KEYPOINTS]
+    if len(members) == 0:
+        return np.zeros((0, CODE_WORDS), np.uint64)
+    return _codes_of(vlads(signed_bits(descriptors), cells, members))

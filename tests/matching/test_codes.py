@@ -48,7 +48,7 @@ def test_busy_frame_gets_sub_window_codes_nearer_to_the_object() -> None:
     obj = Image.fromarray(skdata.astronaut())
     query = compute_query(_busy_frame(obj))
     assert [v.name for v in query.variants] == ["full"]  # nothing plain to cut the object out of
-    assert query.window_codes.shape[1] == 2 and 1 <= len(query.window_codes) <= 9
+    assert query.window_codes.shape[1] == 2 and 1 <= len(query.window_codes) <= len(ag.window_boxes((640, 640))) == 25
     registered = _registered_code(obj)
     whole = _code_distance(registered, query.variants[0].features.code)
     best_window = min(_code_distance(registered, c) for c in query.window_codes)
@@ -113,3 +113,16 @@ def test_busy_frames_verify_more_candidates() -> None:
     busy = compute_query(Image.fromarray(skdata.astronaut()))
     assert on_plain_background.variants[0].name == "object" and busy.variants[0].name == "full"
     assert candidates_to_verify(on_plain_background) == PLAIN_BACKGROUND_K < candidates_to_verify(busy) == BUSY_FRAME_K
+
+
+def test_window_codes_are_the_codes_of_each_window_described_alone() -> None:
+    f = compute_query(_busy_frame(Image.fromarray(skdata.astronaut()))).variants[0].features
+    x = ag.signed_bits(f.descriptors)
+    expected = []
+    for x0, y0, x1, y1 in ag.window_boxes((640, 640)):
+        inside = (f.keypoints[:, 0] >= x0) & (f.keypoints[:, 0] < x1) & (f.keypoints[:, 1] >= y0) & (f.keypoints[:, 1] < y1)
+        if inside.sum() >= ag.WINDOW_MIN_KEYPOINTS:
+            expected.append(ag._code_of(ag.vlad(x[inside], f.descriptor_cells[inside])))
+    got = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, (640, 640))
+    assert len(expected) >= 10
+    np.testing.assert_array_equal(got, np.stack(expected))
