@@ -115,6 +115,34 @@ def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False, s
     return _scale_box(box, small.shape, arr.shape, margin)
 
 
+CALM_SIDE = 160  # texture is measured on a thumbnail this long
+CALM_WINDOW = 9  # ... averaged over windows of this many thumbnail pixels
+CALM_FRACTION = 0.5  # a pixel is calm when its texture is below this fraction of the frame's median
+CALM_MIN_AREA, CALM_MAX_AREA = 0.05, 0.8  # shares of the frame the calm region may cover
+
+
+def calm_region_box(arr: np.ndarray, margin: float = 0.04) -> Box | None:
+    """Box around the largest region much smoother than the rest of a busy frame, or None.
+
+    An object photographed on gravel, grass, a carpet or a crowded shelf is usually smoother than
+    what surrounds it; its box gives a view in which the object's own corners are not outnumbered
+    by the background's (a cheap stand-in for segmentation: ~1 ms).
+    """
+    gray = cv2.cvtColor(resize_max(arr, CALM_SIDE), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    texture = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    texture = cv2.blur(texture, (CALM_WINDOW, CALM_WINDOW))
+    calm = (texture < CALM_FRACTION * float(np.median(texture))).astype(np.uint8)
+    calm = cv2.morphologyEx(calm, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(calm)
+    if n < 2:
+        return None
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = (int(v) for v in stats[largest])
+    if not CALM_MIN_AREA * calm.size <= area <= CALM_MAX_AREA * calm.size:
+        return None
+    return _scale_box((x, y, x + w, y + h), calm.shape, arr.shape, margin)
+
+
 def rescale_box(box: Box, from_shape: tuple[int, ...], to_shape: tuple[int, ...]) -> Box:
     """The same box in an image of another size (rounded outwards)."""
     fy, fx = to_shape[0] / from_shape[0], to_shape[1] / from_shape[1]

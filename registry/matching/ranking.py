@@ -86,7 +86,8 @@ class _Verification:
         for i, v in enumerate(_variants_for(cand, query)):
             if self.best.cells >= STRONG_CELLS:
                 break
-            if i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant"):
+            if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant")
+                    and v is not query.variants[0]):  # the main variant is always tried
                 continue
             f = v.features
             inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds,

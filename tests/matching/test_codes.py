@@ -126,3 +126,35 @@ def test_window_codes_are_the_codes_of_each_window_described_alone() -> None:
     got = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, (640, 640))
     assert len(expected) >= 10
     np.testing.assert_array_equal(got, np.stack(expected))
+
+
+def _on_gravel(obj: Image.Image, side: int = 330) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    gravel = np.stack([skdata.gravel()] * 3, axis=2)
+    scene = np.asarray(Image.fromarray(gravel).resize((640, 640))).copy()
+    x0, y0 = 250, 60
+    scene[y0:y0 + side, x0:x0 + side] = np.asarray(obj.convert("RGB").resize((side, side)))
+    return Image.fromarray(scene), (x0, y0, x0 + side, y0 + side)
+
+
+def test_a_smooth_object_on_gravel_gets_a_region_variant_around_it() -> None:
+    from registry.matching.imageops import calm_region_box
+
+    frame, (x0, y0, x1, y1) = _on_gravel(make_object(100019))
+    box = calm_region_box(np.asarray(frame))
+    assert box is not None
+    overlap = max(0, min(x1, box[2]) - max(x0, box[0])) * max(0, min(y1, box[3]) - max(y0, box[1]))
+    union = (x1 - x0) * (y1 - y0) + (box[2] - box[0]) * (box[3] - box[1]) - overlap
+    assert overlap / union > 0.6
+    query = compute_query(frame)
+    assert [v.name for v in query.variants] == ["full", "region"]
+    registered = _registered_code(make_object(100019))
+    region = _code_distance(registered, query.variant("region").features.code)
+    assert region + 10 <= _code_distance(registered, query.variant("full").features.code)
+
+
+def test_uniformly_busy_and_plain_frames_get_no_region_variant() -> None:
+    from registry.matching.imageops import calm_region_box
+
+    gravel = np.ascontiguousarray(np.stack([skdata.gravel()] * 3, axis=2))
+    assert calm_region_box(gravel) is None
+    assert [v.name for v in compute_query(make_object(100019)).variants] == ["object", "full"]
