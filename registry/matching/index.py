@@ -238,7 +238,7 @@ class HashIndex:
         rank_codes = np.concatenate([codes, query.window_codes.astype(np.uint64)])  # sub-windows re-rank only
         code = _code_distance(cols[_CODE_ROW], cols[_CODE_ROW + 1], rank_codes)
         # A busy frame (no object cut out) is found by its ORB codes far more often than by its hashes.
-        code_turns = BUSY_FRAME_CODE_TURNS if len(query.window_codes) else 1
+        code_turns = BUSY_FRAME_CODE_TURNS if query.busy_frame else 1
         order = _interleave(np.argsort(dist, kind="stable"), np.argsort(code, kind="stable"), k, code_turns)
         return [self._candidate(int(rows[i]), detail[:, i], int(code[i]), query) for i in order]
 

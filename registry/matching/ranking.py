@@ -49,7 +49,7 @@ class _PhotoResult:
 
 def candidates_to_verify(query: QuerySignature) -> int:
     """How many index candidates to verify for this query (``search(query, k=...)``)."""
-    return PLAIN_BACKGROUND_K if query.variants[0].name == "object" else BUSY_FRAME_K
+    return BUSY_FRAME_K if query.busy_frame else PLAIN_BACKGROUND_K
 
 
 def _geo_score(cells: int) -> float:

@@ -67,6 +67,11 @@ class QuerySignature:
     # (n, 2) uint64 ORB codes of sub-windows of a busy frame: they re-rank the pre-filtered rows
     window_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.uint64))
 
+    @property
+    def busy_frame(self) -> bool:
+        """True when no object could be cut out of a plain background: the whole frame is searched."""
+        return self.variants[0].name != "object"
+
     def variant(self, name: str) -> QueryVariant:
         """Return the variant called ``name``."""
         for v in self.variants:
