@@ -74,8 +74,14 @@ def describe(descriptors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def vlad(x: np.ndarray, nearest: np.ndarray) -> np.ndarray:
-    """Intra-normalised, power-normalised VLAD vector (K*256,) of +-1 descriptors and their centres."""
-    return vlads(x, nearest, np.ones((1, len(x)), bool))[0]
+    """Intra-normalised, power-normalised VLAD vector (K*256,) of +-1 descriptors and their centres.
+
+    Same vector as ``vlads(x, nearest, all_of_them)``, by a one-hot product: ~2x faster for one set.
+    """
+    centres = codebook()
+    onehot = np.zeros((len(x), len(centres)), np.float32)
+    onehot[np.arange(len(x)), nearest] = 1.0
+    return _normalised((onehot.T @ x - onehot.sum(axis=0)[:, None] * centres)[None])[0]
 
 
 def vlads(x: np.ndarray, nearest: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -91,10 +97,14 @@ def vlads(x: np.ndarray, nearest: np.ndarray, members: np.ndarray) -> np.ndarray
         in_cell = nearest == c
         sums[:, c] = weights[:, in_cell] @ x[in_cell]
         counts[:, c, 0] = weights[:, in_cell].sum(axis=1)
-    out = sums - counts * centres[None]  # sum of residuals per centre
-    out /= np.maximum(np.linalg.norm(out, axis=2, keepdims=True), 1e-6)  # intra-normalisation: a burst of
-    # similar corners counts once per centre
-    v = out.reshape(len(members), -1)
+    return _normalised(sums - counts * centres[None])
+
+
+def _normalised(residuals: np.ndarray) -> np.ndarray:
+    """(W, K*256) VLAD vectors from (W, K, 256) sums of residuals per centre."""
+    out = residuals / np.maximum(np.linalg.norm(residuals, axis=2, keepdims=True), 1e-6)  # intra-normalisation:
+    # a burst of similar corners counts once per centre
+    v = out.reshape(len(residuals), -1)
     v = np.sign(v) * np.sqrt(np.abs(v))
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-6)
 

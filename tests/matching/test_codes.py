@@ -158,3 +158,10 @@ def test_uniformly_busy_and_plain_frames_get_no_region_variant() -> None:
     gravel = np.ascontiguousarray(np.stack([skdata.gravel()] * 3, axis=2))
     assert calm_region_box(gravel) is None
     assert [v.name for v in compute_query(make_object(100019)).variants] == ["object", "full"]
+
+
+def test_one_set_vlad_is_the_vlad_of_all_members() -> None:
+    rng = np.random.default_rng(3)
+    x = ag.signed_bits(rng.integers(0, 256, (500, 32), dtype=np.uint8))
+    nearest = ag.nearest_centre(x)
+    np.testing.assert_allclose(ag.vlad(x, nearest), ag.vlads(x, nearest, np.ones((1, 500), bool))[0], atol=1e-6)
