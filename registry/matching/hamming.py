@@ -1,10 +1,11 @@
-"""Nearest binary descriptors within codebook cells, compiled with Numba.
+"""Verification's inner loops compiled with Numba: nearest binary descriptors within codebook cells,
+and one match per registered keypoint.
 
 Comparing a query's ORB descriptors with a candidate's is most of the cost of verifying it.
 OpenCV's ``batchDistance`` spends ~15 ns a pair (a function call per pair, then a top-K insertion);
-this loop keeps the two nearest in registers and spends ~4 ns, for the same matches
+this loop keeps the two nearest in registers and spends ~3 ns, for the same matches
 (tests/matching/test_hamming.py compares both). Compiled on first use and cached on disk;
-``matching.warm_up`` uses it before the first check is timed.
+``matching.warm_up`` uses every kernel before the first check is timed.
 """
 from __future__ import annotations
 
@@ -75,7 +76,6 @@ def _as_words(descriptors: np.ndarray) -> np.ndarray:
     # compiled once, by warm_up, and never in the middle of a check.
     words = np.require(descriptors, np.uint8, ["C_CONTIGUOUS", "ALIGNED", "WRITEABLE"]).view(np.uint64)
     return words.reshape(len(descriptors), 4)
-
 
 
 @compiled
