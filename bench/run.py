@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import multiprocessing as mp
 import sys
@@ -131,6 +132,48 @@ def calibration(results: list[dict]) -> dict:
             "right_record_inliers": {"p5": pct(right, 5), "p10": pct(right, 10), "median": pct(right, 50)}}
 
 
+GROUP_PHOTOS = 40  # of each kind: two registered objects side by side; one registered and one unregistered
+
+
+def _group_photo(paths: list[str], rng: np.random.Generator) -> Image.Image:
+    """The photos' objects side by side on one plain backdrop, at random sizes and heights, re-compressed."""
+    backdrop = tuple(int(v) for v in rng.integers(150, 236, 3))
+    canvas = Image.new("RGB", (900, 500), backdrop)
+    for i, path in enumerate(paths):
+        side = int(rng.integers(300, 421))
+        obj = Image.open(_STATE["dir"] / path).convert("RGB").resize((side, side))
+        canvas.paste(obj, (20 + 450 * i + int(rng.integers(0, 421 - side)), int(rng.integers(20, 481 - side))))
+    return jpeg_copy(canvas, int(rng.integers(60, 91)))
+
+
+def jpeg_copy(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def group_photos(manifest: dict) -> dict:
+    """Group photos (as after a raid): is every registered object in the photo flagged "match", and nothing else?"""
+    rng = np.random.default_rng(11)
+    objects = [r for r in manifest["records"] if r["source"].startswith("proc:")]
+    strangers = [q["path"] for q in manifest["queries"] if q["kind"] == "unregistered"]
+    load = lambda ids: {i: _STATE["blobs"][i] for i in ids if i in _STATE["blobs"]}  # noqa: E731
+    rows: dict[str, list[tuple[bool, bool]]] = {"two_registered": [], "registered_and_unregistered": []}
+    for kind in rows:
+        for _ in range(GROUP_PHOTOS):
+            a, b = (objects[i] for i in rng.choice(len(objects), 2, replace=False))
+            second = b["photos"][0]["path"] if kind == "two_registered" else strangers[int(rng.integers(len(strangers)))]
+            expected = {a["record_id"], b["record_id"]} if kind == "two_registered" else {a["record_id"]}
+            paths = [a["photos"][0]["path"], second]
+            order = [0, 1] if rng.random() < 0.5 else [1, 0]
+            query = compute_query(_group_photo([paths[i] for i in order], rng))
+            flagged = {m.record_id for m in rank(query, _STATE["index"].search(query, candidates_to_verify(query)), load,
+                                                 top=5) if m.verdict == "match"}
+            rows[kind].append((expected <= flagged, bool(flagged - expected)))
+    return {kind: {"n": len(r), "all_registered_match": float(np.mean([ok for ok, _ in r])),
+                   "other_match": float(np.mean([bad for _, bad in r]))} for kind, r in rows.items()}
+
+
 def accuracy_at_scale(manifest: dict, workers: int, n_total: int) -> dict:
     """The accuracy table again, with the index padded to ``n_total`` photos by SYNTHETIC random keys
     (which never verify: they have no features). Shows what a large registry costs the retrieval stage."""
@@ -207,7 +250,7 @@ def _fmt(v: object) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
-def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = None) -> None:
+def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = None, groups: dict | None = None) -> None:
     """Human-readable tables."""
     cols = ["n", "R@1", "R@5", "right_match", "wrong_match", "unreg_match", "cand_recall", "unreg_possible"]
     for name in ("baseline", "engine"):
@@ -225,6 +268,10 @@ def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = Non
         print(f"{'kind':22s}" + "".join(f"{c:>15s}" for c in scale_cols))
         for kind, row in scale["engine"].items():
             print(f"{kind:22s}" + "".join(f"{_fmt(row.get(c, '')):>15s}" for c in scale_cols))
+    if groups:
+        print("\n== group photos: two objects side by side on one backdrop ==")
+        for kind, row in groups.items():
+            print(f"{kind:28s} " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
     print("\n== latency: compute_query + search + rank, single process; sizes > corpus are padded with SYNTHETIC random index keys ==")
     for n, row in lat.items():
         print(f"index {int(n):>9,d}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
@@ -261,12 +308,13 @@ def main() -> None:
     if a.scale_size and not a.latency_only:
         scale = {"size": a.scale_size, "synthetic_padding": max(0, a.scale_size - len(_STATE["keys"])),
                  "engine": accuracy_at_scale(manifest, a.workers, a.scale_size)}
+    groups = None if a.latency_only else group_photos(manifest)
     lat = latency(manifest, a.sizes, a.latency_queries)
-    print_report(summary, calib, lat, scale)
+    print_report(summary, calib, lat, scale, groups)
     print(f"\nbench wall time {time.time() - t0:.0f} s")
     if a.json:
         a.json.write_text(json.dumps({"algorithm_version": ALGORITHM_VERSION, "summary": summary, "calibration": calib,
-                                      "accuracy_at_scale": scale, "latency": lat}, indent=1))
+                                      "accuracy_at_scale": scale, "group_photos": groups, "latency": lat}, indent=1))
 
 
 if __name__ == "__main__":

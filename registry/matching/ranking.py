@@ -10,7 +10,7 @@ import numpy as np
 from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
-from .types import Candidate, QuerySignature, RecordMatch
+from .types import Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
@@ -76,6 +76,11 @@ class _Best(NamedTuple):
     colour_hist: np.ndarray
 
 
+def _always_tried(variant: QueryVariant, query: QuerySignature) -> bool:
+    """The main variant, and every object of a group photo (any of them may be the one registered)."""
+    return variant is query.variants[0] or is_object_variant(variant.name)
+
+
 class _Verification:
     """Best verification of one candidate photo over the query variants."""
 
@@ -87,7 +92,7 @@ class _Verification:
             if self.best.cells >= STRONG_CELLS:
                 break
             if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant")
-                    and v is not query.variants[0]):  # the main variant is always tried
+                    and not _always_tried(v, query)):
                 continue
             f = v.features
             inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds,
@@ -156,9 +161,10 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
 
 def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
                      load_features: Callable[[list[int]], dict[int, bytes]]) -> list[_PhotoResult]:
-    """Verify candidates in search order, a batch of blobs at a time, stopping once one is clearly verified
-    (EARLY_STOP_CELLS: wrong records stay far below it)."""
+    """Verify candidates in search order, a batch of blobs at a time, stopping once a record is clearly
+    verified (EARLY_STOP_CELLS: wrong records stay far below it) for each object of a group photo."""
     results: list[_PhotoResult] = []
+    wanted, verified = max(1, query.object_count), set()
     for start in range(0, len(candidates), BATCH):
         batch = candidates[start:start + BATCH]
         blobs = load_features([c.photo_id for c in batch])
@@ -170,7 +176,9 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
             v = _Verification(c, feats, query)
             results.append(v.result())
             if v.best.cells >= EARLY_STOP_CELLS:
-                return results
+                verified.add(c.record_id)
+                if len(verified) >= wanted:
+                    return results
     return results
 
 

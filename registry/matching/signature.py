@@ -7,8 +7,8 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import calm_region_box, crop, isolate_object, rescale_box, resize_max, resize_to, working_array
-from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant
+from .imageops import calm_region_box, crop, isolate_object, isolate_objects, rescale_box, resize_max, resize_to, working_array
+from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -69,9 +69,9 @@ def compute_query(image: Image.Image) -> QuerySignature:
     """
     arr = working_array(image, WORK_SIDE)
     full = resize_to(arr, ft.FEATURE_SIDE)
-    box = isolate_object(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
+    boxes = isolate_objects(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     windows = None
-    if box is None:
+    if not boxes:
         variants = [_variant("full", full)]
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
@@ -81,8 +81,9 @@ def compute_query(image: Image.Image) -> QuerySignature:
             variants.append(_variant("region", resize_to(crop(arr, rescale_box(calm, full.shape, arr.shape)),
                                                          ft.FEATURE_SIDE)))
     else:
-        obj = resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
-        variants = [_variant("object", obj), _variant("full", full, lazy=True)]
+        objects = [resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE) for box in boxes]
+        variants = [_variant(object_variant_name(i), obj) for i, obj in enumerate(objects)]
+        variants.append(_variant("full", full, lazy=True))
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
     if windows is not None:

@@ -58,6 +58,16 @@ class QueryVariant:
         return self._features
 
 
+def object_variant_name(i: int) -> str:
+    """Name of the query variant of the i-th object cut out of a photo: "object", "object2", ..."""
+    return "object" if i == 0 else f"object{i + 1}"
+
+
+def is_object_variant(name: str) -> bool:
+    """True for the variants :func:`object_variant_name` names."""
+    return name.startswith("object")
+
+
 @dataclass
 class QuerySignature:
     """Everything derived from one query photo."""
@@ -71,6 +81,11 @@ class QuerySignature:
     def busy_frame(self) -> bool:
         """True when no object could be cut out of a plain background: the whole frame is searched."""
         return self.variants[0].name != "object"
+
+    @property
+    def object_count(self) -> int:
+        """Objects cut out of a plain background (several in a group photo; 0 for a busy frame)."""
+        return sum(1 for v in self.variants if is_object_variant(v.name))
 
     def variant(self, name: str) -> QueryVariant:
         """Return the variant called ``name``."""

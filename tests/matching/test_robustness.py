@@ -51,3 +51,31 @@ def test_fields_alone_never_match(registry) -> None:
                record_fields=lambda ids: {i: dict(fields) for i in ids})
     assert all(m.verdict != "match" for m in res)
     assert any("description" in m.evidence["fields"]["agree"] for m in res)
+
+
+def _side_by_side(*objects: Image.Image) -> Image.Image:
+    canvas = Image.new("RGB", (460 * len(objects) + 20, 500), (205, 200, 190))  # a table top
+    for i, obj in enumerate(objects):
+        canvas.paste(obj.convert("RGB").resize((380, 380)), (40 + 460 * i, 60 + 40 * i))
+    return edits.jpeg(canvas, np.random.default_rng(0), 80)
+
+
+@pytest.mark.parametrize(("first", "second"), [(1, 4), (6, 2)])
+def test_every_registered_object_of_a_group_photo_is_flagged(registry, first: int, second: int) -> None:
+    res = _best(registry, _side_by_side(registry.images[first], registry.images[second]))
+    assert {m.record_id for m in res if m.verdict == "match"} == {100 + first, 100 + second}
+
+
+def test_a_group_photo_with_a_stranger_flags_only_the_registered_object(registry) -> None:
+    res = _best(registry, _side_by_side(make_object(5003), registry.images[3]))  # the stranger is on the left
+    assert {m.record_id for m in res if m.verdict == "match"} == {103}
+
+
+def test_one_object_per_component_only_on_a_real_group_photo(registry) -> None:
+    from registry.matching.imageops import isolate_objects
+
+    group = np.asarray(_side_by_side(registry.images[1], registry.images[4]))
+    assert len(isolate_objects(group)) == 2
+    assert len(isolate_objects(np.asarray(_side_by_side(registry.images[1])))) == 1
+    cut = group[:, 200:700]  # both objects cut by the frame's edges: a crop of a picture, not two objects
+    assert len(isolate_objects(np.ascontiguousarray(cut))) == 1
