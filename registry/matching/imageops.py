@@ -103,7 +103,7 @@ def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False, s
     """Box (full-resolution coordinates) around the main object, or None if it fills the frame.
 
     ``union`` boxes every significant component (registered photos: scattered content such as a
-    star field stays whole); otherwise the largest one (queries: the photo inside a web page).
+    star field stays whole); otherwise the largest one. Queries use :func:`isolate_objects`.
     """
     small = resize_max(arr, seg_side)
     mask = plain_foreground_mask(small)
@@ -115,32 +115,36 @@ def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False, s
     return _scale_box(box, small.shape, arr.shape, margin)
 
 
-
 OTHER_OBJECT_MIN_SHARE = 0.3  # another component this large against the largest is another object (a group photo)
 OTHER_OBJECT_MAX_ASPECT = 4.0  # ... unless it is a bar or a line of text
 MAX_OBJECTS = 3
 
 
 def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE) -> list[Box]:
-    """Boxes around the objects of a photo on a plain background, largest first ([] if none).
+    """Boxes (full-resolution coordinates) around the objects of a photo on a plain background, largest
+    first; [] when there is no plain background or the largest object fills the frame.
 
-    The first is :func:`isolate_object`'s box. The others, in a group photo (several objects
-    photographed together, as after a raid), are components at least OTHER_OBJECT_MIN_SHARE of the
-    largest's area that are not bars or lines of text; only when no object touches the frame's edge,
-    where a "plain" border more likely belongs to a cropped picture than to a table or a backdrop.
+    In a group photo (several objects photographed together, as after a raid) the others are the
+    components at least OTHER_OBJECT_MIN_SHARE of the largest's area that are not bars or lines of
+    text; only when no object touches the frame's edge, where a "plain" border more likely belongs to
+    a cropped picture than to a table or a backdrop.
     """
     small = resize_max(arr, seg_side)
     mask = plain_foreground_mask(small)
-    first = None if mask is None else _component_box(mask, union=False)
-    if first is None or (first := _scale_box(first, small.shape, arr.shape, margin)) is None:
+    if mask is None:
         return []
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
+    if len(areas) == 0 or areas.max() < _MIN_COMPONENT_FRAC * mask.size:
+        return []
     order = np.argsort(-areas, kind="stable")[:MAX_OBJECTS]
     boxes = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in stats[1 + order, :4]]
+    first = _scale_box(boxes[0], small.shape, arr.shape, margin)
+    if first is None:
+        return []
     others = [b for b, i in zip(boxes[1:], order[1:]) if areas[i] >= OTHER_OBJECT_MIN_SHARE * areas[order[0]]
               and max(b[2] - b[0], b[3] - b[1]) <= OTHER_OBJECT_MAX_ASPECT * min(b[2] - b[0], b[3] - b[1])]
-    if not others or any(_touches_edge(b, small.shape) for b in [boxes[0], *others]):
+    if any(_touches_edge(b, small.shape) for b in [boxes[0], *others]):
         return [first]
     scaled = (_scale_box(b, small.shape, arr.shape, margin) for b in others)
     return [first, *(b for b in scaled if b is not None)]
@@ -149,6 +153,7 @@ def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_
 def _touches_edge(box: Box, shape: tuple[int, ...]) -> bool:
     x0, y0, x1, y1 = box
     return x0 <= 0 or y0 <= 0 or x1 >= shape[1] or y1 >= shape[0]
+
 
 CALM_SIDE = 160  # texture is measured on a thumbnail this long
 CALM_WINDOW = 9  # ... averaged over windows of this many thumbnail pixels
