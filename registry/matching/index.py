@@ -1,10 +1,9 @@
-"""In-process Hamming index over packed uint64 hash words (NumPy, no external service)."""
+"""In-process Hamming index over packed uint64 hash words (NumPy and two Numba loops, no external service)."""
 from __future__ import annotations
-
-import threading
 
 import numpy as np
 
+from . import hamming
 from .signature import KEY_WORDS, key_to_words
 from .types import Candidate, QuerySignature
 
@@ -16,58 +15,14 @@ PREFILTER_KEEP = 4000  # rows kept by the 1-word pHash pre-filter before the ful
 _CUTOFF_SAMPLE = 65_536  # rows sampled to choose a pre-filter cut-off (a full bincount of 1 M rows cost 2.6 ms)
 
 
-def _cutoff_select(dist: np.ndarray, keep: int, max_dist: int) -> np.ndarray:
-    """Indices of about the ``keep`` rows of smallest distance.
-
-    The cut-off distance is read from the histogram of an evenly spaced sample; every row below it
-    is kept, and rows at it (ties, in row order) until about ``keep`` rows are reached. One pass
-    over ``dist``: the ties are trimmed among the selected rows.
-    """
+def _cutoff(dist: np.ndarray, keep: int, max_dist: int) -> int:
+    """The distance at or below which about ``keep`` rows lie, read from the histogram of an evenly
+    spaced sample (every row is at or below ``max_dist`` when there are no more than ``keep``)."""
     if len(dist) <= keep:
-        return np.arange(len(dist))
+        return max_dist
     step = max(1, len(dist) // _CUTOFF_SAMPLE)
     counts = np.cumsum(np.bincount(dist[::step], minlength=max_dist + 1)) * step
-    cut = int(np.searchsorted(counts, keep))
-    rows = np.flatnonzero(dist <= cut)
-    if len(rows) <= keep:
-        return rows
-    at_cut = dist[rows] == cut
-    n_below = len(rows) - int(np.count_nonzero(at_cut))
-    tie_rank = np.cumsum(at_cut)
-    return rows[~at_cut | (tie_rank <= max(0, keep - n_below))]
-
-
-class _Scratch(threading.local):
-    """Per-thread work arrays of a pre-filter chunk: fresh 1 M-row temporaries on every search cost
-    as much in page faults as the arithmetic."""
-
-    def arrays(self, n: int) -> tuple[np.ndarray, ...]:
-        if getattr(self, "n", -1) != n:
-            self.n = n
-            self.bufs = (np.empty(n, np.uint64), np.empty(n, np.uint8), np.empty(n, np.uint8))
-        return self.bufs
-
-
-_SCRATCH = _Scratch()
-_BLOCK = 32_768  # rows per step: the temporaries stay in the core's cache
-
-
-def _hamming_into(out: np.ndarray, cols: tuple[np.ndarray, ...], probe: np.ndarray, xor: np.ndarray,
-                  tmp: np.ndarray) -> np.ndarray:
-    """Hamming distance of every row (one array per word in ``cols``) to ``probe``, written to ``out``."""
-    np.bitwise_count(np.bitwise_xor(cols[0], probe[0], out=xor), out=out)
-    for col, word in zip(cols[1:], probe[1:]):
-        out += np.bitwise_count(np.bitwise_xor(col, word, out=xor), out=tmp)
-    return out
-
-
-def _nearest_into(out: np.ndarray, cols: tuple[np.ndarray, ...], probes: np.ndarray, xor: np.ndarray,
-                  tmp: np.ndarray, tmp2: np.ndarray) -> np.ndarray:
-    """Hamming distance of every row to its nearest probe (a row of ``probes``), written to ``out``."""
-    _hamming_into(out, cols, probes[0], xor, tmp)
-    for probe in probes[1:]:
-        np.minimum(out, _hamming_into(tmp2, cols, probe, xor, tmp), out=out)
-    return out
+    return int(np.searchsorted(counts, keep))
 
 
 _MAX_ID = 2**31 - 1
@@ -211,15 +166,9 @@ class HashIndex:
     def _prefilter(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray,
                          keep: int) -> np.ndarray:
         """Rows among the ``keep`` nearest by pHash of the object, and among the ``keep`` nearest by ORB code."""
-        phash, code = np.empty(hi - lo, np.uint8), np.empty(hi - lo, np.uint8)
-        for start in range(lo, hi, _BLOCK):
-            end = min(hi, start + _BLOCK)
-            xor, tmp, tmp2 = (a[: end - start] for a in _SCRATCH.arrays(_BLOCK))
-            out = slice(start - lo, end - lo)
-            _nearest_into(phash[out], (self._words[0, start:end],), phash_probes[:, None], xor, tmp, tmp2)
-            code_cols = (self._words[_CODE_ROW, start:end], self._words[_CODE_ROW + 1, start:end])
-            _nearest_into(code[out], code_cols, code_probes, xor, tmp, tmp2)
-        rows = np.unique(np.concatenate([_cutoff_select(phash, keep, 64), _cutoff_select(code, keep, 128)]))
+        phash, code = hamming.nearest_codes(self._words[0, lo:hi], self._words[_CODE_ROW, lo:hi],
+                                            self._words[_CODE_ROW + 1, lo:hi], phash_probes, code_probes)
+        rows = hamming.rows_within(phash, _cutoff(phash, keep, 64), code, _cutoff(code, keep, 128), keep)
         return rows + lo
 
     def search(self, query: QuerySignature, k: int = 60) -> list[Candidate]:

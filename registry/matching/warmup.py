@@ -9,17 +9,19 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from . import features as ft
+from .index import HashIndex
+from .ranking import rank
 from .signature import compute_query, compute_signature
 
 
 def warm_up() -> None:
-    """Run one small registration and check on a generated picture (which also compiles the matcher)."""
+    """Register a generated picture in a one-photo index and check it (which also compiles the kernels)."""
     picture = _checkerboard()
-    registered = ft.unpack_features(compute_signature(picture).features)
-    query = compute_query(picture).variants[0].features
-    ft.verify(query.keypoints, query.descriptors, registered["kp"], registered["desc"], query.cell_bounds,
-              ft.cell_bounds(registered["cells"], len(query.cell_bounds) - 1), query.angles, registered["angle"])
+    signature = compute_signature(picture)
+    index = HashIndex()
+    index.add(1, 1, signature.index_key)
+    query = compute_query(picture)
+    rank(query, index.search(query, 1), lambda ids: {i: signature.features for i in ids})
 
 
 def _checkerboard() -> Image.Image:

@@ -62,12 +62,15 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
-    kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask)
+    kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask, hamming._nearest_codes,
+               hamming._rows_within)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
     test_natural_photo_matches_itself_turned()  # the whole verification, on a blob's arrays
-    assert [len(k.signatures) for k in kernels] == compiled == [1, 1, 1]
+    test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(0)
+    test_rows_within_is_the_union_of_both_cut_off_selections(300, 400, (64, 128))
+    assert [len(k.signatures) for k in kernels] == compiled == [1, 1, 1, 1, 1]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -99,3 +102,36 @@ def test_rotation_mask_keeps_the_matches_around_the_most_common_turn(seed: int) 
     mask = ft.consistent_rotation(q, t)
     np.testing.assert_array_equal(mask, _rotation_mask_by_numpy(q, t))
     assert 0.4 <= mask.mean() <= 0.7
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    words = np.zeros((6, 5000), np.uint64)
+    words[:] = rng.integers(0, 2**63, (6, 5000), dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, (6, 5000), dtype=np.uint64)
+    phash_probes, code_probes = words[0, :3].copy(), words[4:6, 10:12].T.copy()  # rows 0-2 and 10-11 are at 0
+    phash, code = hamming.nearest_codes(words[0], words[4], words[5], phash_probes, code_probes)
+    expected_phash = np.bitwise_count(words[0][None] ^ phash_probes[:, None]).min(axis=0)
+    expected_code = (np.bitwise_count(words[4][None] ^ code_probes[:, :1]) + np.bitwise_count(words[5][None] ^ code_probes[:, 1:])).min(axis=0)
+    np.testing.assert_array_equal(phash, expected_phash)
+    np.testing.assert_array_equal(code, expected_code)
+    assert phash[:3].tolist() == [0, 0, 0] and code[10:12].tolist() == [0, 0] and code.max() > 40
+
+
+def _cutoff_rows_by_numpy(dist: np.ndarray, cut: int, keep: int) -> np.ndarray:
+    rows = np.flatnonzero(dist <= cut)
+    if len(rows) <= keep:
+        return rows
+    at_cut = dist[rows] == cut
+    return rows[~at_cut | (np.cumsum(at_cut) <= max(0, keep - (len(rows) - int(at_cut.sum()))))]
+
+
+@pytest.mark.parametrize(("n", "keep", "cuts"), [(20_000, 400, (27, 50)), (20_000, 400, (24, 52)), (20_000, 400, (20, 40)), (300, 400, (64, 128))])
+def test_rows_within_is_the_union_of_both_cut_off_selections(n: int, keep: int, cuts: tuple[int, int]) -> None:
+    rng = np.random.default_rng(n + cuts[0])
+    phash = rng.binomial(64, 0.5, n).astype(np.uint8)
+    code = rng.binomial(128, 0.5, n).astype(np.uint8)
+    expected = np.union1d(_cutoff_rows_by_numpy(phash, cuts[0], keep), _cutoff_rows_by_numpy(code, cuts[1], keep))
+    got = hamming.rows_within(phash, cuts[0], code, cuts[1], keep)
+    np.testing.assert_array_equal(got, expected)
+    assert 0 < len(got) <= n
