@@ -139,10 +139,12 @@ def _extra_photos(photos: list[_PhotoResult]) -> int:
     return sum(1 for r in photos[1:] if r.cells >= POSSIBLE_MIN_CELLS)
 
 
-def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float) -> RecordMatch:
+def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float,
+                  query: QuerySignature) -> RecordMatch:
     best = photos[0]
     evidence = {
         "query_variant": best.variant,
+        "query_box": list(query.variant(best.variant).box),  # the part of the photo that matched (fractions)
         "record_photo_id": int(best.cand.photo_id),
         "hash_distances": _plain(best.cand.distances),
         "inliers": int(best.inliers),
@@ -196,4 +198,4 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         fields = compare_fields(query_fields, rec_fields[rid]) if rid in rec_fields else _NO_FIELDS
         scored.append((_record_score(photos, fields), rid, photos, fields))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return [_record_match(rid, photos, fields, score) for score, rid, photos, fields in scored[:top]]
+    return [_record_match(rid, photos, fields, score, query) for score, rid, photos, fields in scored[:top]]

@@ -47,14 +47,24 @@ def _local_features(small: np.ndarray) -> LocalFeatures:
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
-def _variant(name: str, small: np.ndarray, lazy: bool = False) -> QueryVariant:
-    """``small``: the variant's image at FEATURE_SIDE."""
+def _variant(name: str, small: np.ndarray, lazy: bool = False,
+             box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> QueryVariant:
+    """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions)."""
     thumb = hs.thumbnail(small)
     return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
                         features=None if lazy else _local_features(small),
-                        extract=(lambda: _local_features(small)) if lazy else None)
+                        extract=(lambda: _local_features(small)) if lazy else None, box=box)
+
+
+def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:
+    """The part of the photo in ``box`` (coordinates in ``full``) at FEATURE_SIDE, cut from the larger ``arr``,
+    and the box as fractions of the photo's sides."""
+    h, w = full.shape[:2]
+    x0, y0, x1, y1 = box
+    part = resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
+    return part, (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
@@ -78,11 +88,11 @@ def compute_query(image: Image.Image) -> QuerySignature:
         calm = calm_region_box(full)
         if calm is not None:  # searched by its own hashes and code too: at 1 M photos this found most objects on
             # photographed backgrounds that the frame's codes missed (bench/README.md)
-            variants.append(_variant("region", resize_to(crop(arr, rescale_box(calm, full.shape, arr.shape)),
-                                                         ft.FEATURE_SIDE)))
+            region, where = _part(arr, full, calm)
+            variants.append(_variant("region", region, box=where))
     else:
-        objects = [resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE) for box in boxes]
-        variants = [_variant(object_variant_name(i), obj) for i, obj in enumerate(objects)]
+        parts = [_part(arr, full, box) for box in boxes]
+        variants = [_variant(object_variant_name(i), obj, box=where) for i, (obj, where) in enumerate(parts)]
         variants.append(_variant("full", full, lazy=True))
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})

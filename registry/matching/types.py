@@ -35,13 +35,15 @@ class QueryVariant:
     """
 
     def __init__(self, name: str, hash_words: np.ndarray, colour_hist: np.ndarray, size: tuple[int, int],
-                 features: LocalFeatures | None = None, extract: Callable[[], LocalFeatures] | None = None) -> None:
+                 features: LocalFeatures | None = None, extract: Callable[[], LocalFeatures] | None = None,
+                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:
         if features is None and extract is None:
             raise ValueError("a query variant needs its features or a way to extract them")
         self.name = name
         self.hash_words = hash_words  # (4 rotations, 3) uint64, rotation 0 first
         self.colour_hist = colour_hist  # (COLOUR_BINS,) float32, sums to 1
         self.size = size  # (width, height) of the variant image
+        self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._features, self._extract = features, extract
 
     @property

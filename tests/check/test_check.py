@@ -229,3 +229,19 @@ def test_photos_left_without_a_current_signature_are_reported_not_searched(app, 
     fresh = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "q.jpg")]},
                         content_type="multipart/form-data", headers=headers)
     assert "X-Photos-Not-Searched" not in fresh.headers
+
+
+def test_a_group_photo_reports_each_registered_object_and_where_it_is(app, registered, client, api_headers):
+    table = Image.new("RGB", (1000, 520), (196, 188, 170))
+    table.paste(draw_object(*OBJECTS[0]).resize((400, 400)), (40, 60))  # vase on the left
+    table.paste(draw_object(*OBJECTS[2]).resize((400, 400)), (560, 40))  # mask on the right
+    data = _jpeg(table)
+    api = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(data), "raid.jpg")]},
+                      content_type="multipart/form-data", headers=api_headers())
+    [answer] = api.get_json()
+    matches = {c["record_id"]: c["evidence"]["query_box"] for c in answer["candidates"] if c["verdict"] == "match"}
+    assert set(matches) == {registered[0].id, registered[2].id}
+    assert matches[registered[0].id][2] < 0.5 < matches[registered[2].id][0]  # left object, right object
+    page = client.post("/check/", data={"photos": [(io.BytesIO(data), "raid.jpg")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert page.count('class="matched-part"') >= 2 and "the part that matched" in page

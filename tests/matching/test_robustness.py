@@ -63,7 +63,9 @@ def _side_by_side(*objects: Image.Image) -> Image.Image:
 @pytest.mark.parametrize(("first", "second"), [(1, 4), (6, 2)])
 def test_every_registered_object_of_a_group_photo_is_flagged(registry, first: int, second: int) -> None:
     res = _best(registry, _side_by_side(registry.images[first], registry.images[second]))
-    assert {m.record_id for m in res if m.verdict == "match"} == {100 + first, 100 + second}
+    boxes = {m.record_id: m.evidence["query_box"] for m in res if m.verdict == "match"}
+    assert set(boxes) == {100 + first, 100 + second}
+    assert boxes[100 + first][2] <= 0.55 and boxes[100 + second][0] >= 0.45  # where each object is in the photo
 
 
 def test_a_group_photo_with_a_stranger_flags_only_the_registered_object(registry) -> None:
