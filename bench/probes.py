@@ -1,0 +1,76 @@
+"""Edits beyond the corpus's kinds, on 60 registered photos: thumbnails, blur, sensor noise, heavy JPEG.
+
+python bench/probes.py      # ~30 s; prints R@1 and the share flagged "match" per probe
+
+Phone photos of a suspect object are often small, shaken, noisy or re-compressed hard; none of these
+is one of the issue's edit kinds, so they are reported apart from the main table (bench/README.md).
+"""
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+import run  # noqa: E402
+from registry.matching import candidates_to_verify, compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
+
+
+def _jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _thumbnail(img: Image.Image, side: int) -> Image.Image:
+    s = side / max(img.size)
+    return _jpeg(img.resize((max(8, int(img.width * s)), max(8, int(img.height * s))), Image.Resampling.LANCZOS), 75)
+
+
+def _noise(img: Image.Image, sd: float, rng: np.random.Generator) -> Image.Image:
+    a = np.asarray(img, np.float32) + rng.normal(0, sd, (img.height, img.width, 1))
+    return _jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), 80)
+
+
+def _blur(img: Image.Image, px_at_640: float) -> Image.Image:
+    return _jpeg(img.filter(ImageFilter.GaussianBlur(px_at_640 * max(img.size) / 640)), 80)
+
+
+def probes(rng: np.random.Generator) -> dict:
+    return {
+        "thumbnail 200 px": lambda im: _thumbnail(im, 200),
+        "thumbnail 120 px": lambda im: _thumbnail(im, 120),
+        "blur 2 px (at 640)": lambda im: _blur(im, 2),
+        "blur 4 px (at 640)": lambda im: _blur(im, 4),
+        "noise sd 15": lambda im: _noise(im, 15, rng),
+        "noise sd 30": lambda im: _noise(im, 30, rng),
+        "JPEG quality 10": lambda im: _jpeg(im, 10),
+        "upscaled 3x": lambda im: _jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), 85),
+    }
+
+
+def main() -> None:
+    use_one_native_thread()
+    warm_up()
+    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
+    run._STATE["dir"] = corpus.DEFAULT_DIR
+    run.register(manifest, 2)
+    index, blobs = run._STATE["index"], run._STATE["blobs"]
+    records = manifest["records"][::3][:60]
+    for name, edit in probes(np.random.default_rng(5)).items():
+        first = flagged = 0
+        for r in records:
+            query = compute_query(edit(Image.open(corpus.DEFAULT_DIR / r["photos"][0]["path"]).convert("RGB")))
+            found = rank(query, index.search(query, candidates_to_verify(query)), lambda ids: {i: blobs[i] for i in ids})
+            first += bool(found) and found[0].record_id == r["record_id"]
+            flagged += bool(found) and found[0].record_id == r["record_id"] and found[0].verdict == "match"
+        print(f"{name:20s} R@1 {first / len(records):.3f}  right record flagged match {flagged / len(records):.3f}")
+
+
+if __name__ == "__main__":
+    main()
