@@ -68,7 +68,8 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
-    """Signature of a query photo: the object isolated from a plain background (if any) and the whole frame.
+    """Signature of a query photo: the objects isolated from a plain background (if any; several in a group
+    photo, each its own variant) and the whole frame.
 
     Objects on a busy background are not segmented (GrabCut cost 30-60 ms a query): the ORB codes of
     the whole frame and of its sub-windows find them, with a "region" variant around the frame's
