@@ -7,7 +7,6 @@ is one of the issue's edit kinds, so they are reported apart from the main table
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -17,28 +16,23 @@ from PIL import Image, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
+import edits  # noqa: E402
 import run  # noqa: E402
 from registry.matching import candidates_to_verify, compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
 
 
-def _jpeg(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
 def _thumbnail(img: Image.Image, side: int) -> Image.Image:
     s = side / max(img.size)
-    return _jpeg(img.resize((max(8, int(img.width * s)), max(8, int(img.height * s))), Image.Resampling.LANCZOS), 75)
+    return edits.jpeg(img.resize((max(8, int(img.width * s)), max(8, int(img.height * s))), Image.Resampling.LANCZOS), None, 75)
 
 
 def _noise(img: Image.Image, sd: float, rng: np.random.Generator) -> Image.Image:
     a = np.asarray(img, np.float32) + rng.normal(0, sd, (img.height, img.width, 1))
-    return _jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), 80)
+    return edits.jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), None, 80)
 
 
 def _blur(img: Image.Image, px_at_640: float) -> Image.Image:
-    return _jpeg(img.filter(ImageFilter.GaussianBlur(px_at_640 * max(img.size) / 640)), 80)
+    return edits.jpeg(img.filter(ImageFilter.GaussianBlur(px_at_640 * max(img.size) / 640)), None, 80)
 
 
 def probes(rng: np.random.Generator) -> dict:
@@ -49,8 +43,8 @@ def probes(rng: np.random.Generator) -> dict:
         "blur 4 px (at 640)": lambda im: _blur(im, 4),
         "noise sd 15": lambda im: _noise(im, 15, rng),
         "noise sd 30": lambda im: _noise(im, 30, rng),
-        "JPEG quality 10": lambda im: _jpeg(im, 10),
-        "upscaled 3x": lambda im: _jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), 85),
+        "JPEG quality 10": lambda im: edits.jpeg(im, None, 10),
+        "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
     }
 
 

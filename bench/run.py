@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import multiprocessing as mp
 import sys
@@ -17,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import edits  # noqa: E402
 from registry.matching import (ALGORITHM_VERSION, HashIndex, candidates_to_verify, compute_query,  # noqa: E402
                                compute_signature, rank, use_one_native_thread, warm_up)
 from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
@@ -143,13 +143,7 @@ def _group_photo(paths: list[str], rng: np.random.Generator) -> Image.Image:
         side = int(rng.integers(300, 421))
         obj = Image.open(_STATE["dir"] / path).convert("RGB").resize((side, side))
         canvas.paste(obj, (20 + 450 * i + int(rng.integers(0, 421 - side)), int(rng.integers(20, 481 - side))))
-    return jpeg_copy(canvas, int(rng.integers(60, 91)))
-
-
-def jpeg_copy(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return edits.jpeg(canvas, rng, int(rng.integers(60, 91)))
 
 
 def group_photos(manifest: dict) -> dict:

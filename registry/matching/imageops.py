@@ -72,16 +72,15 @@ def _plain_background(small: np.ndarray) -> np.ndarray | None:
     return med if mad <= _PLAIN_BORDER_MAD else None
 
 
-def _component_box(mask: np.ndarray, union: bool) -> Box | None:
-    """Box of the largest connected component, or of the union of all significant ones."""
+def _component_box(mask: np.ndarray) -> Box | None:
+    """Box of the union of all significant components, or None when even the largest is too small."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return None
     areas = stats[1:, cv2.CC_STAT_AREA]
-    best = int(np.argmax(areas))
-    if areas[best] < _MIN_COMPONENT_FRAC * mask.size:
+    if areas.max() < _MIN_COMPONENT_FRAC * mask.size:
         return None
-    keep = np.flatnonzero(areas >= _UNION_MIN_FRAC * mask.size) if union else np.array([best])
+    keep = np.flatnonzero(areas >= _UNION_MIN_FRAC * mask.size)
     x0, y0 = stats[1 + keep, 0].min(), stats[1 + keep, 1].min()
     x1 = (stats[1 + keep, 0] + stats[1 + keep, 2]).max()
     y1 = (stats[1 + keep, 1] + stats[1 + keep, 3]).max()
@@ -99,17 +98,16 @@ def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)  # 7x7 merged page headers with photos
 
 
-def isolate_object(arr: np.ndarray, margin: float = 0.04, union: bool = False, seg_side: int = _SEG_SIDE) -> Box | None:
-    """Box (full-resolution coordinates) around the main object, or None if it fills the frame.
-
-    ``union`` boxes every significant component (registered photos: scattered content such as a
-    star field stays whole); otherwise the largest one. Queries use :func:`isolate_objects`.
+def isolate_object(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE) -> Box | None:
+    """Box (full-resolution coordinates) around everything on a plain background, or None if it fills the
+    frame: registered photos, whose scattered content (a star field, a set of beads) stays whole.
+    Queries use :func:`isolate_objects`.
     """
     small = resize_max(arr, seg_side)
     mask = plain_foreground_mask(small)
     if mask is None:
         return None
-    box = _component_box(mask, union)
+    box = _component_box(mask)
     if box is None:
         return None
     return _scale_box(box, small.shape, arr.shape, margin)

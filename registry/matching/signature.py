@@ -15,8 +15,8 @@ KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_
 WORK_SIDE = 1280  # registered photos are described at this size at most; queries are cut from it
 
 
-def _object_view(arr: np.ndarray, union: bool = False) -> np.ndarray | None:
-    box = isolate_object(arr, union=union)
+def _object_view(arr: np.ndarray) -> np.ndarray | None:
+    box = isolate_object(arr)
     return None if box is None else crop(arr, box)
 
 
@@ -28,7 +28,7 @@ def key_to_words(index_key: bytes) -> np.ndarray:
 def compute_signature(image: Image.Image) -> PhotoSignature:
     """Signature of a registered photo (deterministic for identical pixels)."""
     arr = resize_max(working_array(image, WORK_SIDE), WORK_SIDE)
-    obj = _object_view(arr, union=True)
+    obj = _object_view(arr)
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
     kp, desc, angles = ft.extract_features(small)

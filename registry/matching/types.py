@@ -82,7 +82,7 @@ class QuerySignature:
     @property
     def busy_frame(self) -> bool:
         """True when no object could be cut out of a plain background: the whole frame is searched."""
-        return self.variants[0].name != "object"
+        return not is_object_variant(self.variants[0].name)
 
     @property
     def object_count(self) -> int:
