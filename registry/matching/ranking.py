@@ -10,6 +10,7 @@ import numpy as np
 from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
+from .threads import verification_pool
 from .types import Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
@@ -61,11 +62,12 @@ def _image_score(cells: int, combined: float, colour: float) -> float:
     return 0.8 * _geo_score(cells) + 0.15 * hash_sim + 0.05 * colour
 
 
-def _variants_for(cand: Candidate, query: QuerySignature) -> list:
-    """Query variants in the order to try them on a candidate: those with features already extracted,
-    then the one its hashes were nearest to."""
+def _variants_for(cand: Candidate, query: QuerySignature, pending: frozenset[str]) -> list:
+    """Query variants in the order to try them on a candidate: those whose features were extracted
+    (before its batch: the order must not depend on which thread got there first), then the one its
+    hashes were nearest to."""
     first = cand.distances.get("variant")
-    return sorted(query.variants, key=lambda v: (v.pending, v.name != first))
+    return sorted(query.variants, key=lambda v: (v.name in pending, v.name != first))
 
 
 class _Best(NamedTuple):
@@ -84,11 +86,12 @@ def _always_tried(variant: QueryVariant, query: QuerySignature) -> bool:
 class _Verification:
     """Best verification of one candidate photo over the query variants."""
 
-    def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature) -> None:
+    def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature,
+                 pending: frozenset[str]) -> None:
         self.cand, self.feats = cand, feats
         first = query.variants[0]
         self.best = _Best(0, 0, 0, first.name, first.colour_hist)
-        for i, v in enumerate(_variants_for(cand, query)):
+        for i, v in enumerate(_variants_for(cand, query, pending)):
             if self.best.cells >= STRONG_CELLS:
                 break
             if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant")
@@ -161,27 +164,50 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
 
 
+def _verify_one(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str]) -> _PhotoResult:
+    feats = ft.unpack_features(blob)
+    feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
+    return _Verification(cand, feats, query, pending).result()
+
+
+def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes]) -> list[_PhotoResult]:
+    """Verify a batch, in order; its first half in the verification pool's thread, the rest in this one."""
+    present = [c for c in batch if c.photo_id in blobs]
+    pending = frozenset(v.name for v in query.variants if v.pending)
+
+    def verify(part: list[Candidate]) -> list[_PhotoResult]:
+        return [_verify_one(c, blobs[c.photo_id], query, pending) for c in part]
+
+    pool = verification_pool()
+    if pool is None or len(present) < 2:
+        return verify(present)
+    half = len(present) // 2
+    first = pool.submit(verify, present[:half])
+    rest = verify(present[half:])
+    return first.result() + rest
+
+
 def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
                      load_features: Callable[[list[int]], dict[int, bytes]]) -> list[_PhotoResult]:
-    """Verify candidates in search order, a batch of blobs at a time, stopping once a record is clearly
-    verified (EARLY_STOP_CELLS: wrong records stay far below it) for each object of a group photo."""
+    """Verify candidates in search order, stopping once a record is clearly verified (EARLY_STOP_CELLS:
+    wrong records stay far below it) for each object of a group photo. The first candidate is verified
+    alone (most checks of a registered object stop there), then a batch of blobs at a time in two
+    threads; the results do not depend on the threads."""
     results: list[_PhotoResult] = []
     wanted, verified = max(1, query.object_count), set()
-    for start in range(0, len(candidates), BATCH):
-        batch = candidates[start:start + BATCH]
-        blobs = load_features([c.photo_id for c in batch])
-        for c in batch:
-            if c.photo_id not in blobs:
-                continue
-            feats = ft.unpack_features(blobs[c.photo_id])
-            feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
-            v = _Verification(c, feats, query)
-            results.append(v.result())
-            if v.best.cells >= EARLY_STOP_CELLS:
-                verified.add(c.record_id)
+    for start, end in _batches(len(candidates)):
+        batch = candidates[start:end]
+        for r in _verify_batch(query, batch, load_features([c.photo_id for c in batch])):
+            results.append(r)
+            if r.cells >= EARLY_STOP_CELLS:
+                verified.add(r.cand.record_id)
                 if len(verified) >= wanted:
                     return results
     return results
+
+
+def _batches(n: int) -> list[tuple[int, int]]:
+    return [(0, min(1, n))] + [(s, min(s + BATCH, n)) for s in range(1, n, BATCH)]
 
 
 def rank(query: QuerySignature, candidates: list[Candidate], load_features: Callable[[list[int]], dict[int, bytes]],

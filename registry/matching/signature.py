@@ -8,6 +8,7 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import calm_region_box, crop, isolate_object, isolate_objects, rescale_box, resize_max, resize_to, working_array
+from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
@@ -47,8 +48,8 @@ def _local_features(small: np.ndarray) -> LocalFeatures:
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
-def _variant(name: str, small: np.ndarray, lazy: bool = False,
-             box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> QueryVariant:
+def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+             lazy: bool = False) -> QueryVariant:
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions)."""
     thumb = hs.thumbnail(small)
     return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
@@ -83,17 +84,19 @@ def compute_query(image: Image.Image) -> QuerySignature:
     boxes = isolate_objects(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     windows = None
     if not boxes:
+        calm = calm_region_box(full)
+        # the calm region is searched by its own hashes and code too: at 1 M photos this found most objects
+        # on photographed backgrounds that the frame's codes missed (bench/README.md)
+        region = None if calm is None else beside(_variant, "region", *_part(arr, full, calm))
         variants = [_variant("full", full)]
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
-        calm = calm_region_box(full)
-        if calm is not None:  # searched by its own hashes and code too: at 1 M photos this found most objects on
-            # photographed backgrounds that the frame's codes missed (bench/README.md)
-            region, where = _part(arr, full, calm)
-            variants.append(_variant("region", region, box=where))
+        if region is not None:
+            variants.append(region())
     else:
         parts = [_part(arr, full, box) for box in boxes]
-        variants = [_variant(object_variant_name(i), obj, box=where) for i, (obj, where) in enumerate(parts)]
+        others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
+        variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in others]
         variants.append(_variant("full", full, lazy=True))
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})

@@ -1,18 +1,52 @@
-"""Native thread pools for checks: one thread each.
+"""Threads for checks: one native thread each, and a pool that verifies candidates beside the caller.
 
 A check multiplies small matrices (a 4 096 x 128 projection, 700 x 16 assignments) and resizes one
 photo. OpenBLAS and OpenCV would split these over every core; on a shared 2-core machine, with other
 requests or workers running, those threads mostly wait for each other. Bench (bench/README.md): under
 load the 95th percentile of describing a query fell from ~200 ms to ~30 ms with one BLAS thread.
-Concurrency comes from web workers, one check each.
+
+Describing a query's variants (ORB: ~10 ms each) and verifying candidates (~0.3 ms each) are
+coarser work, most of it in compiled code that releases the GIL (OpenCV, the descriptor kernel).
+A check describes a second variant, and verifies half of each batch of candidates, in one more
+thread: a check of an unregistered object (60-100 candidates) ~1.5x faster on 2 cores.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
 import cv2
 from threadpoolctl import threadpool_limits
+
+VERIFY_THREADS = 1  # beside the calling thread (0: a check runs in the calling thread only)
+T = TypeVar("T")
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
 
 
 def use_one_native_thread() -> None:
     """Limit BLAS/OpenMP pools and OpenCV to one thread for the rest of the process."""
     threadpool_limits(limits=1)
     cv2.setNumThreads(1)
+
+
+def verification_pool() -> ThreadPoolExecutor | None:
+    """This process's verification pool (None on a single core). A pool is made again in a forked child
+    (a web server's worker), whose copy of the parent's threads does not run."""
+    global _pool, _pool_pid
+    if VERIFY_THREADS < 1 or (os.cpu_count() or 1) < 2:
+        return None
+    if _pool is None or _pool_pid != os.getpid():
+        _pool, _pool_pid = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="verify"), os.getpid()
+    return _pool
+
+
+def beside(func: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``func(*args)`` in the pool and return what waits for its result (called at once without a pool)."""
+    pool = verification_pool()
+    if pool is None:
+        value = func(*args)
+        return lambda: value
+    return pool.submit(func, *args).result

@@ -1,6 +1,7 @@
 """Plain data types exchanged between the matching engine and the app."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -45,6 +46,7 @@ class QueryVariant:
         self.size = size  # (width, height) of the variant image
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._features, self._extract = features, extract
+        self._extracting = threading.Lock()  # candidates are verified in two threads
 
     @property
     def pending(self) -> bool:
@@ -55,8 +57,10 @@ class QueryVariant:
     def features(self) -> LocalFeatures:
         """The ORB features, extracted now if needed."""
         if self._features is None:
-            self._features = self._extract()
-            self._extract = None
+            with self._extracting:
+                if self._features is None:
+                    self._features = self._extract()
+                    self._extract = None
         return self._features
 
 
