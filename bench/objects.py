@@ -161,3 +161,43 @@ def make_object(seed: int, kind: str | None = None) -> Image.Image:
     soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.0)[..., None]
     img = soft * obj + (1 - soft) * bg + rng.normal(0, 2.0, (SIDE, SIDE, 3))
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+
+
+def scale_bar(width: int = 400, height: int = 70) -> Image.Image:
+    """A photographer's 10 cm scale bar (black and white centimetres, ticks, figures, a studio's name)."""
+    bar = Image.new("RGB", (width, height), (250, 250, 248))
+    draw = ImageDraw.Draw(bar)
+    cm = (width - 20) / 10
+    for i in range(10):
+        x0 = 10 + i * cm
+        draw.rectangle([x0, 10, x0 + cm, 30], fill=(0, 0, 0) if i % 2 == 0 else (255, 255, 255), outline=(0, 0, 0))
+        draw.text((x0 - 3, 34), str(i), fill=(0, 0, 0), font=_font(14))
+        for k in range(1, 10):
+            draw.line([x0 + k * cm / 10, 30, x0 + k * cm / 10, 30 + (6 if k == 5 else 3)], fill=(0, 0, 0))
+    draw.text((width - 40, 34), "cm", fill=(0, 0, 0), font=_font(14))
+    draw.text((10, 52), "MUSÉE DES ANTIQUITÉS · PHOTO DEPT", fill=(60, 60, 60), font=_font(11))
+    return bar
+
+
+def colour_chart(width: int = 240, height: int = 160) -> Image.Image:
+    """A 4 x 6 colour chart of fixed patches."""
+    colours = np.random.default_rng(99).integers(30, 240, (24, 3))
+    chart = Image.new("RGB", (width, height), (20, 20, 20))
+    draw = ImageDraw.Draw(chart)
+    pw, ph = (width - 14) / 6, (height - 10) / 4
+    for r in range(4):
+        for c in range(6):
+            x0, y0 = 7 + c * pw, 5 + r * ph
+            draw.rectangle([x0 + 2, y0 + 2, x0 + pw - 2, y0 + ph - 2], fill=tuple(int(v) for v in colours[r * 6 + c]))
+    return chart
+
+
+def with_props(obj: Image.Image, rng: np.random.Generator, chart: bool = True) -> Image.Image:
+    """The object photographed as many museums do: with the studio's scale bar (and colour chart)."""
+    canvas = Image.new("RGB", (700, 620), (235, 233, 228))
+    side = int(rng.integers(380, 430))
+    canvas.paste(obj.convert("RGB").resize((side, side)), (int(rng.integers(20, 60)), int(rng.integers(10, 40))))
+    canvas.paste(scale_bar(), (int(rng.integers(40, 200)), 530))
+    if chart:
+        canvas.paste(colour_chart(), (450, int(rng.integers(60, 200))))
+    return canvas

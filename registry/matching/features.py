@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -48,13 +49,15 @@ def _fast_threshold_for(gray: np.ndarray) -> int:
     return BUSY_FAST_THRESHOLD if busy else FAST_THRESHOLD
 
 
-def extract_features(arr: np.ndarray, query: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def extract_features(arr: np.ndarray, query: bool = False,
+                     mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ORB keypoints (n,2 float32), binary descriptors (n,32 uint8) and orientations (n, uint8: 256 steps a
-    turn) of an RGB array; up to BUSY_QUERY_FEATURES of a busy ``query`` picture, MAX_FEATURES otherwise."""
+    turn) of an RGB array; up to BUSY_QUERY_FEATURES of a busy ``query`` picture, MAX_FEATURES otherwise;
+    only where ``mask`` (uint8, the array's height and width) is not 0."""
     gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
     threshold = _fast_threshold_for(gray)
     n_features = BUSY_QUERY_FEATURES if query and threshold == BUSY_FAST_THRESHOLD else MAX_FEATURES
-    kps, desc = _orb(threshold, n_features).detectAndCompute(gray, None)
+    kps, desc = _orb(threshold, n_features).detectAndCompute(gray, mask)
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8), np.zeros(0, np.uint8)
     angles = np.fromiter((k.angle for k in kps), np.float32, count=len(kps))
@@ -149,10 +152,22 @@ ROTATION_WINDOW_BINS = 3  # matches within this many bins around the most common
 # a 40-degree change of viewpoint bends local orientations by up to ~20 degrees)
 
 
+class Verified(NamedTuple):
+    """Outcome of :func:`verify`."""
+
+    inliers: int  # RANSAC homography inliers
+    matches: int  # ratio-test matches, one per registered keypoint
+    cells: int  # SPREAD_CELL_PX cells of the registered photo the inliers cover
+    query_inliers: np.ndarray  # indices of the query keypoints that are inliers
+
+
+_NOT_VERIFIED = np.zeros(0, np.intp)
+
+
 def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.ndarray,
            q_bounds: np.ndarray | None = None, t_bounds: np.ndarray | None = None,
-           q_angles: np.ndarray | None = None, t_angles: np.ndarray | None = None) -> tuple[int, int, int]:
-    """Geometric verification: (RANSAC homography inliers, ratio-test matches, cells the inliers cover).
+           q_angles: np.ndarray | None = None, t_angles: np.ndarray | None = None) -> Verified:
+    """Geometric verification: RANSAC homography inliers, ratio-test matches, cells the inliers cover.
 
     The cell count is what verdicts use: a shared glyph or logo yields many inliers packed in a few
     cells, an object seen again spreads them over its surface. With the descriptors' codebook cells
@@ -170,17 +185,17 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
         keep = consistent_rotation(q_angles[qi], t_angles[ti])
         qi, ti = qi[keep], ti[keep]
     if len(qi) < MIN_MATCHES:
-        return 0, n_matches, 0
+        return Verified(0, n_matches, 0, _NOT_VERIFIED)
     src = q_kp[qi].reshape(-1, 1, 2)
     dst = t_kp[ti].reshape(-1, 1, 2)
     cv2.setRNGSeed(7)
     h, mask = cv2.findHomography(src, dst, cv2.USAC_DEFAULT, RANSAC_REPROJ_PX, maxIters=RANSAC_MAX_ITERS,
                                  confidence=0.995)  # USAC: same inliers as RANSAC, ~30x faster here
     if h is None or mask is None or not _plausible(h):
-        return 0, n_matches, 0
+        return Verified(0, n_matches, 0, _NOT_VERIFIED)
     inl = mask.ravel().astype(bool)
     cells = np.unique((dst.reshape(-1, 2)[inl] // SPREAD_CELL_PX).astype(np.int32), axis=0)
-    return int(inl.sum()), n_matches, len(cells)
+    return Verified(int(inl.sum()), n_matches, len(cells), qi[inl])
 
 
 def consistent_rotation(q_angles: np.ndarray, t_angles: np.ndarray) -> np.ndarray:

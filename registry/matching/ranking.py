@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
+from .shared import Verified, shared_parts, unshared_cells, without_shared
 from .threads import verification_pool
 from .types import Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
@@ -33,6 +34,7 @@ BUSY_FRAME_K = 100  # ... and when it was not (an object on a busy background, a
 # Each candidate costs ~0.35 ms when nothing verifies
 MULTI_PHOTO_BONUS = 0.02  # per extra photo of the record that also verifies, capped below
 MULTI_PHOTO_BONUS_CAP = 0.05
+LOOKAHEAD = BATCH  # candidates verified after the first clear match, to see whether other records share it
 FIELDS_WEIGHT = 0.10  # fields are a secondary signal; never enough for "match"
 _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated photos
 
@@ -46,6 +48,7 @@ class _PhotoResult:
     variant: str
     colour: float
     image_score: float
+    query_inliers: np.ndarray  # indices of the variant's keypoints that are inliers
 
 
 def candidates_to_verify(query: QuerySignature) -> int:
@@ -76,6 +79,7 @@ class _Best(NamedTuple):
     cells: int
     variant: str
     colour_hist: np.ndarray
+    query_inliers: np.ndarray
 
 
 def _always_tried(variant: QueryVariant, query: QuerySignature) -> bool:
@@ -87,27 +91,30 @@ class _Verification:
     """Best verification of one candidate photo over the query variants."""
 
     def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature,
-                 pending: frozenset[str]) -> None:
+                 pending: frozenset[str], extract: bool = True) -> None:
         self.cand, self.feats = cand, feats
         first = query.variants[0]
-        self.best = _Best(0, 0, 0, first.name, first.colour_hist)
+        self.best = _Best(0, 0, 0, first.name, first.colour_hist, _NO_INLIERS)
         for i, v in enumerate(_variants_for(cand, query, pending)):
-            if self.best.cells >= STRONG_CELLS:
+            if self.best.cells >= STRONG_CELLS or (v.name in pending and not extract):
                 break
             if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant")
                     and not _always_tried(v, query)):
                 continue
             f = v.features
-            inl, nm, cells = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds,
-                                       feats["bounds"], f.angles, feats["angle"])
-            if (cells, inl) > (self.best.cells, self.best.inliers):
-                self.best = _Best(inl, nm, cells, v.name, v.colour_hist)
+            got = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds, feats["bounds"],
+                            f.angles, feats["angle"])
+            if (got.cells, got.inliers) > (self.best.cells, self.best.inliers):
+                self.best = _Best(got.inliers, got.matches, got.cells, v.name, v.colour_hist, got.query_inliers)
 
     def result(self) -> _PhotoResult:
         b = self.best
         col = ft.colour_similarity(b.colour_hist, self.feats["colour"].astype(np.float32))
         score = _image_score(b.cells, float(self.cand.distances.get("combined", _RANDOM_COMBINED)), col)
-        return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score)
+        return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers)
+
+
+_NO_INLIERS = np.zeros(0, np.intp)
 
 
 def _verdict(best: _PhotoResult) -> str:
@@ -143,7 +150,7 @@ def _extra_photos(photos: list[_PhotoResult]) -> int:
 
 
 def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float,
-                  query: QuerySignature) -> RecordMatch:
+                  query: QuerySignature, shared: np.ndarray) -> RecordMatch:
     best = photos[0]
     evidence = {
         "query_variant": best.variant,
@@ -155,6 +162,7 @@ def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, 
         "inlier_cells": int(best.cells),
         "colour_similarity": round(float(best.colour), 4),
         "matching_photos": 1 + _extra_photos(photos) if best.cells >= POSSIBLE_MIN_CELLS else 0,
+        "shared_parts_ignored": round(float(shared.mean()), 3),  # of the photo: they verified 3+ records (props)
         "fields": {"agree": list(fields["agree"]), "disagree": list(fields["disagree"])},
     }
     return RecordMatch(record_id=int(record_id), score=score, verdict=_verdict(best), evidence=evidence)
@@ -164,19 +172,22 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
 
 
-def _verify_one(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str]) -> _PhotoResult:
+def _verify_one(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
+                extract: bool) -> _PhotoResult:
     feats = ft.unpack_features(blob)
     feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
-    return _Verification(cand, feats, query, pending).result()
+    return _Verification(cand, feats, query, pending, extract).result()
 
 
-def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes]) -> list[_PhotoResult]:
-    """Verify a batch, in order; its first half in the verification pool's thread, the rest in this one."""
+def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes],
+                  extract: bool = True) -> list[_PhotoResult]:
+    """Verify a batch, in order; its first half in the verification pool's thread, the rest in this one.
+    Without ``extract``, variants whose features were not extracted yet are not tried."""
     present = [c for c in batch if c.photo_id in blobs]
     pending = frozenset(v.name for v in query.variants if v.pending)
 
     def verify(part: list[Candidate]) -> list[_PhotoResult]:
-        return [_verify_one(c, blobs[c.photo_id], query, pending) for c in part]
+        return [_verify_one(c, blobs[c.photo_id], query, pending, extract) for c in part]
 
     pool = verification_pool()
     if pool is None or len(present) < 2:
@@ -187,27 +198,56 @@ def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int
     return first.result() + rest
 
 
+class _Verified(NamedTuple):
+    results: list[_PhotoResult]  # in search order, up to where verification stopped
+    lookahead: list[_PhotoResult]  # candidates verified after that, only to find shared parts
+
+
 def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
-                     load_features: Callable[[list[int]], dict[int, bytes]]) -> list[_PhotoResult]:
+                     load_features: Callable[[list[int]], dict[int, bytes]], lookahead: int = 0) -> _Verified:
     """Verify candidates in search order, stopping once a record is clearly verified (EARLY_STOP_CELLS:
-    wrong records stay far below it) for each object of a group photo. The first candidate is verified
-    alone (most checks of a registered object stop there), then a batch of blobs at a time in two
-    threads; the results do not depend on the threads."""
+    wrong records stay far below it) for each object of a group photo; then verify ``lookahead`` more
+    to see whether other records share what verified it (:mod:`.shared`).
+
+    The first candidate is verified alone (most checks of a registered object stop there), then a
+    batch of blobs at a time in two threads; the results do not depend on the threads."""
     results: list[_PhotoResult] = []
     wanted, verified = max(1, query.object_count), set()
     for start, end in _batches(len(candidates)):
         batch = candidates[start:end]
-        for r in _verify_batch(query, batch, load_features([c.photo_id for c in batch])):
+        for i, r in enumerate(_verify_batch(query, batch, load_features([c.photo_id for c in batch]))):
             results.append(r)
             if r.cells >= EARLY_STOP_CELLS:
                 verified.add(r.cand.record_id)
                 if len(verified) >= wanted:
-                    return results
-    return results
+                    after = candidates[start + i + 1:start + i + 1 + lookahead]
+                    return _Verified(results, _look_ahead(query, after, load_features))
+    return _Verified(results, [])
+
+
+def _look_ahead(query: QuerySignature, candidates: list[Candidate],
+                load_features: Callable[[list[int]], dict[int, bytes]]) -> list[_PhotoResult]:
+    """Verify ``candidates`` with the variants already described (describing another costs ~10 ms)."""
+    if not candidates:
+        return []
+    return _verify_batch(query, candidates, load_features([c.photo_id for c in candidates]), extract=False)
 
 
 def _batches(n: int) -> list[tuple[int, int]]:
     return [(0, min(1, n))] + [(s, min(s + BATCH, n)) for s in range(1, n, BATCH)]
+
+
+def _besides_shared(first: list[_PhotoResult], again: list[_PhotoResult], query: QuerySignature,
+                    shared: np.ndarray) -> list[_PhotoResult]:
+    """Each photo's better verification without the shared parts: verified again, or the first verification's
+    inliers outside them (the registered photo itself, props and all, keeps what its object verified)."""
+    best = {r.cand.photo_id: r for r in again}
+    for r in first:
+        cells = unshared_cells(query.variant(r.variant), r.query_inliers, shared, ft.SPREAD_CELL_PX)
+        if r.cand.photo_id not in best or cells > best[r.cand.photo_id].cells:
+            combined = float(r.cand.distances.get("combined", _RANDOM_COMBINED))
+            best[r.cand.photo_id] = replace(r, cells=cells, image_score=_image_score(cells, combined, r.colour))
+    return list(best.values())
 
 
 def rank(query: QuerySignature, candidates: list[Candidate], load_features: Callable[[list[int]], dict[int, bytes]],
@@ -216,7 +256,15 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
     """Verify candidates geometrically, group them by record and return the best ``top`` records."""
     if not candidates:
         return []
-    results = _verify_in_order(query, candidates, load_features)
+    first = _verify_in_order(query, candidates, load_features, LOOKAHEAD)
+    results = first.results
+    shared = shared_parts((Verified(r.cand.record_id, r.variant, r.cells, r.query_inliers)
+                           for r in first.results + first.lookahead), query)
+    if shared.any():  # described and verified again without them: what verifies then is the object
+        masked = without_shared(query, shared)
+        again = _verify_in_order(masked, candidates, load_features).results if masked.variants else []
+        results = _besides_shared(first.results, again, query, shared)
+        query = masked if masked.variants else query
     groups = _group(results)
     rec_fields = record_fields(list(groups)) if (record_fields is not None and query_fields) else {}
     scored = []
@@ -224,4 +272,4 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         fields = compare_fields(query_fields, rec_fields[rid]) if rid in rec_fields else _NO_FIELDS
         scored.append((_record_score(photos, fields), rid, photos, fields))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return [_record_match(rid, photos, fields, score, query) for score, rid, photos, fields in scored[:top]]
+    return [_record_match(rid, photos, fields, score, query, shared) for score, rid, photos, fields in scored[:top]]

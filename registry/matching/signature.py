@@ -41,8 +41,8 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
 
-def _local_features(small: np.ndarray) -> LocalFeatures:
-    kp, desc, angles = ft.extract_features(small, query=True)
+def _local_features(small: np.ndarray, mask: np.ndarray | None = None) -> LocalFeatures:
+    kp, desc, angles = ft.extract_features(small, query=True, mask=mask)
     cells, code = ag.describe(desc)
     kp, desc, angles, cells = ft.sort_by_cell(kp, desc, angles, cells)
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
@@ -56,7 +56,8 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
                         features=None if lazy else _local_features(small),
-                        extract=(lambda: _local_features(small)) if lazy else None, box=box)
+                        extract=(lambda: _local_features(small)) if lazy else None, box=box,
+                        describe=lambda mask: _local_features(small, mask))
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:

@@ -37,7 +37,8 @@ class QueryVariant:
 
     def __init__(self, name: str, hash_words: np.ndarray, colour_hist: np.ndarray, size: tuple[int, int],
                  features: LocalFeatures | None = None, extract: Callable[[], LocalFeatures] | None = None,
-                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:
+                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+                 describe: Callable[[np.ndarray], LocalFeatures] | None = None) -> None:
         if features is None and extract is None:
             raise ValueError("a query variant needs its features or a way to extract them")
         self.name = name
@@ -46,6 +47,7 @@ class QueryVariant:
         self.size = size  # (width, height) of the variant image
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._features, self._extract = features, extract
+        self.describe = describe  # ORB features of the variant's picture where a mask (uint8) is not 0
         self._extracting = threading.Lock()  # candidates are verified in two threads
 
     @property

@@ -56,9 +56,9 @@ def test_natural_photo_matches_itself_turned() -> None:
     photo = Image.fromarray(skimage.data.astronaut())
     registered = ft.unpack_features(compute_signature(photo).features)
     q = compute_query(photo.rotate(30, expand=True)).variants[0].features
-    inl, n, cells = ft.verify(q.keypoints, q.descriptors, registered["kp"], registered["desc"], q.cell_bounds,
-                              ft.cell_bounds(registered["cells"], 16), q.angles, registered["angle"])
-    assert cells >= 30 and inl >= 50
+    v = ft.verify(q.keypoints, q.descriptors, registered["kp"], registered["desc"], q.cell_bounds,
+                  ft.cell_bounds(registered["cells"], 16), q.angles, registered["angle"])
+    assert v.cells >= 30 and v.inliers >= 50 and len(v.query_inliers) == v.inliers
 
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:

@@ -9,6 +9,7 @@ from objects import make_object
 
 from registry.matching import compute_query, compute_signature, rank
 from registry.matching import features as ft
+from registry.matching.ranking import LOOKAHEAD
 
 
 def test_features_blob_is_read_in_place_and_checked() -> None:
@@ -43,7 +44,8 @@ def test_rank_stops_at_the_first_clearly_verified_photo(registry) -> None:
     assert cands[0].photo_id == 0
     res = rank(q, cands, load, top=5)
     assert res[0].record_id == 100 and res[0].verdict == "match"
-    assert len(res) == 1 and len(calls) == 1  # the first photo verified: nothing after it was compared
+    # the first photo verified: the next LOOKAHEAD were only compared to see whether they share its parts
+    assert len(res) == 1 and calls == [[0], [c.photo_id for c in cands[1:1 + LOOKAHEAD]]]
 
 
 def test_whole_frame_features_extracted_only_when_needed(registry) -> None:
