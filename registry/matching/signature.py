@@ -7,7 +7,7 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import calm_region_box, crop, isolate_object, isolate_objects, rescale_box, resize_max, resize_to, working_array
+from .imageops import calm_region_box, paint_out_bars, crop, isolate_object, isolate_objects, rescale_box, resize_max, resize_to, working_array
 from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -28,7 +28,7 @@ def key_to_words(index_key: bytes) -> np.ndarray:
 
 def compute_signature(image: Image.Image) -> PhotoSignature:
     """Signature of a registered photo (deterministic for identical pixels)."""
-    arr = resize_max(working_array(image, WORK_SIDE), WORK_SIDE)
+    arr = paint_out_bars(resize_max(working_array(image, WORK_SIDE), WORK_SIDE))
     obj = _object_view(arr)
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
@@ -80,7 +80,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
     isolated, the whole frame's ORB features are extracted only if ranking needs them (its global
     hashes are searched either way).
     """
-    arr = working_array(image, WORK_SIDE)
+    arr = paint_out_bars(working_array(image, WORK_SIDE))
     full = resize_to(arr, ft.FEATURE_SIDE)
     boxes = isolate_objects(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     windows = None

@@ -66,3 +66,49 @@ def test_parts_that_verified_three_records_are_shared() -> None:
     assert mask.shape == (v.size[1], v.size[0])
     assert (mask[:, : int(left_edge)] == 0).any() and (mask[:, int(right_edge):] == 255).all()
     assert not shared_parts(verified[3:], q).any()
+
+
+def _with_bar(obj_colour: tuple[int, int, int] = (150, 90, 50), bar_image=None) -> tuple[np.ndarray, tuple]:
+    from PIL import Image, ImageDraw
+
+    from objects import scale_bar
+
+    canvas = Image.new("RGB", (700, 620), (235, 233, 228))
+    ImageDraw.Draw(canvas).ellipse([150, 40, 450, 440], fill=obj_colour)
+    bar = bar_image if bar_image is not None else scale_bar()
+    canvas.paste(bar, (100, 520))
+    return np.asarray(canvas), (100, 520, 100 + bar.size[0], 520 + bar.size[1])
+
+
+def test_a_scale_bar_beside_the_object_is_painted_out() -> None:
+    from registry.matching.imageops import paint_out_bars
+
+    arr, (x0, y0, x1, y1) = _with_bar()
+    out = paint_out_bars(arr)
+    bar = out[y0:y1, x0:x1].astype(int)
+    assert np.abs(bar - np.array([235, 233, 228])).max() <= 2  # the background's colour
+    assert np.array_equal(out[200:300, 250:350], arr[200:300, 250:350])  # the object untouched
+
+
+def test_an_elongated_object_is_not_a_prop() -> None:
+    from PIL import Image
+
+    from registry.matching.imageops import paint_out_bars
+
+    sword = Image.new("RGB", (420, 60), (120, 125, 130))  # grey metal, elongated like a scale bar
+    arr, _ = _with_bar(bar_image=sword)
+    assert np.array_equal(paint_out_bars(arr), arr)
+    from objects import scale_bar
+
+    alone = np.full((300, 700, 3), 235, np.uint8)
+    alone[100:170, 150:550] = np.asarray(scale_bar())
+    assert np.array_equal(paint_out_bars(alone), alone)  # nothing else in the photo: it is what was photographed
+
+
+def test_an_object_registered_with_the_studios_props_is_found_from_a_photo_without_them(props_registry) -> None:
+    rng = np.random.default_rng(2)
+    found = 0
+    for i in range(5):
+        res = props_registry.check(edits.apply("angle", make_object(300000 + i), rng))
+        found += bool(res) and res[0].record_id == i
+    assert found >= 4  # before bars were painted out: 0-2 of 20 (bench/props.py)
