@@ -1,6 +1,8 @@
 """Pixel-level helpers: conversion, resizing and object isolation."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -90,8 +92,29 @@ def _component_box(mask: np.ndarray) -> Box | None:
 def plain_foreground_mask(small: np.ndarray) -> np.ndarray | None:
     """Foreground mask of a small RGB image on a plain background, else None."""
     bg = _plain_background(small)
+    return None if bg is None else _foreground(small, bg)
+
+
+class Segmentation(NamedTuple):
+    """A photo on a plain background cut into components, at a small size."""
+
+    small: np.ndarray  # the photo at the segmentation's size
+    background: np.ndarray  # the plain background's colour
+    labels: np.ndarray  # component of each pixel, 0 for the background
+    stats: np.ndarray  # cv2.connectedComponentsWithStats rows, row 0 the background's
+
+
+def segment(arr: np.ndarray, seg_side: int = _SEG_SIDE) -> Segmentation | None:
+    """Components of the photo reduced to ``seg_side``, or None when its background is not plain."""
+    small = resize_max(arr, seg_side)
+    bg = _plain_background(small)
     if bg is None:
         return None
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(_foreground(small, bg).astype(np.uint8), connectivity=8)
+    return Segmentation(small, bg, labels, stats)
+
+
+def _foreground(small: np.ndarray, bg: np.ndarray) -> np.ndarray:
     dist = np.abs(small.astype(np.float32) - bg).sum(axis=2)
     mask = (dist > _FG_COLOUR_DIST).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -137,35 +160,51 @@ def _black_and_white(pixels: np.ndarray) -> bool:
     return dark >= PROP_MIN_INK and bright >= PROP_MIN_INK and dark + bright >= PROP_MIN_EXTREMES
 
 
-def paint_out_bars(arr: np.ndarray, seg_side: int = _SEG_SIDE) -> np.ndarray:
-    """The photo with its printed bars (a scale bar, a label: elongated, black and white) painted in its
-    plain background's colour, when something else is in it; the photo itself otherwise.
+class Bars(NamedTuple):
+    """Printed bars found on a segmentation: where (uint8 mask at its size), the background's colour, and
+    their component labels."""
+
+    mask: np.ndarray
+    colour: np.ndarray
+    labels: tuple[int, ...]
+
+
+def printed_bars(seg: Segmentation) -> Bars | None:
+    """The photo's printed bars (a scale bar, a label: elongated, black and white components of a plain
+    background), when something else is in it; else None.
 
     A photographer's props say nothing of the object, and a scale bar's black and white squares and
     figures outshine a smooth object's corners: with one beside it, a registered object photographed
     again without it verified 0-7 cells instead of 25-43 (bench/props.py).
     """
-    small = resize_max(arr, seg_side)
-    bg = _plain_background(small)
-    if bg is None:
-        return arr
-    mask = plain_foreground_mask(small)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    significant = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= _UNION_MIN_FRAC * mask.size]
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    labels, stats = seg.labels, seg.stats
+    significant = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_AREA] >= _UNION_MIN_FRAC * labels.size]
+    gray = cv2.cvtColor(seg.small, cv2.COLOR_RGB2GRAY)
     bars = [i for i in significant if _elongation(labels, i) > OTHER_OBJECT_MAX_ASPECT
             and _black_and_white(gray[labels == i])]
     if not bars or len(bars) == len(significant):
-        return arr
+        return None
     painted = np.zeros(labels.shape, np.uint8)
     for i in bars:  # the hull, not the component: ink that blends with the paper leaves holes in the mask
         ys, xs = np.nonzero(labels == i)
         cv2.fillConvexPoly(painted, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
-    painted = cv2.dilate(painted, np.ones((3, 3), np.uint8))
-    painted = cv2.resize(painted, (arr.shape[1], arr.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return Bars(cv2.dilate(painted, np.ones((3, 3), np.uint8)),
+                np.clip(np.rint(seg.background), 0, 255).astype(np.uint8), tuple(bars))
+
+
+def paint_bars(arr: np.ndarray, bars: Bars) -> np.ndarray:
+    """A copy of the photo (at any size) with the bars painted in the background's colour."""
+    where = cv2.resize(bars.mask, (arr.shape[1], arr.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
     out = arr.copy()
-    out[painted] = np.clip(np.rint(bg), 0, 255).astype(np.uint8)
+    out[where] = bars.colour
     return out
+
+
+def paint_out_bars(arr: np.ndarray, seg_side: int = _SEG_SIDE) -> np.ndarray:
+    """The photo with its printed bars painted out (:func:`printed_bars`), or the photo itself."""
+    seg = segment(arr, seg_side)
+    bars = None if seg is None else printed_bars(seg)
+    return arr if bars is None else paint_bars(arr, bars)
 
 
 OTHER_OBJECT_MIN_SHARE = 0.3  # another component this large against the largest is another object (a group photo)
@@ -173,22 +212,24 @@ OTHER_OBJECT_MAX_ASPECT = 4.0  # ... unless it is a bar or a line of text
 MAX_OBJECTS = 3
 
 
-def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE) -> list[Box]:
+def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE,
+                    seg: Segmentation | None = None, ignore: tuple[int, ...] = ()) -> list[Box]:
     """Boxes (full-resolution coordinates) around the objects of a photo on a plain background, largest
     first; [] when there is no plain background or the largest object fills the frame.
 
     In a group photo (several objects photographed together, as after a raid) the others are the
     components at least OTHER_OBJECT_MIN_SHARE of the largest's area that are not bars or lines of
     text; only when no object touches the frame's edge, where a "plain" border more likely belongs to
-    a cropped picture than to a table or a backdrop.
+    a cropped picture than to a table or a backdrop. ``seg``: the photo's segmentation, if made already;
+    ``ignore``: labels of its components that are not objects (painted-out bars).
     """
-    small = resize_max(arr, seg_side)
-    mask = plain_foreground_mask(small)
-    if mask is None:
+    seg = segment(arr, seg_side) if seg is None else seg
+    if seg is None:
         return []
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    if len(areas) == 0 or areas.max() < _MIN_COMPONENT_FRAC * mask.size:
+    small, stats = seg.small, seg.stats
+    areas = stats[1:, cv2.CC_STAT_AREA].copy()
+    areas[[i - 1 for i in ignore]] = 0
+    if len(areas) == 0 or areas.max() < _MIN_COMPONENT_FRAC * seg.labels.size:
         return []
     order = np.argsort(-areas, kind="stable")[:MAX_OBJECTS]
     boxes = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in stats[1 + order, :4]]

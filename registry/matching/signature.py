@@ -1,13 +1,16 @@
 """Signatures of registered photos and of query photos."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from PIL import Image
 
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import calm_region_box, paint_out_bars, crop, isolate_object, isolate_objects, rescale_box, resize_max, resize_to, working_array
+from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
+                       rescale_box, resize_max, resize_to, segment, working_array)
 from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -49,13 +52,15 @@ def _local_features(small: np.ndarray, mask: np.ndarray | None = None) -> LocalF
 
 
 def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-             lazy: bool = False) -> QueryVariant:
-    """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions)."""
+             lazy: bool = False, features: Callable[[], LocalFeatures] | None = None) -> QueryVariant:
+    """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
+    ``features``: what gives its ORB features when they are being extracted elsewhere."""
     thumb = hs.thumbnail(small)
-    return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
+    hash_words = hs.rotated_hash_words(thumb)
+    return QueryVariant(name=name, hash_words=hash_words,
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
-                        features=None if lazy else _local_features(small),
+                        features=None if lazy else (features() if features else _local_features(small)),
                         extract=(lambda: _local_features(small)) if lazy else None, box=box,
                         describe=lambda mask: _local_features(small, mask))
 
@@ -80,9 +85,13 @@ def compute_query(image: Image.Image) -> QuerySignature:
     isolated, the whole frame's ORB features are extracted only if ranking needs them (its global
     hashes are searched either way).
     """
-    arr = paint_out_bars(working_array(image, WORK_SIDE))
+    arr = working_array(image, WORK_SIDE)
     full = resize_to(arr, ft.FEATURE_SIDE)
-    boxes = isolate_objects(full, seg_side=ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
+    seg = segment(full, ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
+    bars = None if seg is None else printed_bars(seg)
+    if bars is not None:
+        arr, full = paint_bars(arr, bars), paint_bars(full, bars)
+    boxes = [] if seg is None else isolate_objects(full, seg=seg, ignore=bars.labels if bars else ())
     windows = None
     if not boxes:
         calm = calm_region_box(full)
@@ -96,8 +105,12 @@ def compute_query(image: Image.Image) -> QuerySignature:
             variants.append(region())
     else:
         parts = [_part(arr, full, box) for box in boxes]
-        others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
-        variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in others]
+        if len(parts) == 1:  # the object's ORB beside its hashes and the frame's
+            features = beside(_local_features, parts[0][0])
+            variants = [_variant(object_variant_name(0), *parts[0], features=features)]
+        else:
+            others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
+            variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in others]
         variants.append(_variant("full", full, lazy=True))
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
