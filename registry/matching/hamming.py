@@ -1,5 +1,5 @@
 """Inner loops compiled with Numba: nearest binary descriptors within codebook cells and one match per
-registered keypoint (verification), nearest codes and the rows they select (the index's pre-filter).
+registered keypoint (verification), nearest codes, their histogram and the rows they select (the index's pre-filter).
 
 Comparing a query's ORB descriptors with a candidate's is most of the cost of verifying it.
 OpenCV's ``batchDistance`` spends ~15 ns a pair (a function call per pair, then a top-K insertion);
@@ -127,12 +127,20 @@ def nearest_codes(phash: np.ndarray, code_hi: np.ndarray, code_lo: np.ndarray, p
 
 
 @compiled
-def _rows_within(first, first_cut, second, second_cut, keep):  # noqa: ANN001, ANN202
-    below_first, below_second = 0, 0
-    for i in range(first.shape[0]):
-        below_first += first[i] < first_cut
-        below_second += second[i] < second_cut
-    ties_first, ties_second = max(0, keep - below_first), max(0, keep - below_second)
+def _histogram(values, out):  # noqa: ANN001, ANN202
+    for i in range(values.shape[0]):
+        out[values[i]] += 1
+
+
+def histogram(values: np.ndarray) -> np.ndarray:
+    """(256,) counts of each value of a uint8 array."""
+    out = np.zeros(256, np.int64)
+    _histogram(values, out)
+    return out
+
+
+@compiled
+def _select_rows(first, first_cut, ties_first, second, second_cut, ties_second):  # noqa: ANN001, ANN202
     out = np.empty(first.shape[0], np.int64)
     n = 0
     for i in range(first.shape[0]):
@@ -149,8 +157,18 @@ def _rows_within(first, first_cut, second, second_cut, keep):  # noqa: ANN001, A
     return out[:n]
 
 
+def select_rows(first: np.ndarray, first_cut: int, ties_first: int, second: np.ndarray, second_cut: int,
+                ties_second: int) -> np.ndarray:
+    """Ascending rows whose ``first`` distance is below ``first_cut`` or whose ``second`` is below ``second_cut``,
+    plus the first ``ties_first`` rows at ``first_cut`` and the first ``ties_second`` at ``second_cut``."""
+    return _select_rows(first, np.uint8(first_cut), np.int64(ties_first), second, np.uint8(second_cut),
+                        np.int64(ties_second))
+
+
 def rows_within(first: np.ndarray, first_cut: int, second: np.ndarray, second_cut: int, keep: int) -> np.ndarray:
     """Ascending rows whose ``first`` distance is below ``first_cut`` or whose ``second`` is below ``second_cut``,
     plus, for each, rows at the cut-off (in row order) until ``keep`` rows are reached: the union of two
-    pre-filter selections in two passes, without index arrays of each or a sort."""
-    return _rows_within(first, np.uint8(first_cut), second, np.uint8(second_cut), np.int64(keep))
+    pre-filter selections in one pass, without index arrays of each or a sort."""
+    ties_first = max(0, keep - int(histogram(first)[:first_cut].sum()))
+    ties_second = max(0, keep - int(histogram(second)[:second_cut].sum()))
+    return select_rows(first, first_cut, ties_first, second, second_cut, ties_second)

@@ -1,10 +1,13 @@
 """In-process Hamming index over packed uint64 hash words (NumPy and two Numba loops, no external service)."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import hamming
 from .signature import KEY_WORDS, key_to_words
+from .threads import beside
 from .types import Candidate, QuerySignature
 
 BUSY_FRAME_CODE_TURNS = 3  # candidates of a busy frame: 3 by ORB code for 1 by hash (bench at 1 M photos:
@@ -12,17 +15,22 @@ BUSY_FRAME_CODE_TURNS = 3  # candidates of a busy frame: 3 by ORB code for 1 by 
 PREFILTER_KEEP = 4000  # rows kept by the 1-word pHash pre-filter before the full distance
 
 
-_CUTOFF_SAMPLE = 65_536  # rows sampled to choose a pre-filter cut-off (a full bincount of 1 M rows cost 2.6 ms)
+PARALLEL_ROWS = 200_000  # indexes this large are pre-filtered in two halves, one in the pool's thread
 
 
-def _cutoff(dist: np.ndarray, keep: int, max_dist: int) -> int:
-    """The distance at or below which about ``keep`` rows lie, read from the histogram of an evenly
-    spaced sample (every row is at or below ``max_dist`` when there are no more than ``keep``)."""
-    if len(dist) <= keep:
-        return max_dist
-    step = max(1, len(dist) // _CUTOFF_SAMPLE)
-    counts = np.cumsum(np.bincount(dist[::step], minlength=max_dist + 1)) * step
-    return int(np.searchsorted(counts, keep))
+def _cut(hist: np.ndarray, keep: int) -> tuple[int, int]:
+    """The distance at or below which ``keep`` rows lie, and how many rows at that distance make up ``keep``."""
+    cum = np.cumsum(hist)
+    cut = int(np.searchsorted(cum, keep))
+    return cut, keep - (int(cum[cut - 1]) if cut > 0 else 0)
+
+
+class _Half(NamedTuple):
+    lo: int
+    phash: np.ndarray  # distance of each row's pHash word to the nearest probe
+    code: np.ndarray  # ... of its ORB code
+    phash_hist: np.ndarray
+    code_hist: np.ndarray
 
 
 _MAX_ID = 2**31 - 1
@@ -163,13 +171,32 @@ class HashIndex:
         self._n = last
         return True
 
-    def _prefilter(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray,
-                         keep: int) -> np.ndarray:
-        """Rows among the ``keep`` nearest by pHash of the object, and among the ``keep`` nearest by ORB code."""
+    def _distances(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray) -> _Half:
         phash, code = hamming.nearest_codes(self._words[0, lo:hi], self._words[_CODE_ROW, lo:hi],
                                             self._words[_CODE_ROW + 1, lo:hi], phash_probes, code_probes)
-        rows = hamming.rows_within(phash, _cutoff(phash, keep, 64), code, _cutoff(code, keep, 128), keep)
-        return rows + lo
+        return _Half(lo, phash, code, hamming.histogram(phash), hamming.histogram(code))
+
+    def _prefilter(self, phash_probes: np.ndarray, code_probes: np.ndarray, keep: int) -> np.ndarray:
+        """Rows among the ``keep`` nearest by pHash of the object, and among the ``keep`` nearest by ORB code
+        (ties in row order); a large index in two halves side by side."""
+        n = self._n
+        if n <= keep:
+            return np.arange(n)
+        bounds = [(0, n // 2), (n // 2, n)] if n >= PARALLEL_ROWS else [(0, n)]
+        first = beside(self._distances, *bounds[0], phash_probes, code_probes)
+        halves = [self._distances(*b, phash_probes, code_probes) for b in bounds[1:]]
+        halves.insert(0, first())
+        phash_cut, phash_ties = _cut(sum(h.phash_hist for h in halves), keep)
+        code_cut, code_ties = _cut(sum(h.code_hist for h in halves), keep)
+        selections = []
+        for h in halves:  # the ties go to the first rows at the cut-off, as in one pass over all rows
+            take_phash, take_code = min(phash_ties, int(h.phash_hist[phash_cut])), min(code_ties, int(h.code_hist[code_cut]))
+            selections.append((h, take_phash, take_code))
+            phash_ties, code_ties = phash_ties - take_phash, code_ties - take_code
+        select = lambda h, tp, tc: hamming.select_rows(h.phash, phash_cut, tp, h.code, code_cut, tc) + h.lo  # noqa: E731
+        later = beside(select, *selections[0]) if len(selections) > 1 else None
+        rows = [select(*s) for s in selections[1:]]
+        return np.concatenate([later(), *rows]) if later else select(*selections[0])
 
     def search(self, query: QuerySignature, k: int = 60) -> list[Candidate]:
         """Top-``k`` photos: the nearest by global hashes and the nearest by ORB code, taken in turn.
@@ -181,7 +208,7 @@ class HashIndex:
             return []
         probes = _probe_words(query)
         codes = np.stack([v.features.code for v in query.variants if not v.pending]).astype(np.uint64)
-        rows = self._prefilter(0, self._n, probes[0::4, 0], codes, PREFILTER_KEEP)  # pre-filter on rotation 0; the ORB code is rotation-free
+        rows = self._prefilter(probes[0::4, 0], codes, PREFILTER_KEEP)  # pre-filter on rotation 0; the ORB code is rotation-free
         cols = self._words[:, rows]
         dist, detail = _full_distance(cols[:KEY_WORDS - 2], probes)
         rank_codes = np.concatenate([codes, query.window_codes.astype(np.uint64)])  # sub-windows re-rank only

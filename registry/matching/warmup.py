@@ -22,6 +22,8 @@ def warm_up() -> None:
     index.add(1, 1, signature.index_key)
     query = compute_query(picture)
     rank(query, index.search(query, 1), lambda ids: {i: signature.features for i in ids})
+    index.add(2, 2, signature.index_key)  # the pre-filter's kernels, which an index of fewer rows than it keeps skips
+    index._prefilter(query.variants[0].hash_words[:1, 0], query.variants[0].features.code[None], keep=1)
 
 
 def _checkerboard() -> Image.Image:

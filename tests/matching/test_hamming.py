@@ -63,14 +63,14 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
     kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask, hamming._nearest_codes,
-               hamming._rows_within)
+               hamming._histogram, hamming._select_rows)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
     test_natural_photo_matches_itself_turned()  # the whole verification, on a blob's arrays
     test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(0)
     test_rows_within_is_the_union_of_both_cut_off_selections(300, 400, (64, 128))
-    assert [len(k.signatures) for k in kernels] == compiled == [1, 1, 1, 1, 1]
+    assert [len(k.signatures) for k in kernels] == compiled == [1] * len(kernels)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -135,3 +135,24 @@ def test_rows_within_is_the_union_of_both_cut_off_selections(n: int, keep: int, 
     got = hamming.rows_within(phash, cuts[0], code, cuts[1], keep)
     np.testing.assert_array_equal(got, expected)
     assert 0 < len(got) <= n
+
+
+@pytest.mark.parametrize("n", [50_000, 50_001])
+def test_the_prefilter_in_two_halves_selects_what_one_pass_does(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.matching import index as ix
+
+    rng = np.random.default_rng(n)
+    words = rng.integers(0, 2**63, (n, 6), dtype=np.uint64)
+    words[:, 0] ^= words[0, 0] & ~np.uint64(0xFFFF)  # many rows near probe 0: ties at the cut-off
+    idx = ix.HashIndex(capacity=n)
+    idx.add_many(np.arange(n), np.arange(n), words)
+    phash_probes, code_probes = words[[0, 7], 0].copy(), words[[3], 4:6].copy()
+    one = idx._prefilter(phash_probes, code_probes, 4000)  # below PARALLEL_ROWS: one pass
+    monkeypatch.setattr(ix, "PARALLEL_ROWS", 1000)
+    two = idx._prefilter(phash_probes, code_probes, 4000)
+    phash, code = hamming.nearest_codes(words[:, 0].copy(), words[:, 4].copy(), words[:, 5].copy(), phash_probes, code_probes)
+    cut_phash = int(np.searchsorted(np.cumsum(np.bincount(phash, minlength=256)), 4000))
+    cut_code = int(np.searchsorted(np.cumsum(np.bincount(code, minlength=256)), 4000))
+    expected = np.union1d(_cutoff_rows_by_numpy(phash, cut_phash, 4000), _cutoff_rows_by_numpy(code, cut_code, 4000))
+    np.testing.assert_array_equal(one, expected)
+    np.testing.assert_array_equal(two, expected)
