@@ -225,7 +225,8 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
                 verified.add(r.cand.record_id)
                 if len(verified) >= wanted:
                     after = candidates[start + i + 1:start + i + 1 + lookahead]
-                    if all(_inlier_cover(r, query) >= WHOLE_MATCH_COVER for r in results if r.cells >= EARLY_STOP_CELLS):
+                    if all(_inlier_cover(done, query) >= WHOLE_MATCH_COVER
+                           for done in results if done.cells >= EARLY_STOP_CELLS):
                         after = []
                     return _Verified(results, _look_ahead(query, after, load_features))
     return _Verified(results, [])
@@ -280,7 +281,6 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         masked = without_shared(query, shared)
         again = _verify_in_order(masked, candidates, load_features).results if masked.variants else []
         results = _besides_shared(first.results, again, query, shared)
-        query = masked if masked.variants else query
     groups = _group(results)
     rec_fields = record_fields(list(groups)) if (record_fields is not None and query_fields) else {}
     scored = []
