@@ -45,6 +45,8 @@ def probes(rng: np.random.Generator) -> dict:
         "noise sd 30": lambda im: _noise(im, 30, rng),
         "JPEG quality 10": lambda im: edits.jpeg(im, None, 10),
         "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
+        "black and white": lambda im: edits.jpeg(im.convert("L").convert("RGB"), None, 85),  # an old catalogue print
+        "mirrored": lambda im: edits.jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), None, 85),  # a selfie camera
     }
 
 
