@@ -56,8 +56,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
     ``features``: what gives its ORB features when they are being extracted elsewhere."""
     thumb = hs.thumbnail(small)
-    hash_words = hs.rotated_hash_words(thumb)
-    return QueryVariant(name=name, hash_words=hash_words,
+    return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
                         features=None if lazy else (features() if features else _local_features(small)),
@@ -105,13 +104,15 @@ def compute_query(image: Image.Image) -> QuerySignature:
             variants.append(region())
     else:
         parts = [_part(arr, full, box) for box in boxes]
-        if len(parts) == 1:  # the object's ORB beside its hashes and the frame's
-            features = beside(_local_features, parts[0][0])
-            variants = [_variant(object_variant_name(0), *parts[0], features=features)]
+        # in the pool: a lone object's ORB, or the other objects of a group photo
+        elsewhere = ([beside(_local_features, parts[0][0])] if len(parts) == 1 else
+                     [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0])
+        whole = _variant("full", full, lazy=True)  # meanwhile, the whole frame's hashes
+        if len(parts) == 1:
+            variants = [_variant(object_variant_name(0), *parts[0], features=elsewhere[0])]
         else:
-            others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
-            variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in others]
-        variants.append(_variant("full", full, lazy=True))
+            variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in elsewhere]
+        variants.append(whole)
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
     if windows is not None:
