@@ -211,27 +211,36 @@ class _Verified(NamedTuple):
 
 def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
                      load_features: Callable[[list[int]], dict[int, bytes]], lookahead: int = 0) -> _Verified:
-    """Verify candidates in search order, stopping once a record is clearly verified (EARLY_STOP_CELLS:
-    wrong records stay far below it) for each object of a group photo; then verify ``lookahead`` more
-    to see whether other records share what verified it (:mod:`.shared`).
+    """Verify candidates in search order, stopping once the photo is clearly verified (EARLY_STOP_CELLS:
+    wrong records stay far below it), each object of a group photo; then verify ``lookahead`` more to
+    see whether other records share what verified it (:mod:`.shared`), unless it plainly was the object.
 
     The first candidate is verified alone (most checks of a registered object stop there), then a
     batch of blobs at a time in two threads; the results do not depend on the threads."""
     results: list[_PhotoResult] = []
-    wanted, verified = max(1, query.object_count), set()
     for start, end in _batches(len(candidates)):
         batch = candidates[start:end]
         for i, r in enumerate(_verify_batch(query, batch, load_features([c.photo_id for c in batch]))):
             results.append(r)
-            if r.cells >= EARLY_STOP_CELLS:
-                verified.add(r.cand.record_id)
-                if len(verified) >= wanted:
-                    after = candidates[start + i + 1:start + i + 1 + lookahead]
-                    if all(_inlier_cover(done, query) >= WHOLE_MATCH_COVER
-                           for done in results if done.cells >= EARLY_STOP_CELLS):
-                        after = []
-                    return _Verified(results, _look_ahead(query, after, load_features))
+            clear = [done for done in results if done.cells >= EARLY_STOP_CELLS]
+            if r.cells >= EARLY_STOP_CELLS and _every_object_verified(clear, query):
+                after = [] if _plainly_the_object(clear, query) else candidates[start + i + 1:start + i + 1 + lookahead]
+                return _Verified(results, _look_ahead(query, after, load_features))
     return _Verified(results, [])
+
+
+def _every_object_verified(clear: list[_PhotoResult], query: QuerySignature) -> bool:
+    """Some variant clearly verified a record; in a group photo, each object's variant did."""
+    if query.object_count <= 1:
+        return bool(clear)
+    return {r.variant for r in clear} >= {v.name for v in query.variants if is_object_variant(v.name)}
+
+
+def _plainly_the_object(clear: list[_PhotoResult], query: QuerySignature) -> bool:
+    """Each clear verification spans WHOLE_MATCH_COVER of its variant, and no variant verified two records
+    (one of them at least is not the object: a prop both photos show, or a series)."""
+    variants = [r.variant for r in clear]
+    return len(set(variants)) == len(variants) and all(_inlier_cover(r, query) >= WHOLE_MATCH_COVER for r in clear)
 
 
 def _inlier_cover(r: _PhotoResult, query: QuerySignature) -> float:

@@ -33,7 +33,7 @@ def props_registry() -> _PropsRegistry:
 
 def _strangers() -> list:
     rng = np.random.default_rng(5)
-    return [edits.jpeg(with_props(make_object(400000 + j), rng), rng, 80) for j in range(3)]
+    return [edits.jpeg(with_props(make_object(400000 + j), rng), rng, 80) for j in range(8)]
 
 
 def test_a_stranger_photographed_with_the_registrys_props_is_not_flagged(props_registry) -> None:
