@@ -10,7 +10,7 @@ import numpy as np
 from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
-from .shared import Verified, shared_parts, unshared_cells, without_shared
+from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
 from .threads import verification_pool
 from .types import Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
@@ -286,7 +286,7 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         return []
     first = _verify_in_order(query, candidates, load_features, LOOKAHEAD)
     results = first.results
-    shared = shared_parts((Verified(r.cand.record_id, r.variant, r.cells, r.query_inliers)
+    shared = shared_parts((RecordInliers(r.cand.record_id, r.variant, r.cells, r.query_inliers)
                            for r in first.results + first.lookahead), query)
     if shared.any():  # described and verified again without them: what verifies then is the object
         masked = without_shared(query, shared)

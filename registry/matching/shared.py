@@ -21,7 +21,7 @@ SHARED_MIN_RECORDS = 3  # a part where inliers verified this many different reco
 SHARED_MIN_CELLS = 10  # ... counting the records verified to at least this many cells (a "possible")
 
 
-class Verified(NamedTuple):
+class RecordInliers(NamedTuple):
     """Which query keypoints verified a record's photo."""
 
     record_id: int
@@ -30,7 +30,7 @@ class Verified(NamedTuple):
     query_inliers: np.ndarray  # indices into the variant's keypoints
 
 
-def shared_parts(verified: Iterable[Verified], query: QuerySignature) -> np.ndarray:
+def shared_parts(verified: Iterable[RecordInliers], query: QuerySignature) -> np.ndarray:
     """(GRID, GRID) bool: the parts of the query photo (row, column) whose inliers verified
     SHARED_MIN_RECORDS different records or more."""
     parts_of_record: dict[int, set[int]] = {}

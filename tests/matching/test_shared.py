@@ -8,7 +8,7 @@ import edits
 from objects import make_object, with_props
 
 from registry.matching import HashIndex, compute_query, compute_signature, rank, shared
-from registry.matching.shared import GRID, Verified, shared_parts, variant_mask
+from registry.matching.shared import GRID, RecordInliers, shared_parts, variant_mask
 
 
 class _PropsRegistry:
@@ -55,9 +55,10 @@ def test_parts_that_verified_three_records_are_shared() -> None:
     x = v.features.keypoints[:, 0]
     left_edge, right_edge = np.percentile(x, 30), np.percentile(x, 70)
     left, right = np.flatnonzero(x < left_edge), np.flatnonzero(x > right_edge)
-    verified = [Verified(1, v.name, 20, left), Verified(2, v.name, 20, left), Verified(3, v.name, 20, left),
-                Verified(4, v.name, 20, right), Verified(5, v.name, 20, right),  # only two records: not shared
-                Verified(6, v.name, 5, right)]  # too few cells to count
+    verified = [RecordInliers(1, v.name, 20, left), RecordInliers(2, v.name, 20, left),
+                RecordInliers(3, v.name, 20, left),
+                RecordInliers(4, v.name, 20, right), RecordInliers(5, v.name, 20, right),  # two records: not shared
+                RecordInliers(6, v.name, 5, right)]  # too few cells to count
     grid = shared_parts(verified, q)
     x0, _, x1, _ = v.box
     columns = np.flatnonzero(grid.any(axis=0))
