@@ -60,8 +60,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
                         features=None if lazy else (features() if features else _local_features(small)),
-                        extract=(lambda: _local_features(small)) if lazy else None, box=box,
-                        describe=lambda mask: _local_features(small, mask))
+                        describe=lambda mask: _local_features(small, mask), box=box)
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:

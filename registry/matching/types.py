@@ -31,23 +31,23 @@ class LocalFeatures(NamedTuple):
 class QueryVariant:
     """One interpretation of a query photo (whole frame, isolated object, ...).
 
-    Its ORB features are given, or extracted on first use by ``extract`` (ranking asks for them only
-    when another variant did not verify a candidate).
+    Its ORB features are given, or described on first use by ``describe`` (ranking asks for them only
+    when another variant did not verify a candidate); ``describe(mask)`` describes the variant's picture
+    where a uint8 mask is not 0 (None: everywhere).
     """
 
     def __init__(self, name: str, hash_words: np.ndarray, colour_hist: np.ndarray, size: tuple[int, int],
-                 features: LocalFeatures | None = None, extract: Callable[[], LocalFeatures] | None = None,
-                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-                 describe: Callable[[np.ndarray], LocalFeatures] | None = None) -> None:
-        if features is None and extract is None:
-            raise ValueError("a query variant needs its features or a way to extract them")
+                 features: LocalFeatures | None = None,
+                 describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
+                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:
+        if features is None and describe is None:
+            raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
         self.hash_words = hash_words  # (4 rotations, 3) uint64, rotation 0 first
         self.colour_hist = colour_hist  # (COLOUR_BINS,) float32, sums to 1
         self.size = size  # (width, height) of the variant image
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
-        self._features, self._extract = features, extract
-        self.describe = describe  # ORB features of the variant's picture where a mask (uint8) is not 0
+        self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # candidates are verified in two threads
 
     @property
@@ -61,8 +61,7 @@ class QueryVariant:
         if self._features is None:
             with self._extracting:
                 if self._features is None:
-                    self._features = self._extract()
-                    self._extract = None
+                    self._features = self.describe(None)
         return self._features
 
 
