@@ -165,6 +165,64 @@ def select_rows(first: np.ndarray, first_cut: int, ties_first: int, second: np.n
                         np.int64(ties_second))
 
 
+@compiled
+def _candidate_distances(words, rows, probes, codes, combined, detail, code):  # noqa: ANN001, ANN202
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        p_obj, d_obj, c_obj, p_full = words[0, r], words[1, r], words[2, r], words[3, r]
+        best = np.float32(np.inf)
+        for p in range(probes.shape[0]):  # the first probe at the least combined distance
+            dp = min(_popcount(p_obj ^ probes[p, 0]), _popcount(p_full ^ probes[p, 0]))
+            dd, dc = _popcount(d_obj ^ probes[p, 1]), _popcount(c_obj ^ probes[p, 2])
+            c = np.float32(dp) + np.float32(0.75) * np.float32(dd) + np.float32(0.5) * np.float32(dc)
+            if c < best:
+                best = c
+                detail[0, k], detail[1, k], detail[2, k], detail[4, k] = dp, dd, dc, p
+        combined[k] = detail[3, k] = best
+        hi, lo = words[4, r], words[5, r]
+        nearest = 255
+        for q in range(codes.shape[0]):
+            nearest = min(nearest, _popcount(hi ^ codes[q, 0]) + _popcount(lo ^ codes[q, 1]))
+        code[k] = nearest
+
+
+def candidate_distances(words: np.ndarray, rows: np.ndarray, probes: np.ndarray,
+                        codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The index's full distance for the pre-filtered ``rows`` of ``words`` (KEY_WORDS, capacity):
+
+    * combined (float32): pHash (of the object or the whole photo, the nearer) + 0.75 dHash + 0.5 colour
+      to the nearest of ``probes`` (P, 3);
+    * detail (5, n) float32: that probe's pHash, dHash and colour distances, the combined one, its number;
+    * code (uint8): Hamming distance of the row's 128-bit ORB code to the nearest of ``codes`` (R, 2).
+
+    One pass over the rows' columns instead of numpy's (P, n) temporaries: ~0.3 ms for 8 000 rows, 8 probes.
+    """
+    n = len(rows)
+    combined, detail, code = np.empty(n, np.float32), np.zeros((5, n), np.float32), np.empty(n, np.uint8)
+    _candidate_distances(words, np.ascontiguousarray(rows, np.int64), np.ascontiguousarray(probes, np.uint64),
+                         np.ascontiguousarray(codes, np.uint64).reshape(-1, 2), combined, detail, code)
+    return combined, detail, code
+
+
+@compiled
+def _counting_order(keys, n_keys):  # noqa: ANN001, ANN202
+    starts = np.zeros(n_keys + 1, np.int64)
+    for i in range(keys.shape[0]):
+        starts[keys[i] + 1] += 1
+    for v in range(n_keys):
+        starts[v + 1] += starts[v]
+    order = np.empty(keys.shape[0], np.int64)
+    for i in range(keys.shape[0]):
+        order[starts[keys[i]]] = i
+        starts[keys[i]] += 1
+    return order
+
+
+def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of small non-negative integer keys (below ``n_keys``), by counting."""
+    return _counting_order(np.ascontiguousarray(keys, np.int64), int(n_keys))
+
+
 def rows_within(first: np.ndarray, first_cut: int, second: np.ndarray, second_cut: int, keep: int) -> np.ndarray:
     """Ascending rows whose ``first`` distance is below ``first_cut`` or whose ``second`` is below ``second_cut``,
     plus, for each, rows at the cut-off (in row order) until ``keep`` rows are reached: the union of two

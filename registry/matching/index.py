@@ -35,16 +35,7 @@ class _Half(NamedTuple):
 
 _MAX_ID = 2**31 - 1
 _CODE_ROW = 4  # rows 4 and 5 of the key hold the 128-bit ORB code
-
-
-def _code_distance(hi_col: np.ndarray, lo_col: np.ndarray, code_probes: np.ndarray) -> np.ndarray:
-    """Hamming distance (uint8, 0-128) of each row's ORB code to the nearest probe code."""
-    best = None
-    for q_hi, q_lo in code_probes:
-        d = np.bitwise_count(hi_col ^ q_hi)
-        d += np.bitwise_count(lo_col ^ q_lo)
-        best = d if best is None else np.minimum(best, d, out=best)
-    return best
+_COMBINED_QUARTERS = 4 * (64 + 64 + 64) + 1  # combined hash distances are multiples of 0.25 up to 144
 
 
 def _interleave(first: np.ndarray, second: np.ndarray, k: int, second_per_first: int = 1) -> list[int]:
@@ -209,13 +200,12 @@ class HashIndex:
         probes = _probe_words(query)
         codes = np.stack([v.features.code for v in query.variants if not v.pending]).astype(np.uint64)
         rows = self._prefilter(probes[0::4, 0], codes, PREFILTER_KEEP)  # pre-filter on rotation 0; the ORB code is rotation-free
-        cols = self._words[:, rows]
-        dist, detail = _full_distance(cols[:KEY_WORDS - 2], probes)
         rank_codes = np.concatenate([codes, query.window_codes.astype(np.uint64)])  # sub-windows re-rank only
-        code = _code_distance(cols[_CODE_ROW], cols[_CODE_ROW + 1], rank_codes)
+        dist, detail, code = hamming.candidate_distances(self._words, rows, probes, rank_codes)
         # A busy frame (no object cut out) is found by its ORB codes far more often than by its hashes.
         code_turns = BUSY_FRAME_CODE_TURNS if query.busy_frame else 1
-        order = _interleave(np.argsort(dist, kind="stable"), np.argsort(code, kind="stable"), k, code_turns)
+        by_hashes = hamming.stable_order((dist * 4).astype(np.int64), _COMBINED_QUARTERS)  # quarters: exact
+        order = _interleave(by_hashes, hamming.stable_order(code, 256), k, code_turns)
         return [self._candidate(int(rows[i]), detail[:, i], int(code[i]), query) for i in order]
 
     def _candidate(self, row: int, det: np.ndarray, code: int, query: QuerySignature) -> Candidate:
@@ -234,17 +224,3 @@ def _probe_words(query: QuerySignature) -> np.ndarray:
 
 def _decode_probe(p: int, query: QuerySignature) -> tuple[str, int]:
     return query.variants[p // 4].name, 90 * (p % 4)
-
-
-def _full_distance(cols: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Combined distance per row (min over probes) and (5, n) details of the best probe."""
-    p_obj, d_obj, c_obj, p_full = (cols[i][None, :] for i in range(4))  # the ORB code is compared apart
-    pq, dq, cq = (probes[:, i][:, None] for i in range(3))
-    dp = np.minimum(np.bitwise_count(p_obj ^ pq), np.bitwise_count(p_full ^ pq)).astype(np.float32)
-    dd = np.bitwise_count(d_obj ^ dq).astype(np.float32)
-    dc = np.bitwise_count(c_obj ^ cq).astype(np.float32)
-    comb = dp + 0.75 * dd + 0.5 * dc
-    best = np.argmin(comb, axis=0)
-    idx = np.arange(cols.shape[1])
-    detail = np.stack([dp[best, idx], dd[best, idx], dc[best, idx], comb[best, idx], best.astype(np.float32)])
-    return comb[best, idx], detail

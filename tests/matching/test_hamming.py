@@ -63,7 +63,7 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
     kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask, hamming._nearest_codes,
-               hamming._histogram, hamming._select_rows)
+               hamming._histogram, hamming._select_rows, hamming._candidate_distances, hamming._counting_order)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
@@ -156,3 +156,40 @@ def test_the_prefilter_in_two_halves_selects_what_one_pass_does(n: int, monkeypa
     expected = np.union1d(_cutoff_rows_by_numpy(phash, cut_phash, 4000), _cutoff_rows_by_numpy(code, cut_code, 4000))
     np.testing.assert_array_equal(one, expected)
     np.testing.assert_array_equal(two, expected)
+
+
+def _full_distance_by_numpy(cols: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    p_obj, d_obj, c_obj, p_full = (cols[i][None, :] for i in range(4))
+    pq, dq, cq = (probes[:, i][:, None] for i in range(3))
+    dp = np.minimum(np.bitwise_count(p_obj ^ pq), np.bitwise_count(p_full ^ pq)).astype(np.float32)
+    comb = dp + 0.75 * np.bitwise_count(d_obj ^ dq).astype(np.float32) + 0.5 * np.bitwise_count(c_obj ^ cq).astype(np.float32)
+    best = np.argmin(comb, axis=0)
+    idx = np.arange(cols.shape[1])
+    dd, dc = np.bitwise_count(d_obj ^ dq)[best, idx], np.bitwise_count(c_obj ^ cq)[best, idx]
+    return comb[best, idx], np.stack([dp[best, idx], dd, dc, comb[best, idx], best]).astype(np.float32)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_distances_are_the_numpy_full_distance(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    words = rng.integers(0, 2**63, (6, 3000), dtype=np.uint64)
+    words[:, 1000:1500] = words[:, 1500:2000]  # duplicate rows: ties between rows and between probes
+    probes = np.concatenate([words[:4, [5, 1200]].T[:, :3], rng.integers(0, 2**63, (6, 3), dtype=np.uint64)])
+    probes[3] = probes[1]  # two probes at the same distance: the first wins, as numpy's argmin
+    codes = words[4:6, [7, 1600]].T.copy()
+    rows = np.sort(rng.choice(3000, 2000, replace=False))
+    combined, detail, code = hamming.candidate_distances(words, rows, probes, codes)
+    expected_combined, expected_detail = _full_distance_by_numpy(words[:4, rows], probes)
+    np.testing.assert_array_equal(combined, expected_combined)
+    np.testing.assert_array_equal(detail, expected_detail)
+    expected_code = (np.bitwise_count(words[4, rows][None] ^ codes[:, :1]) + np.bitwise_count(words[5, rows][None] ^ codes[:, 1:])).min(axis=0)
+    np.testing.assert_array_equal(code, expected_code)
+    assert (detail[4] == 3).sum() == 0 and (detail[4] == 1).sum() > 0
+
+
+@pytest.mark.parametrize("n_keys", [2, 129, 577])
+def test_stable_order_is_numpy_stable_argsort(n_keys: int) -> None:
+    keys = np.random.default_rng(n_keys).integers(0, n_keys, 5000)
+    np.testing.assert_array_equal(hamming.stable_order(keys, n_keys), np.argsort(keys, kind="stable"))
+    quarters = (np.random.default_rng(1).integers(0, 577, 3000) / 4).astype(np.float32)
+    np.testing.assert_array_equal(hamming.stable_order((quarters * 4).astype(np.int64), 577), np.argsort(quarters, kind="stable"))
