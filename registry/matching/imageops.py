@@ -114,8 +114,12 @@ def segment(arr: np.ndarray, seg_side: int = _SEG_SIDE) -> Segmentation | None:
     return Segmentation(small, bg, labels, stats)
 
 
+_CHANNEL_SUM = np.ones((1, 3), np.float32)
+
+
 def _foreground(small: np.ndarray, bg: np.ndarray) -> np.ndarray:
-    dist = np.abs(small.astype(np.float32) - bg).sum(axis=2)
+    # Summing the three channels with cv2.transform: numpy's sum over a last axis of 3 took ~2.8 ms at 320 px.
+    dist = cv2.transform(np.abs(small.astype(np.float32) - np.asarray(bg, np.float32)), _CHANNEL_SUM)
     mask = (dist > _FG_COLOUR_DIST).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)  # 7x7 merged page headers with photos
@@ -136,10 +140,16 @@ def isolate_object(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_S
     return _scale_box(box, small.shape, arr.shape, margin)
 
 
-def _elongation(labels: np.ndarray, label: int) -> float:
+def _component_pixels(seg: Segmentation, label: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of a component's pixels, in row-major order (looked for in its box only)."""
+    x, y, w, h = (int(v) for v in seg.stats[label, :4])
+    ys, xs = np.nonzero(seg.labels[y:y + h, x:x + w] == label)
+    return ys + y, xs + x
+
+
+def _elongation(ys: np.ndarray, xs: np.ndarray) -> float:
     """Length over width of a component (square root of its covariance's eigenvalue ratio): 5.7 for a
     400 x 70 bar, turned any way."""
-    ys, xs = np.nonzero(labels == label)
     if len(xs) < 3:
         return 1.0
     low, high = np.linalg.eigvalsh(np.cov(np.stack([xs, ys]).astype(np.float64)))
@@ -180,13 +190,13 @@ def printed_bars(seg: Segmentation) -> Bars | None:
     labels, stats = seg.labels, seg.stats
     significant = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_AREA] >= _UNION_MIN_FRAC * labels.size]
     gray = cv2.cvtColor(seg.small, cv2.COLOR_RGB2GRAY)
-    bars = [i for i in significant if _elongation(labels, i) > OTHER_OBJECT_MAX_ASPECT
-            and _black_and_white(gray[labels == i])]
+    pixels = {i: _component_pixels(seg, i) for i in significant}
+    bars = [i for i in significant if _elongation(*pixels[i]) > OTHER_OBJECT_MAX_ASPECT and _black_and_white(gray[pixels[i]])]
     if not bars or len(bars) == len(significant):
         return None
     painted = np.zeros(labels.shape, np.uint8)
     for i in bars:  # the hull, not the component: ink that blends with the paper leaves holes in the mask
-        ys, xs = np.nonzero(labels == i)
+        ys, xs = pixels[i]
         cv2.fillConvexPoly(painted, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
     return Bars(cv2.dilate(painted, np.ones((3, 3), np.uint8)),
                 np.clip(np.rint(seg.background), 0, 255).astype(np.uint8), tuple(bars))
