@@ -172,6 +172,24 @@ def perspective(img: Image.Image, rng: Rng, min_deg: float = 10, max_deg: float 
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
+def close_up(img: Image.Image, degrees: float, focal: float = 0.5) -> Image.Image:
+    """The picture as a phone sees it from close by, its plane turned ``degrees`` about the vertical axis:
+    a short focal length (``focal`` times the longer side; ~0.5-0.8 for a phone's main camera held near)
+    makes the perspective far stronger than :func:`perspective`'s long lens. White around it."""
+    a = np.asarray(img.convert("RGB"))
+    h, w = a.shape[:2]
+    f, theta = focal * max(w, h), math.radians(degrees)
+    r = np.array([[math.cos(theta), 0, math.sin(theta)], [0, 1, 0], [-math.sin(theta), 0, math.cos(theta)]])
+    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
+    t = np.array([0.0, 0.0, f])
+    hmat = k @ np.column_stack([r[:, 0], r[:, 1], t]) @ np.linalg.inv(k @ np.column_stack([[1.0, 0, 0], [0, 1.0, 0], t]))
+    corners = cv2.perspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2), hmat).reshape(-1, 2)
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    s = min(w / (x1 - x0), h / (y1 - y0))  # the turned picture fitted in the frame
+    hmat = np.array([[s, 0, -s * x0], [0, s, -s * y0], [0, 0, 1]]) @ hmat
+    return Image.fromarray(cv2.warpPerspective(a, hmat, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255)))
+
+
 SINGLE_EDITS = {
     "jpeg": jpeg, "downscale": downscale, "crop": crop, "rotate_small": rotate_small, "rotate90": rotate90,
     "relight": relight, "colour_cast": colour_cast, "gamma": gamma, "screenshot": screenshot,

@@ -1,4 +1,4 @@
-"""Edits beyond the corpus's kinds, on 60 registered photos: thumbnails, blur, sensor noise, heavy JPEG.
+"""Edits beyond the corpus's kinds, on 60 registered photos: thumbnails, blur, sensor noise, heavy JPEG, close-ups.
 
 python bench/probes.py      # ~30 s; prints R@1 and the share flagged "match" per probe
 
@@ -47,6 +47,9 @@ def probes(rng: np.random.Generator) -> dict:
         "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
         "black and white": lambda im: edits.jpeg(im.convert("L").convert("RGB"), None, 85),  # an old catalogue print
         "mirrored": lambda im: edits.jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), None, 85),  # a selfie camera
+        # a phone held near the object (focal length half the longer side), the object turned 40 / 55 degrees
+        "close-up turned 40": lambda im: edits.jpeg(edits.close_up(im, 40), None, 85),
+        "close-up turned 55": lambda im: edits.jpeg(edits.close_up(im, 55), None, 85),
     }
 
 

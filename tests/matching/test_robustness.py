@@ -81,3 +81,29 @@ def test_one_object_per_component_only_on_a_real_group_photo(registry) -> None:
     assert len(isolate_objects(np.asarray(_side_by_side(registry.images[1])))) == 1
     cut = group[:, 200:700]  # both objects cut by the frame's edges: a crop of a picture, not two objects
     assert len(isolate_objects(np.ascontiguousarray(cut))) == 1
+
+
+def test_a_close_up_of_the_object_turned_40_degrees_is_a_match(registry) -> None:
+    # A phone held near the object: strong perspective, the horizon line of the homography close to the
+    # frame. The former rule (|h20|, |h21| < 0.01 at 640 px) refused it whatever the inliers (0 cells).
+    res = _best(registry, edits.close_up(registry.images[8], 40, focal=0.5))
+    assert res and res[0].record_id == 108 and res[0].verdict == "match"
+
+
+def test_plausible_homographies_are_judged_where_they_matched() -> None:
+    from registry.matching import features as ft
+
+    def points(x0: float, x1: float) -> np.ndarray:
+        return np.stack(np.meshgrid(np.linspace(x0, x1, 8), np.linspace(80, 400, 8)), axis=-1).reshape(-1, 2)
+
+    # Strong perspective (|h20| = 0.02 > 0.01, which the former rule refused): w = 1 + 0.02 x runs from 3 to 7
+    # over x = 100..300, the local area scale 25 / w^3 from 0.93 to 0.07 (spread 12.7)
+    steep = np.array([[5.0, 0, 0], [0, 5.0, 0], [0.02, 0, 1.0]])
+    assert ft._plausible(steep, points(100, 300))
+    assert not ft._plausible(steep, points(100, 540))  # spread 61 over the wider region
+    assert ft._plausible(np.diag([1.2, 1.2, 1.0]), points(100, 540))
+    assert not ft._plausible(np.diag([-1.0, 1.0, 1.0]), points(100, 540))  # mirrored
+    assert not ft._plausible(np.diag([0.1, 0.1, 1.0]), points(100, 540))  # collapsed
+    horizon_across = np.array([[1, 0, 0], [0, 1, 0], [-1 / 300, 0, 1.0]])  # w = 0 at x = 300, among the points
+    assert not ft._plausible(horizon_across, points(100, 540))
+    assert ft._plausible(horizon_across, points(20, 120))  # far from it, a moderate perspective
