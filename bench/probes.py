@@ -47,9 +47,10 @@ def probes(rng: np.random.Generator) -> dict:
         "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
         "black and white": lambda im: edits.jpeg(im.convert("L").convert("RGB"), None, 85),  # an old catalogue print
         "mirrored": lambda im: edits.jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), None, 85),  # a selfie camera
-        # a phone held near the object (focal length half the longer side), the object turned 40 / 55 degrees
-        "close-up turned 40": lambda im: edits.jpeg(edits.close_up(im, 40), None, 85),
-        "close-up turned 55": lambda im: edits.jpeg(edits.close_up(im, 55), None, 85),
+        # a phone held near the object, turned 40 degrees: its main camera (focal length 0.75 x the longer
+        # side), a wide lens (0.5 x)
+        "close-up 40, phone": lambda im: edits.jpeg(edits.close_up(im, 40, 0.75), None, 85),
+        "close-up 40, wide": lambda im: edits.jpeg(edits.close_up(im, 40, 0.5), None, 85),
     }
 
 
