@@ -230,10 +230,33 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
 
 
 def _every_object_verified(clear: list[_PhotoResult], query: QuerySignature) -> bool:
-    """Some variant clearly verified a record; in a group photo, each object's variant did."""
+    """Some variant clearly verified a record; in a group photo, each object's variant did, or a clear
+    verification's inliers surround the object (one object in several pieces, a star field: the whole
+    frame verified them together, and the pieces alone will verify nothing more)."""
     if query.object_count <= 1:
         return bool(clear)
-    return {r.variant for r in clear} >= {v.name for v in query.variants if is_object_variant(v.name)}
+    verified = {r.variant for r in clear}
+    around = [_inlier_box(r, query) for r in clear]
+    return all(v.name in verified or any(_contains(box, _centre(v.box)) for box in around)
+               for v in query.variants if is_object_variant(v.name))
+
+
+def _inlier_box(r: _PhotoResult, query: QuerySignature) -> tuple[float, float, float, float]:
+    """The box around a verification's inliers, as fractions of the query photo's sides."""
+    v = query.variant(r.variant)
+    kp = v.features.keypoints[r.query_inliers] / np.array(v.size, np.float32)
+    (x0, y0), (x1, y1) = kp.min(axis=0), kp.max(axis=0)
+    left, top, right, bottom = v.box
+    w, h = right - left, bottom - top
+    return left + x0 * w, top + y0 * h, left + x1 * w, top + y1 * h
+
+
+def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _contains(box: tuple[float, float, float, float], point: tuple[float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
 def _plainly_the_object(clear: list[_PhotoResult], query: QuerySignature) -> bool:

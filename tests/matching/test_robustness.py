@@ -107,3 +107,22 @@ def test_plausible_homographies_are_judged_where_they_matched() -> None:
     horizon_across = np.array([[1, 0, 0], [0, 1, 0], [-1 / 300, 0, 1.0]])  # w = 0 at x = 300, among the points
     assert not ft._plausible(horizon_across, points(100, 540))
     assert ft._plausible(horizon_across, points(20, 120))  # far from it, a moderate perspective
+
+
+def test_a_picture_in_several_pieces_stops_at_the_whole_frames_match(registry) -> None:
+    from conftest import Registry
+
+    scattered = np.zeros((480, 640, 3), np.uint8)  # three patches on black, as galaxies on a star field
+    texture = np.asarray(registry.images[8].convert("RGB").resize((300, 300)))
+    for x, y in ((40, 40), (380, 60), (200, 300)):
+        scattered[y:y + 130, x:x + 170] = texture[y % 150:y % 150 + 130, x % 120:x % 120 + 170]
+    photo = Image.fromarray(scattered)
+    images = {**{i: make_object(2000 + i) for i in range(20)}, 50: photo}
+    local = Registry(images)
+    loaded: list[int] = []
+    query = compute_query(edits.jpeg(photo, np.random.default_rng(0), 80))
+    assert query.object_count == 3  # each patch is cut out as an object of a group photo
+    found = rank(query, local.index.search(query, 30), lambda ids: loaded.extend(ids) or local.load(ids), top=5)
+    assert found[0].record_id == 150 and found[0].verdict == "match"
+    # the pieces are explained by that match: the check does not go on through every candidate for them
+    assert len(loaded) <= 1 + 10
