@@ -94,24 +94,36 @@ def _always_tried(variant: QueryVariant, query: QuerySignature) -> bool:
 
 
 class _Verification:
-    """Best verification of one candidate photo over the query variants."""
+    """Best verification of one candidate photo over the query variants, tried in order; :meth:`run` may stop
+    short of the variants not described yet (``waiting``) and be run again to try them."""
 
     def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature,
-                 pending: frozenset[str], extract: bool = True) -> None:
-        self.cand, self.feats = cand, feats
+                 pending: frozenset[str]) -> None:
+        self.cand, self.feats, self.query, self.pending = cand, feats, query, pending
         first = query.variants[0]
         self.best = _Best(0, 0, 0, first.name, first.colour_hist, _NO_INLIERS)
-        for i, v in enumerate(_variants_for(cand, query, pending)):
-            if self.best.cells >= STRONG_CELLS or (v.name in pending and not extract):
-                break
-            if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != cand.distances.get("variant")
-                    and not _always_tried(v, query)):
+        self.order = _variants_for(cand, query, pending)
+        self.tried = 0  # variants of ``order`` tried or passed over
+        self.waiting = False
+
+    def run(self, extract: bool) -> _Verification:
+        """Try the next variants; without ``extract``, stop (``waiting``) before one not described yet."""
+        while self.tried < len(self.order) and self.best.cells < STRONG_CELLS:
+            i, v = self.tried, self.order[self.tried]
+            self.waiting = v.name in self.pending and not extract
+            if self.waiting:
+                return self
+            self.tried += 1
+            if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != self.cand.distances.get("variant")
+                    and not _always_tried(v, self.query)):
                 continue
             f = v.features
-            got = ft.verify(f.keypoints, f.descriptors, feats["kp"], feats["desc"], f.cell_bounds, feats["bounds"],
-                            f.angles, feats["angle"])
+            got = ft.verify(f.keypoints, f.descriptors, self.feats["kp"], self.feats["desc"], f.cell_bounds,
+                            self.feats["bounds"], f.angles, self.feats["angle"])
             if (got.cells, got.inliers) > (self.best.cells, self.best.inliers):
                 self.best = _Best(got.inliers, got.matches, got.cells, v.name, v.colour_hist, got.query_inliers)
+        self.waiting = False
+        return self
 
     def result(self) -> _PhotoResult:
         b = self.best
@@ -178,30 +190,33 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
 
 
-def _verify_one(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
-                extract: bool) -> _PhotoResult:
+def _start(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str]) -> _Verification:
     feats = ft.unpack_features(blob)
     feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
-    return _Verification(cand, feats, query, pending, extract).result()
+    return _Verification(cand, feats, query, pending).run(extract=False)
 
 
-def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes],
-                  extract: bool = True) -> list[_PhotoResult]:
-    """Verify a batch, in order; its first half in the verification pool's thread, the rest in this one.
-    Without ``extract``, variants whose features were not extracted yet are not tried."""
+def _in_two_threads(func: Callable[[list], list], items: list) -> list:
+    """``func(items)``, its first half in the verification pool's thread and the rest in this one."""
+    pool = verification_pool()
+    if pool is None or len(items) < 2:
+        return func(items)
+    half = len(items) // 2
+    first = pool.submit(func, items[:half])
+    rest = func(items[half:])
+    return first.result() + rest
+
+
+def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes]) -> list[_Verification]:
+    """Verify a batch, in order, with the query variants described so far (in two threads)."""
     present = [c for c in batch if c.photo_id in blobs]
     pending = frozenset(v.name for v in query.variants if v.pending)
+    return _in_two_threads(lambda part: [_start(c, blobs[c.photo_id], query, pending) for c in part], present)
 
-    def verify(part: list[Candidate]) -> list[_PhotoResult]:
-        return [_verify_one(c, blobs[c.photo_id], query, pending, extract) for c in part]
 
-    pool = verification_pool()
-    if pool is None or len(present) < 2:
-        return verify(present)
-    half = len(present) // 2
-    first = pool.submit(verify, present[:half])
-    rest = verify(present[half:])
-    return first.result() + rest
+def _finish(verifications: list[_Verification]) -> None:
+    """Describe the variants the verifications wait for and try them (in two threads)."""
+    _in_two_threads(lambda part: [v.run(extract=True) for v in part], [v for v in verifications if v.waiting])
 
 
 class _Verified(NamedTuple):
@@ -220,13 +235,31 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
     results: list[_PhotoResult] = []
     for start, end in _batches(len(candidates)):
         batch = candidates[start:end]
-        for i, r in enumerate(_verify_batch(query, batch, load_features([c.photo_id for c in batch]))):
-            results.append(r)
-            clear = [done for done in results if done.cells >= EARLY_STOP_CELLS]
-            if r.cells >= EARLY_STOP_CELLS and _every_object_verified(clear, query):
-                after = [] if _plainly_the_object(clear, query) else candidates[start + i + 1:start + i + 1 + lookahead]
-                return _Verified(results, _look_ahead(query, after, load_features))
+        verifications = _verify_batch(query, batch, load_features([c.photo_id for c in batch]))
+        stop = _first_stop(results, verifications, query)
+        if stop is None and any(v.waiting for v in verifications):
+            # Another variant is described (~10 ms) only when the batch held no clear match without it: a
+            # stranger's hashes nearest to the whole frame had it described for most registered objects.
+            _finish(verifications)
+            stop = _first_stop(results, verifications, query)
+        done = verifications if stop is None else verifications[:stop + 1]
+        results.extend(v.result() for v in done)
+        if stop is not None:
+            clear = [r for r in results if r.cells >= EARLY_STOP_CELLS]
+            after = [] if _plainly_the_object(clear, query) else candidates[start + stop + 1:start + stop + 1 + lookahead]
+            return _Verified(results, _look_ahead(query, after, load_features))
     return _Verified(results, [])
+
+
+def _first_stop(results: list[_PhotoResult], verifications: list[_Verification], query: QuerySignature) -> int | None:
+    """Index of the first verification at which the photo is clearly verified (each object of a group photo)."""
+    clear = [r for r in results if r.cells >= EARLY_STOP_CELLS]
+    for i, v in enumerate(verifications):
+        if v.best.cells >= EARLY_STOP_CELLS:
+            clear.append(v.result())
+            if _every_object_verified(clear, query):
+                return i
+    return None
 
 
 def _every_object_verified(clear: list[_PhotoResult], query: QuerySignature) -> bool:
@@ -281,7 +314,7 @@ def _look_ahead(query: QuerySignature, candidates: list[Candidate],
     """Verify ``candidates`` with the variants already described (describing another costs ~10 ms)."""
     if not candidates:
         return []
-    return _verify_batch(query, candidates, load_features([c.photo_id for c in candidates]), extract=False)
+    return [v.result() for v in _verify_batch(query, candidates, load_features([c.photo_id for c in candidates]))]
 
 
 def _batches(n: int) -> list[tuple[int, int]]:

@@ -60,6 +60,28 @@ def test_whole_frame_features_extracted_only_when_needed(registry) -> None:
     assert np.array_equal(lazy.descriptors, eager.descriptors) and np.array_equal(lazy.code, eager.code)
 
 
+def test_the_whole_frame_is_described_only_when_a_batch_found_nothing_without_it(registry) -> None:
+    from dataclasses import replace
+
+    q = compute_query(registry.images[0])
+    assert [v.name for v in q.variants] == ["object", "full"]
+    by_photo = {c.photo_id: c for c in registry.index.search(q, 60)}
+
+    def nearest_to(pid: int, variant: str):  # noqa: ANN202
+        return replace(by_photo[pid], distances={**by_photo[pid].distances, "variant": variant})
+
+    # a stranger alone, then a batch where strangers whose hashes were nearest to the whole frame come before
+    # the registered object: once verified, the whole frame is not described to try them
+    cands = [nearest_to(5, "object"), nearest_to(6, "full"), nearest_to(7, "full"), nearest_to(0, "object")]
+    res = rank(q, cands, registry.load, top=5)
+    assert res[0].record_id == 100 and res[0].verdict == "match"
+    assert q.variants[1].pending
+    # with no clear match in the batch, it is described and tried where the hashes pointed to it
+    again = compute_query(registry.images[0])
+    rank(again, cands[:3], registry.load, top=5)
+    assert not again.variants[1].pending
+
+
 def test_index_memory_stays_within_64_bytes_a_photo():
     """48-byte key + int32 photo and record ids + the int32 id lookup: 60 bytes a photo at full capacity."""
     import numpy as np
