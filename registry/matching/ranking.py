@@ -276,12 +276,20 @@ def _every_object_verified(clear: list[_PhotoResult], query: QuerySignature) -> 
 
 def _inlier_box(r: _PhotoResult, query: QuerySignature) -> tuple[float, float, float, float]:
     """The box around a verification's inliers, as fractions of the query photo's sides."""
-    v = query.variant(r.variant)
-    kp = v.features.keypoints[r.query_inliers] / np.array(v.size, np.float32)
-    (x0, y0), (x1, y1) = kp.min(axis=0), kp.max(axis=0)
-    left, top, right, bottom = v.box
+    x0, y0, x1, y1 = _inlier_extent(r, query)
+    left, top, right, bottom = query.variant(r.variant).box
     w, h = right - left, bottom - top
     return left + x0 * w, top + y0 * h, left + x1 * w, top + y1 * h
+
+
+def _inlier_extent(r: _PhotoResult, query: QuerySignature) -> tuple[float, float, float, float]:
+    """The box around a verification's inliers, as fractions of its query variant's sides (empty: all 0)."""
+    v = query.variant(r.variant)
+    kp = v.features.keypoints[r.query_inliers] / np.array(v.size, np.float32)
+    if len(kp) == 0:
+        return 0.0, 0.0, 0.0, 0.0
+    (x0, y0), (x1, y1) = kp.min(axis=0), kp.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -301,12 +309,8 @@ def _plainly_the_object(clear: list[_PhotoResult], query: QuerySignature) -> boo
 
 def _inlier_cover(r: _PhotoResult, query: QuerySignature) -> float:
     """Share of the query variant's picture in the box around the inliers."""
-    v = query.variant(r.variant)
-    kp = v.features.keypoints[r.query_inliers]
-    if len(kp) == 0:
-        return 0.0
-    (x0, y0), (x1, y1) = kp.min(axis=0), kp.max(axis=0)
-    return float((x1 - x0) * (y1 - y0) / (v.size[0] * v.size[1]))
+    x0, y0, x1, y1 = _inlier_extent(r, query)
+    return (x1 - x0) * (y1 - y0)
 
 
 def _look_ahead(query: QuerySignature, candidates: list[Candidate],
