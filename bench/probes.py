@@ -35,6 +35,11 @@ def _blur(img: Image.Image, px_at_640: float) -> Image.Image:
     return edits.jpeg(img.filter(ImageFilter.GaussianBlur(px_at_640 * max(img.size) / 640)), None, 80)
 
 
+def _sized(img: Image.Image, side: int) -> Image.Image:
+    s = side / max(img.size)
+    return edits.jpeg(img.resize((round(img.width * s), round(img.height * s)), Image.Resampling.LANCZOS), None, 90)
+
+
 def probes(rng: np.random.Generator) -> dict:
     return {
         "thumbnail 200 px": lambda im: _thumbnail(im, 200),
@@ -45,6 +50,8 @@ def probes(rng: np.random.Generator) -> dict:
         "noise sd 30": lambda im: _noise(im, 30, rng),
         "JPEG quality 10": lambda im: edits.jpeg(im, None, 10),
         "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
+        "photo 1 000 px": lambda im: _sized(im, 1000),
+        "photo 4 032 px": lambda im: _sized(im, 4032),  # a phone's 12-megapixel photo
         "black and white": lambda im: edits.jpeg(im.convert("L").convert("RGB"), None, 85),  # an old catalogue print
         "mirrored": lambda im: edits.jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), None, 85),  # a selfie camera
         # a phone held near the object, turned 40 degrees: its main camera (focal length 0.75 x the longer

@@ -10,7 +10,7 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
-                       rescale_box, resize_max, resize_to, segment, working_array)
+                       rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -68,7 +68,7 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
     and the box as fractions of the photo's sides."""
     h, w = full.shape[:2]
     x0, y0, x1, y1 = box
-    part = resize_to(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
+    part = resize_query(crop(arr, rescale_box(box, full.shape, arr.shape)), ft.FEATURE_SIDE)
     return part, (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
 
 
@@ -84,7 +84,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
     hashes are searched either way).
     """
     arr = working_array(image, WORK_SIDE)
-    full = resize_to(arr, ft.FEATURE_SIDE)
+    full = resize_query(arr, ft.FEATURE_SIDE)
     seg = segment(full, ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     bars = None if seg is None else printed_bars(seg)
     if bars is not None:

@@ -126,3 +126,16 @@ def _query_and_registered(query_img, registered_img) -> tuple:
     q = compute_query(query_img).variants[0].features
     return (q.keypoints, q.descriptors, sig["kp"], sig["desc"], q.cell_bounds, ft.cell_bounds(sig["cells"], 16),
             q.angles, sig["angle"])
+
+
+@pytest.mark.parametrize("side", [1000, 1283, 2016, 4032])
+def test_a_large_query_photo_is_reduced_like_an_area_filter(side: int) -> None:
+    from registry.matching.imageops import resize_query, resize_to
+
+    photo = np.asarray(Image.fromarray(skimage.data.astronaut()).resize((side, side * 3 // 4), Image.Resampling.LANCZOS))
+    fast, area = resize_query(photo, 640), resize_to(photo, 640)
+    assert abs(fast.shape[0] - area.shape[0]) <= 1 and fast.shape[1] == area.shape[1] == 640
+    h = min(fast.shape[0], area.shape[0])
+    assert np.abs(fast[:h].astype(np.int16) - area[:h]).mean() < 2.0  # grey levels (nearest neighbour: ~4.2)
+    small = photo[:300, :400]
+    assert np.array_equal(resize_query(small, 640), resize_to(small, 640))  # enlarging: as before
