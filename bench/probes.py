@@ -51,6 +51,7 @@ def probes(rng: np.random.Generator) -> dict:
         "JPEG quality 10": lambda im: edits.jpeg(im, None, 10),
         "upscaled 3x": lambda im: edits.jpeg(im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC), None, 85),
         "photo 1 000 px": lambda im: _sized(im, 1000),
+        "photo 2 440 px": lambda im: _sized(im, 2440),
         "photo 4 032 px": lambda im: _sized(im, 4032),  # a phone's 12-megapixel photo
         "black and white": lambda im: edits.jpeg(im.convert("L").convert("RGB"), None, 85),  # an old catalogue print
         "mirrored": lambda im: edits.jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), None, 85),  # a selfie camera
