@@ -150,6 +150,16 @@ def background_photo(img: Image.Image, rng: Rng, scene: Image.Image) -> Image.Im
     return jpeg(Image.fromarray(canvas.astype(np.uint8)), rng)
 
 
+def _turned_plane(r: np.ndarray, f: float, w: int, h: int) -> np.ndarray:
+    """Homography from a w x h picture seen face on to the same picture's plane turned by ``r`` about its
+    centre, both seen by a camera of focal length ``f`` pixels at distance ``f``."""
+    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
+    t = np.array([0.0, 0.0, f])
+    plane_to_view = k @ np.column_stack([r[:, 0], r[:, 1], t])
+    plane_to_front = k @ np.column_stack([[1.0, 0, 0], [0, 1.0, 0], t])
+    return plane_to_view @ np.linalg.inv(plane_to_front)
+
+
 def perspective(img: Image.Image, rng: Rng, min_deg: float = 10, max_deg: float = 40) -> Image.Image:
     """Simulated other viewpoint: out-of-plane rotation 10-40 deg, slight scale and lighting change."""
     a = np.asarray(img.convert("RGB"))
@@ -159,11 +169,7 @@ def perspective(img: Image.Image, rng: Rng, min_deg: float = 10, max_deg: float 
     f = 1.4 * max(w, h)
     cy, sy, cx_, sx = math.cos(theta), math.sin(theta), math.cos(phi), math.sin(phi)
     r = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]]) @ np.array([[1, 0, 0], [0, cx_, -sx], [0, sx, cx_]])
-    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
-    t = np.array([0.0, 0.0, f])
-    plane_to_view = k @ np.column_stack([r[:, 0], r[:, 1], t])  # object plane rotated about its centre
-    plane_to_front = k @ np.column_stack([[1.0, 0, 0], [0, 1.0, 0], t])
-    hmat = plane_to_view @ np.linalg.inv(plane_to_front)
+    hmat = _turned_plane(r, f, w, h)
     s = rng.uniform(0.85, 1.1)
     hmat = np.array([[s, 0, (1 - s) * w / 2], [0, s, (1 - s) * h / 2], [0, 0, 1]]) @ hmat
     out = cv2.warpPerspective(a, hmat, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
@@ -180,9 +186,7 @@ def close_up(img: Image.Image, degrees: float, focal: float = 0.5) -> Image.Imag
     h, w = a.shape[:2]
     f, theta = focal * max(w, h), math.radians(degrees)
     r = np.array([[math.cos(theta), 0, math.sin(theta)], [0, 1, 0], [-math.sin(theta), 0, math.cos(theta)]])
-    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
-    t = np.array([0.0, 0.0, f])
-    hmat = k @ np.column_stack([r[:, 0], r[:, 1], t]) @ np.linalg.inv(k @ np.column_stack([[1.0, 0, 0], [0, 1.0, 0], t]))
+    hmat = _turned_plane(r, f, w, h)
     corners = cv2.perspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2), hmat).reshape(-1, 2)
     (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
     s = min(w / (x1 - x0), h / (y1 - y0))  # the turned picture fitted in the frame

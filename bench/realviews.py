@@ -17,7 +17,6 @@ the Debian archive is reachable from these machines; ~96 MB once).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
+import edits  # noqa: E402
 import run  # noqa: E402
 
 from registry.matching import candidates_to_verify, compute_query, compute_signature, rank  # noqa: E402
@@ -74,15 +74,10 @@ def data_dir() -> Path:
     return target
 
 
-def _jpeg(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
 def second_views(img: Image.Image) -> dict[str, Image.Image]:
     """The second view as it is, re-compressed, and halved then re-compressed."""
-    return {"as_is": img, "jpeg50": _jpeg(img, 50), "half": _jpeg(img.resize((img.width // 2, img.height // 2)), 80)}
+    return {"as_is": img, "jpeg50": edits.jpeg(img, None, 50),
+            "half": edits.jpeg(img.resize((img.width // 2, img.height // 2)), None, 80)}
 
 
 def main() -> None:
