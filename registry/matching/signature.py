@@ -47,7 +47,17 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
 
 
 def _local_features(small: np.ndarray, mask: np.ndarray | None = None) -> LocalFeatures:
-    kp, desc, angles = ft.extract_features(small, query=True, mask=mask)
+    return _described(*ft.extract_features(small, query=True, mask=mask))
+
+
+def _start_local_features(small: np.ndarray) -> Callable[[], LocalFeatures]:
+    """What gives ``_local_features(small)``: its ORB levels started in the verification pool now, finished
+    in this thread when called (meanwhile, this thread hashes the photo)."""
+    extracted = ft.start_extracting(small, query=True)
+    return lambda: _described(*extracted())
+
+
+def _described(kp: np.ndarray, desc: np.ndarray, angles: np.ndarray) -> LocalFeatures:
     cells, code = ag.describe(desc)
     kp, desc, angles, cells = ft.sort_by_cell(kp, desc, angles, cells)
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
@@ -56,12 +66,12 @@ def _local_features(small: np.ndarray, mask: np.ndarray | None = None) -> LocalF
 def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
              lazy: bool = False, features: Callable[[], LocalFeatures] | None = None) -> QueryVariant:
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
-    ``features``: what gives its ORB features when they are being extracted elsewhere."""
+    ``features``: what gives its ORB features when their extraction was started before."""
     thumb = hs.thumbnail(small)
     return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
                         colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
                         size=(small.shape[1], small.shape[0]),
-                        features=None if lazy else (features() if features else _local_features(small)),
+                        features=None if lazy else (features or (lambda: _local_features(small)))(),
                         describe=lambda mask: _local_features(small, mask), box=box)
 
 
@@ -98,22 +108,19 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # the calm region is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         region = None if calm is None else beside(_variant, "region", *_part(arr, full, calm))
-        variants = [_variant("full", full)]
+        variants = [_variant("full", full, features=None if region else _start_local_features(full))]
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
             variants.append(region())
     else:
         parts = [_part(arr, full, box) for box in boxes]
-        # in the pool: a lone object's ORB, or the other objects of a group photo
-        elsewhere = ([beside(_local_features, parts[0][0])] if len(parts) == 1 else
-                     [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0])
+        # a lone object's ORB started in the pool, or the other objects of a group photo described there
+        started = _start_local_features(parts[0][0]) if len(parts) == 1 else None
+        others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
         whole = _variant("full", full, lazy=True)  # meanwhile, the whole frame's hashes
-        if len(parts) == 1:
-            variants = [_variant(object_variant_name(0), *parts[0], features=elsewhere[0])]
-        else:
-            variants = [_variant(object_variant_name(0), *parts[0])] + [other() for other in elsewhere]
-        variants.append(whole)
+        first = _variant(object_variant_name(0), *parts[0], features=started)
+        variants = [first, *(other() for other in others), whole]
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
     if windows is not None:

@@ -8,11 +8,13 @@ load the 95th percentile of describing a query fell from ~200 ms to ~30 ms with 
 Describing a query's variants (ORB: ~10 ms each) and verifying candidates (~0.3 ms each) are
 coarser work, most of it in compiled code that releases the GIL (OpenCV, the descriptor kernel).
 A check describes a second variant, and verifies half of each batch of candidates, in one more
-thread: a check of an unregistered object (60-100 candidates) ~1.5x faster on 2 cores.
+thread: a check of an unregistered object (60-100 candidates) ~1.5x faster on 2 cores. A photo
+with no second variant shares its ORB pyramid levels with that thread (``features.start_extracting``).
 """
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
@@ -24,6 +26,7 @@ T = TypeVar("T")
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
+_this_thread = threading.local()
 
 
 def use_one_native_thread() -> None:
@@ -39,8 +42,19 @@ def verification_pool() -> ThreadPoolExecutor | None:
     if VERIFY_THREADS < 1 or (os.cpu_count() or 1) < 2:
         return None
     if _pool is None or _pool_pid != os.getpid():
-        _pool, _pool_pid = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="verify"), os.getpid()
+        _pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="verify", initializer=_mark_pool_thread)
+        _pool_pid = os.getpid()
     return _pool
+
+
+def _mark_pool_thread() -> None:
+    _this_thread.in_pool = True
+
+
+def pool_to_split_into() -> ThreadPoolExecutor | None:
+    """The verification pool, unless this thread is one of its own (which must not wait for work queued behind
+    itself), or None."""
+    return None if getattr(_this_thread, "in_pool", False) else verification_pool()
 
 
 def beside(func: Callable[..., T], *args: Any) -> Callable[[], T]:

@@ -3,6 +3,7 @@ describes a second variant and verifies half of each batch, with the results of 
 from __future__ import annotations
 
 import os
+import threading
 
 import cv2
 import numpy as np
@@ -15,6 +16,7 @@ import edits
 from objects import make_object
 
 from registry.matching import compute_query, rank, threads
+from registry.matching import features as ft
 
 
 def test_the_app_limits_blas_and_opencv_to_one_thread(app) -> None:
@@ -76,3 +78,47 @@ def test_a_forked_worker_makes_its_own_pool() -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _orb_pictures() -> list[tuple[np.ndarray, bool]]:
+    """(RGB array at the feature side, described as a query): a plain object, a busy photo described as a
+    query (1 400 keypoints), a narrow strip, a picture smaller than the split's minimum."""
+    def at_feature_side(img: Image.Image) -> np.ndarray:
+        img = img.convert("RGB")
+        img.thumbnail((640, 640))
+        return np.asarray(img)
+    return [(at_feature_side(make_object(11)), False), (at_feature_side(Image.fromarray(skdata.astronaut())), True),
+            (at_feature_side(Image.fromarray(skdata.coffee()).crop((0, 0, 600, 90))), False),
+            (at_feature_side(make_object(12).resize((60, 50))), False)]
+
+
+def _same_features(a: tuple, b: tuple) -> bool:
+    return all(x.dtype == y.dtype and np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_orb_levels_in_two_threads_find_what_one_call_finds() -> None:
+    if threads.verification_pool() is None:
+        pytest.skip("one core: ORB runs in one call")
+    for arr, query in _orb_pictures():
+        one = ft.extract_features(arr, query=query)
+        assert len(one[0]) > 0
+        assert _same_features(ft.start_extracting(arr, query=query)(), one)
+    busy = np.asarray(Image.fromarray(skdata.astronaut()).resize((640, 640)))
+    assert len(ft.extract_features(busy, query=True)[0]) > ft.MAX_FEATURES  # a busy query keeps 1 400
+
+
+def test_orb_split_is_done_here_when_the_pool_is_busy_and_never_waits_on_itself() -> None:
+    pool = threads.verification_pool()
+    if pool is None:
+        pytest.skip("one core: ORB runs in one call")
+    arr, _ = _orb_pictures()[0]
+    one = ft.extract_features(arr)
+    release = threading.Event()
+    blocker = pool.submit(release.wait, 30)  # the pool's only thread is busy
+    try:
+        assert _same_features(ft.start_extracting(arr)(), one)  # its share cancelled, done in this thread
+    finally:
+        release.set()
+    blocker.result()
+    # inside the pool's own thread, the work is not queued behind itself
+    assert _same_features(pool.submit(lambda: ft.start_extracting(arr)()).result(timeout=30), one)
