@@ -37,11 +37,13 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     obj = _object_view(arr)
     obj = arr if obj is None else obj
     small = resize_to(obj, ft.FEATURE_SIDE)
-    kp, desc, angles = ft.extract_features(small)
+    extracted = ft.start_extracting(small)
+    hashes = [*hs.hash_words(hs.thumbnail(obj)), hs.phash_word(hs.thumbnail(arr))]  # meanwhile
+    colour = ft.colour_histogram(small)
+    kp, desc, angles = extracted()
     cells, code = ag.describe(desc)
-    words = np.concatenate([hs.hash_words(hs.thumbnail(obj)), [hs.phash_word(hs.thumbnail(arr))], code]).astype(np.uint64)
-    blob = ft.pack_features(kp, desc, angles, ft.colour_histogram(small), (small.shape[1], small.shape[0]), words,
-                            cells)
+    words = np.array([*hashes, *code], np.uint64)
+    blob = ft.pack_features(kp, desc, angles, colour, (small.shape[1], small.shape[0]), words, cells)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
