@@ -1,6 +1,7 @@
 """Local features (ORB), colour histograms, blob serialisation and geometric verification."""
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Executor, Future
 from functools import lru_cache
 from typing import Callable, NamedTuple
@@ -37,8 +38,6 @@ BUSY_QUERY_FEATURES = 1400  # keypoints of a busy query frame: its background's 
 ORB_LEVELS = 8  # OpenCV's defaults, spelled out: the levels are described one by one in two threads
 ORB_SCALE = 1.2
 SPLIT_MIN_SIDE = 64  # smaller pictures are described in one call (ORB's top levels would be a pixel or two wide)
-POOL_LEVELS = (0, 1)  # levels described in the pool's thread after it builds the pyramid (~60 % of the work);
-# the calling thread describes the others after its own work in between (a photo's hashes, ~1.5-3 ms)
 
 
 @lru_cache(maxsize=64)
@@ -100,37 +99,49 @@ def _describe_level(level_image: np.ndarray, level: int, threshold: int, n_featu
     return points, desc, np.fromiter((k.angle for k in kps), np.float32, count=len(kps))
 
 
-def _describe_levels(levels: list[np.ndarray], which: tuple[int, ...], threshold: int,
-                     shares: tuple[int, ...]) -> list[_Level]:
-    return [_describe_level(levels[i], i, threshold, shares[i]) for i in which]
-
-
 def _start_in_two_threads(gray: np.ndarray, threshold: int, n_features: int, pool: Executor) -> Callable[[], _Level]:
     """Start what ORB's one call over all levels finds (the same keypoints, in the same order, bit for bit:
-    tested) in two threads: the pool builds the pyramid and describes POOL_LEVELS now; calling the result
-    describes the other levels in this thread, then waits for the pool's. ORB alone describes one level after
-    another (~6 ms at 640 px). If the pool has not started by then (it was busy), all is done in this thread."""
+    tested) in two threads. ORB alone describes one level after another (~6 ms at 640 px). Here the pool
+    builds the pyramid, then both threads take the next level to describe, finest first, until none is left:
+    the pool from now, the calling thread when it calls the result (after its own work in between). If the
+    pool has not started when the calling thread needs the pyramid (it was busy), all is done there."""
     shares = _level_shares(n_features)
-    here = tuple(i for i in range(ORB_LEVELS) if i not in POOL_LEVELS)
+    to_describe, taking = iter(range(ORB_LEVELS)), threading.Lock()
+    described: dict[int, _Level] = {}
     pyramid: Future = Future()
 
-    def pool_part() -> list[_Level]:
+    def describe_levels(levels_of: Callable[[], list[np.ndarray]]) -> None:
+        while True:
+            with taking:
+                level = next(to_describe, None)
+            if level is None:
+                return
+            image = gray if level == 0 else levels_of()[level]
+            described[level] = _describe_level(image, level, threshold, shares[level])
+
+    def pool_part() -> None:
         try:
             levels = _pyramid(gray)
         except BaseException as error:  # noqa: BLE001 (the waiting thread gets it)
             pyramid.set_exception(error)
             raise
         pyramid.set_result(levels)
-        return _describe_levels(levels, POOL_LEVELS, threshold, shares)
+        describe_levels(lambda: levels)
 
     task = pool.submit(pool_part)
 
     def finish() -> _Level:
-        if task.cancel():
-            return _concatenated(_describe_levels(_pyramid(gray), tuple(range(ORB_LEVELS)), threshold, shares))
-        by_level = dict(zip(here, _describe_levels(pyramid.result(), here, threshold, shares)))
-        by_level |= dict(zip(POOL_LEVELS, task.result()))
-        return _concatenated([by_level[i] for i in range(ORB_LEVELS)])
+        own: list[list[np.ndarray]] = []
+
+        def levels_here() -> list[np.ndarray]:
+            if not own:
+                own.append(_pyramid(gray) if task.cancel() else pyramid.result())
+            return own[0]
+
+        describe_levels(levels_here)
+        if not task.cancelled():
+            task.result()
+        return _concatenated([described[level] for level in range(ORB_LEVELS)])
 
     return finish
 
