@@ -11,7 +11,6 @@ from . import features as ft
 from . import hashing as hs
 from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
                        rescale_box, resize_max, resize_query, resize_to, segment, working_array)
-from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
@@ -107,22 +106,23 @@ def compute_query(image: Image.Image) -> QuerySignature:
     windows = None
     if not boxes:
         calm = calm_region_box(full)
+        frame = _start_local_features(full)
         # the calm region is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
-        region = None if calm is None else beside(_variant, "region", *_part(arr, full, calm))
-        variants = [_variant("full", full, features=None if region else _start_local_features(full))]
+        region = None if calm is None else _part(arr, full, calm)
+        region_features = None if region is None else _start_local_features(region[0])  # after the frame's
+        variants = [_variant("full", full, features=frame)]
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
-            variants.append(region())
+            variants.append(_variant("region", *region, features=region_features))
     else:
         parts = [_part(arr, full, box) for box in boxes]
-        # a lone object's ORB started in the pool, or the other objects of a group photo described there
-        started = _start_local_features(parts[0][0]) if len(parts) == 1 else None
-        others = [beside(_variant, object_variant_name(i), *part) for i, part in enumerate(parts) if i > 0]
+        # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
+        started = [_start_local_features(part[0]) for part in parts]
         whole = _variant("full", full, lazy=True)  # meanwhile, the whole frame's hashes
-        first = _variant(object_variant_name(0), *parts[0], features=started)
-        variants = [first, *(other() for other in others), whole]
+        variants = [_variant(object_variant_name(i), *part, features=features)
+                    for i, (part, features) in enumerate(zip(parts, started))] + [whole]
     main = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
     if windows is not None:
