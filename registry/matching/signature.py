@@ -11,6 +11,7 @@ from . import features as ft
 from . import hashing as hs
 from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
                        rescale_box, resize_max, resize_query, resize_to, segment, working_array)
+from .threads import beside
 from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
@@ -64,14 +65,22 @@ def _described(kp: np.ndarray, desc: np.ndarray, angles: np.ndarray) -> LocalFea
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
-def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-             lazy: bool = False, features: Callable[[], LocalFeatures] | None = None) -> QueryVariant:
-    """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
-    ``features``: what gives its ORB features when their extraction was started before."""
+_Hashes = tuple[np.ndarray, np.ndarray]  # (4 rotations, 3) hash words, colour histogram
+
+
+def _hashes(small: np.ndarray) -> _Hashes:
     thumb = hs.thumbnail(small)
-    return QueryVariant(name=name, hash_words=hs.rotated_hash_words(thumb),
-                        colour_hist=ft.colour_histogram(thumb.astype(np.uint8)),  # same distribution, ~20x cheaper
-                        size=(small.shape[1], small.shape[0]),
+    return hs.rotated_hash_words(thumb), ft.colour_histogram(thumb.astype(np.uint8))  # same colours, ~20x cheaper
+
+
+def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+             lazy: bool = False, features: Callable[[], LocalFeatures] | None = None,
+             hashes: _Hashes | None = None) -> QueryVariant:
+    """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
+    ``features``: what gives its ORB features when their extraction was started before; ``hashes``: its
+    :func:`_hashes` when they were computed before."""
+    hash_words, colour = hashes or _hashes(small)
+    return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=None if lazy else (features or (lambda: _local_features(small)))(),
                         describe=lambda mask: _local_features(small, mask), box=box)
 
@@ -98,10 +107,13 @@ def compute_query(image: Image.Image) -> QuerySignature:
     """
     arr = working_array(image, QUERY_REDUCE_SIDE)
     full = resize_query(arr, ft.FEATURE_SIDE)
+    frame_hashes = beside(_hashes, full)  # in the pool while the frame is segmented
     seg = segment(full, ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     bars = None if seg is None else printed_bars(seg)
     if bars is not None:
         arr, full = paint_bars(arr, bars), paint_bars(full, bars)
+        painted = _hashes(full)
+        frame_hashes = lambda: painted  # noqa: E731 (the frame's hashes again, without its bars)
     boxes = [] if seg is None else isolate_objects(full, seg=seg, ignore=bars.labels if bars else ())
     windows = None
     if not boxes:
@@ -111,7 +123,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         region = None if calm is None else _part(arr, full, calm)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
-        variants = [_variant("full", full, features=frame)]
+        variants = [_variant("full", full, features=frame, hashes=frame_hashes())]
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
@@ -120,7 +132,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         parts = [_part(arr, full, box) for box in boxes]
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
         started = [_start_local_features(part[0]) for part in parts]
-        whole = _variant("full", full, lazy=True)  # meanwhile, the whole frame's hashes
+        whole = _variant("full", full, lazy=True, hashes=frame_hashes())
         variants = [_variant(object_variant_name(i), *part, features=features)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]
     main = variants[0].hash_words[0]

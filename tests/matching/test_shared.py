@@ -91,6 +91,23 @@ def test_a_scale_bar_beside_the_object_is_painted_out() -> None:
     assert np.array_equal(out[200:300, 250:350], arr[200:300, 250:350])  # the object untouched
 
 
+def test_a_query_photo_is_hashed_without_its_scale_bar() -> None:
+    from PIL import Image
+
+    from registry.matching import compute_query
+    from registry.matching import features as ft
+    from registry.matching import signature as sg
+    from registry.matching.imageops import paint_bars, printed_bars, resize_query, segment, working_array
+
+    photo = Image.fromarray(_with_bar()[0])
+    full = resize_query(working_array(photo, sg.QUERY_REDUCE_SIDE), ft.FEATURE_SIDE)
+    bars = printed_bars(segment(full, ft.FEATURE_SIDE // 2))
+    assert bars is not None
+    whole = compute_query(photo).variant("full")  # its hashes begin before the bar is found
+    assert np.array_equal(whole.hash_words, sg._hashes(paint_bars(full, bars))[0])
+    assert not np.array_equal(whole.hash_words, sg._hashes(full)[0])
+
+
 def test_an_elongated_object_is_not_a_prop() -> None:
     from PIL import Image
 
