@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import edits  # noqa: E402
 import run  # noqa: E402
-from registry.matching import candidates_to_verify, compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
+from registry.matching import candidates_to_verify, compute_query, rank  # noqa: E402
 
 
 def _thumbnail(img: Image.Image, side: int) -> Image.Image:
@@ -63,12 +63,7 @@ def probes(rng: np.random.Generator) -> dict:
 
 
 def main() -> None:
-    use_one_native_thread()
-    warm_up()
-    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
-    run._STATE["dir"] = corpus.DEFAULT_DIR
-    run.register(manifest, 2)
-    index, blobs = run._STATE["index"], run._STATE["blobs"]
+    manifest, index, blobs = run.registered_corpus()
     records = manifest["records"][::3][:60]
     for name, edit in probes(np.random.default_rng(5)).items():
         first = flagged = 0

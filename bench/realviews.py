@@ -34,7 +34,6 @@ import edits  # noqa: E402
 import run  # noqa: E402
 
 from registry.matching import candidates_to_verify, compute_query, compute_signature, rank  # noqa: E402
-from registry.matching import use_one_native_thread, warm_up  # noqa: E402
 
 INSTALLED = Path("/usr/share/doc/opencv-doc/examples/data")
 EXTRACTED = corpus.DEFAULT_DIR / "opencv-doc"
@@ -84,13 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="also write every result as JSON to this file")
     args = parser.parse_args()
-    use_one_native_thread()
-    warm_up()
     data = data_dir()
-    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
-    run._STATE["dir"] = corpus.DEFAULT_DIR
-    run.register(manifest, 2)  # the corpus's 221 records are the distractors
-    index, blobs, keys = run._STATE["index"], run._STATE["blobs"], {}
+    _, index, blobs = run.registered_corpus()  # the corpus's 221 records are the distractors
+    keys = {}
     for i, (first, _, _) in enumerate(PAIRS):
         sig = compute_signature(Image.open(data / first).convert("RGB"))
         keys[FIRST_PAIR_ID + i], blobs[FIRST_PAIR_ID + i] = sig.index_key, sig.features

@@ -61,6 +61,17 @@ def _baseline(img: Image.Image) -> list[tuple[int, int]]:
     return out
 
 
+def registered_corpus() -> tuple[dict, HashIndex, dict[int, bytes]]:
+    """(manifest, index, blobs) of the corpus, built if missing and registered, in a process ready to check:
+    one native thread, kernels compiled. For the scripts that check more beside it (probes, real pairs, vases)."""
+    use_one_native_thread()
+    warm_up()
+    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
+    _STATE["dir"] = corpus.DEFAULT_DIR
+    register(manifest, 2)
+    return manifest, _STATE["index"], _STATE["blobs"]
+
+
 def register(manifest: dict, workers: int) -> None:
     """Compute signatures of every registered photo and fill the global index/blob store."""
     items = [(p["photo_id"], r["record_id"], p["path"]) for r in manifest["records"] for p in r["photos"]]

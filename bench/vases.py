@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import run  # noqa: E402
-from registry.matching import candidates_to_verify, compute_query, compute_signature, rank, use_one_native_thread, warm_up  # noqa: E402
+from registry.matching import candidates_to_verify, compute_query, compute_signature, rank  # noqa: E402
 
 SIDE = 520
 STUDIO = np.array([236, 234, 230], np.float32)
@@ -74,12 +74,7 @@ def _report(label: str, registered: list[np.ndarray], angle: float, index, load)
 
 
 def main() -> None:
-    use_one_native_thread()
-    warm_up()
-    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
-    run._STATE["dir"] = corpus.DEFAULT_DIR
-    run.register(manifest, 2)
-    index, blobs = run._STATE["index"], run._STATE["blobs"]
+    manifest, index, blobs = run.registered_corpus()
     photos = [p["path"] for r in manifest["records"] for p in r["photos"]]
     textures = [np.asarray(Image.open(corpus.DEFAULT_DIR / path).convert("RGB")) for path in photos[::14]]
     registered, strangers = textures[:12], textures[12:]
