@@ -91,12 +91,17 @@ def _pyramid(gray: np.ndarray) -> list[np.ndarray]:
 _Level = tuple[np.ndarray, np.ndarray, np.ndarray]  # keypoints at level 0's scale, descriptors, angles (degrees)
 
 
-def _describe_level(level_image: np.ndarray, level: int, threshold: int, n_features: int) -> _Level:
-    kps, desc = _orb(threshold, n_features, 1).detectAndCompute(level_image, None) if n_features else ((), None)
+def _as_arrays(kps: tuple, desc: np.ndarray | None, scale: np.float32 = np.float32(1)) -> _Level:
+    """OpenCV's keypoints (positions times ``scale``) and descriptors as arrays."""
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8), np.zeros(0, np.float32)
-    points = cv2.KeyPoint_convert(kps).astype(np.float32).reshape(-1, 2) * _level_scales()[level]
+    points = cv2.KeyPoint_convert(kps).astype(np.float32).reshape(-1, 2) * scale
     return points, desc, np.fromiter((k.angle for k in kps), np.float32, count=len(kps))
+
+
+def _describe_level(level_image: np.ndarray, level: int, threshold: int, n_features: int) -> _Level:
+    kps, desc = _orb(threshold, n_features, 1).detectAndCompute(level_image, None) if n_features else ((), None)
+    return _as_arrays(kps, desc, _level_scales()[level])
 
 
 def _start_in_two_threads(gray: np.ndarray, threshold: int, n_features: int, pool: Executor) -> Callable[[], _Level]:
@@ -151,11 +156,7 @@ def _concatenated(levels: list[_Level]) -> _Level:
 
 
 def _orb_in_one_call(gray: np.ndarray, threshold: int, n_features: int, mask: np.ndarray | None) -> _Level:
-    kps, desc = _orb(threshold, n_features).detectAndCompute(gray, mask)
-    if desc is None or len(kps) == 0:
-        return np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_BYTES), np.uint8), np.zeros(0, np.float32)
-    angles = np.fromiter((k.angle for k in kps), np.float32, count=len(kps))
-    return cv2.KeyPoint_convert(kps).astype(np.float32).reshape(-1, 2), desc, angles
+    return _as_arrays(*_orb(threshold, n_features).detectAndCompute(gray, mask))
 
 
 def _features_of(level: _Level) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
