@@ -74,14 +74,13 @@ def _hashes(small: np.ndarray) -> _Hashes:
 
 
 def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-             lazy: bool = False, features: Callable[[], LocalFeatures] | None = None,
-             hashes: _Hashes | None = None) -> QueryVariant:
+             features: Callable[[], LocalFeatures] | None = None, hashes: _Hashes | None = None) -> QueryVariant:
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
-    ``features``: what gives its ORB features when their extraction was started before; ``hashes``: its
-    :func:`_hashes` when they were computed before."""
+    ``features``: what gives its ORB features, their extraction started before (None: described when ranking
+    first needs them); ``hashes``: its :func:`_hashes` when they were computed before."""
     hash_words, colour = hashes or _hashes(small)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
-                        features=None if lazy else (features or (lambda: _local_features(small)))(),
+                        features=features() if features else None,
                         describe=lambda mask: _local_features(small, mask), box=box)
 
 
@@ -132,7 +131,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         parts = [_part(arr, full, box) for box in boxes]
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
         started = [_start_local_features(part[0]) for part in parts]
-        whole = _variant("full", full, lazy=True, hashes=frame_hashes())
+        whole = _variant("full", full, hashes=frame_hashes())  # its ORB features only if ranking needs them
         variants = [_variant(object_variant_name(i), *part, features=features)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]
     main = variants[0].hash_words[0]
