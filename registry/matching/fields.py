@@ -1,27 +1,91 @@
-"""Comparison of catalogue fields (text and measurements) as a secondary signal."""
+"""Comparison of catalogue fields (text and measurements) as a secondary signal.
+
+Text is compared in words and in concepts: a French or Spanish description of a bronze statuette names
+the same concepts (``type:figurine``, ``material:bronze``) as the English record of it, through the Red
+Lists' multilingual vocabulary (:mod:`registry.redlists.text`).
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from typing import Any
+
+from registry.redlists.text import ALL_STOPWORDS, find_concepts, stems, vocabulary
 
 TEXT_FIELDS = ("description", "object_type", "materials")
 MEASURE_FIELDS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
 MEASURE_AGREE_REL = 0.10  # within 10 %: agree (photos of the same object, measured twice)
 MEASURE_DISAGREE_REL = 0.25  # beyond 25 %: disagree
-TEXT_AGREE_JACCARD = 0.3
-_STOP = {"a", "an", "the", "of", "and", "with", "in", "on", "de", "la", "le", "et", "der", "die", "das", "und"}
+TEXT_AGREE_SHARE = 0.5  # share of the query's words (or concepts) the record's text holds for "agree"
+DESCRIPTION_MIN_WORDS = 3  # a description says "disagree" only when it has this many words and shares none
+_EXTRA_STOPWORDS = {"der", "die", "das", "und"}
+_ARABIC_ARTICLE = "ال"
 
 
-def tokens(text: str) -> set[str]:
-    """Lower-case word tokens of at least 3 letters, minus stop words."""
-    return {t for t in re.findall(r"[^\W\d_]{3,}", text.lower()) if t not in _STOP}
+@lru_cache(maxsize=4096)  # a record's text is compared again at every check that finds it
+def tokens(text: str) -> frozenset[str]:
+    """Words of at least 3 letters, stemmed (EN/FR/ES plurals and accents folded; Arabic words without their
+    short vowels and article), minus function words."""
+    latin = {t for t in stems(text) if len(t) >= 3 and not t.isdigit() and t not in ALL_STOPWORDS | _EXTRA_STOPWORDS}
+    return frozenset(latin | _other_script_words(text))
 
 
-def _text_verdict(a: Any, b: Any) -> float | None:
-    ta, tb = tokens(str(a or "")), tokens(str(b or ""))
-    if not ta or not tb:
+def _other_script_words(text: str) -> set[str]:
+    """Words in scripts the Latin stemmer drops (Arabic), without diacritics and the article."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    words = (w.removeprefix(_ARABIC_ARTICLE) if len(w) > 4 else w
+             for w in re.findall(r"[^\W\d_]{3,}", bare) if not w.isascii())
+    return {w for w in words if len(w) >= 2 and not _is_latin(w)}
+
+
+def _is_latin(word: str) -> bool:
+    return all("LATIN" in unicodedata.name(ch, "") for ch in word)
+
+
+@lru_cache(maxsize=4096)
+def concepts(text: str) -> frozenset[str]:
+    """Vocabulary concepts the text names: object types, materials, techniques, places."""
+    return frozenset(key for key, _ in find_concepts(text))
+
+
+def _concepts_shared(query: frozenset[str], record: frozenset[str]) -> float:
+    """Share of the query's concepts the record names too, itself, more precisely ("vessel": an amphora) or
+    more broadly ("amphora": a vessel); a sibling is no agreement ("silver": gold, both metals)."""
+    vocab = vocabulary()
+    under = record.union(*(vocab.ancestors(key) for key in record))
+    return sum(1 for key in query if key in under or vocab.ancestors(key) & record) / len(query)
+
+
+def _text_agreement(query: Any, record: Any) -> float | None:
+    """Share in [0, 1] of what the query's text names that the record's text also names (in concepts or in
+    words, the larger); None when either says nothing comparable."""
+    q_text, r_text = str(query or ""), str(record or "")
+    q_concepts, r_concepts = concepts(q_text), concepts(r_text)
+    q_words, r_words = tokens(q_text), tokens(r_text)
+    words = _share(q_words, r_words) if q_words and r_words else None
+    if q_concepts and r_concepts:
+        return max(_concepts_shared(q_concepts, r_concepts), words or 0.0)
+    return words
+
+
+def _share(query: frozenset[str], record: frozenset[str]) -> float:
+    return len(query & record) / len(query)
+
+
+def _text_verdict(name: str, query: Any, record: Any) -> tuple[str | None, float] | None:
+    """("agree" | "disagree" | None, vote) for one text field, or None when it cannot be compared.
+    A free description in other words is no disagreement unless it is long and shares nothing."""
+    share = _text_agreement(query, record)
+    if share is None:
         return None
-    return len(ta & tb) / len(ta | tb)
+    if share >= TEXT_AGREE_SHARE:
+        return "agree", 1.0
+    if share > 0:
+        return None, share / TEXT_AGREE_SHARE
+    if name != "description" or len(tokens(str(query))) >= DESCRIPTION_MIN_WORDS:
+        return "disagree", 0.0
+    return None  # a few words in other words than the record's: no evidence either way
 
 
 def _measure_verdict(a: Any, b: Any) -> float | None:
@@ -40,10 +104,13 @@ def compare_fields(query: dict[str, Any] | None, record: dict[str, Any] | None) 
     disagree: list[str] = []
     votes: list[float] = []
     for name in TEXT_FIELDS:
-        j = _text_verdict((query or {}).get(name), (record or {}).get(name))
-        if j is not None:
-            (agree if j >= TEXT_AGREE_JACCARD else disagree).append(name)
-            votes.append(min(1.0, j / TEXT_AGREE_JACCARD))
+        got = _text_verdict(name, (query or {}).get(name), (record or {}).get(name))
+        if got is None:
+            continue
+        verdict, vote = got
+        if verdict:
+            (agree if verdict == "agree" else disagree).append(name)
+        votes.append(vote)
     for name in MEASURE_FIELDS:
         rel = _measure_verdict((query or {}).get(name), (record or {}).get(name))
         if rel is None:
