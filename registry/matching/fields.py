@@ -19,7 +19,7 @@ MEASURE_AGREE_REL = 0.10  # within 10 %: agree (photos of the same object, measu
 MEASURE_DISAGREE_REL = 0.25  # beyond 25 %: disagree
 TEXT_AGREE_SHARE = 0.5  # share of the query's words (or concepts) the record's text holds for "agree"
 DESCRIPTION_MIN_WORDS = 3  # a description says "disagree" only when it has this many words and shares none
-_EXTRA_STOPWORDS = {"der", "die", "das", "und"}
+_STOPWORDS = ALL_STOPWORDS | {"der", "die", "das", "und"}
 _ARABIC_ARTICLE = "ال"
 
 
@@ -27,16 +27,15 @@ _ARABIC_ARTICLE = "ال"
 def tokens(text: str) -> frozenset[str]:
     """Words of at least 3 letters, stemmed (EN/FR/ES plurals and accents folded; Arabic words without their
     short vowels and article), minus function words."""
-    latin = {t for t in stems(text) if len(t) >= 3 and not t.isdigit() and t not in ALL_STOPWORDS | _EXTRA_STOPWORDS}
+    latin = {t for t in stems(text) if len(t) >= 3 and not t.isdigit() and t not in _STOPWORDS}
     return frozenset(latin | _other_script_words(text))
 
 
 def _other_script_words(text: str) -> set[str]:
     """Words in scripts the Latin stemmer drops (Arabic), without diacritics and the article."""
     bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    words = (w.removeprefix(_ARABIC_ARTICLE) if len(w) > 4 else w
-             for w in re.findall(r"[^\W\d_]{3,}", bare) if not w.isascii())
-    return {w for w in words if len(w) >= 2 and not _is_latin(w)}
+    return {w.removeprefix(_ARABIC_ARTICLE) if len(w) > 4 else w
+            for w in re.findall(r"[^\W\d_]{3,}", bare) if not w.isascii() and not _is_latin(w)}
 
 
 def _is_latin(word: str) -> bool:

@@ -340,6 +340,22 @@ def _besides_shared(first: list[_PhotoResult], again: list[_PhotoResult], query:
     return list(best.values())
 
 
+def _with_fields(scored: list, query_fields: dict, record_fields: Callable[[list[int]], dict[int, dict]]) -> list:
+    """Records scored by their photos (best first), the first FIELDS_RECORDS scored again with their fields."""
+    compared = record_fields([rid for _, rid, _, _ in scored[:FIELDS_RECORDS]])
+    rescored = []
+    for score, rid, photos, fields in scored:
+        if rid in compared:
+            fields = compare_fields(query_fields, compared[rid])
+            score = _record_score(photos, fields)
+        rescored.append((score, rid, photos, fields))
+    return _best_first(rescored)
+
+
+def _best_first(scored: list) -> list:
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
 def rank(query: QuerySignature, candidates: list[Candidate], load_features: Callable[[list[int]], dict[int, bytes]],
          query_fields: dict | None = None, record_fields: Callable[[list[int]], dict[int, dict]] | None = None,
          top: int = 5) -> list[RecordMatch]:
@@ -355,12 +371,7 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         again = _verify_in_order(masked, candidates, load_features).results if masked.variants else []
         results = _besides_shared(first.results, again, query, shared)
     groups = _group(results)
-    by_image = sorted(groups, key=lambda rid: (-_record_score(groups[rid], _NO_FIELDS), rid))
-    compared = by_image[:FIELDS_RECORDS] if (record_fields is not None and query_fields) else []
-    rec_fields = record_fields(compared) if compared else {}
-    scored = []
-    for rid, photos in groups.items():
-        fields = compare_fields(query_fields, rec_fields[rid]) if rid in rec_fields else _NO_FIELDS
-        scored.append((_record_score(photos, fields), rid, photos, fields))
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    scored = _best_first([(_record_score(photos, _NO_FIELDS), rid, photos, _NO_FIELDS) for rid, photos in groups.items()])
+    if record_fields is not None and query_fields:
+        scored = _with_fields(scored, query_fields, record_fields)
     return [_record_match(rid, photos, fields, score, query, shared) for score, rid, photos, fields in scored[:top]]

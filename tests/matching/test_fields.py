@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 from objects import make_object
 
-from registry.matching import compute_query, rank
+from registry.matching import compute_query, rank, ranking
 from registry.matching.fields import compare_fields
-from registry.matching import ranking
 
 RECORD = {
     "description": "Horse. Small figurine of a horse, cast bronze, with an inscription on the base; the rider is "
