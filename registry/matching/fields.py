@@ -74,7 +74,8 @@ def _share(query: frozenset[str], record: frozenset[str]) -> float:
 
 def _text_verdict(name: str, query: Any, record: Any) -> tuple[str | None, float] | None:
     """("agree" | "disagree" | None, vote) for one text field, or None when it cannot be compared.
-    A free description in other words is no disagreement unless it is long and shares nothing."""
+    A free description sharing nothing with the record disagrees when it is not a mere few words, or when
+    both name concepts ("a bronze statuette": a manuscript leaf); a few other words are no evidence."""
     share = _text_agreement(query, record)
     if share is None:
         return None
@@ -82,7 +83,8 @@ def _text_verdict(name: str, query: Any, record: Any) -> tuple[str | None, float
         return "agree", 1.0
     if share > 0:
         return None, share / TEXT_AGREE_SHARE
-    if name != "description" or len(tokens(str(query))) >= DESCRIPTION_MIN_WORDS:
+    q_text, r_text = str(query), str(record)
+    if name != "description" or len(tokens(q_text)) >= DESCRIPTION_MIN_WORDS or (concepts(q_text) and concepts(r_text)):
         return "disagree", 0.0
     return None  # a few words in other words than the record's: no evidence either way
 

@@ -37,6 +37,11 @@ def test_a_description_of_another_object_disagrees() -> None:
     assert out["disagree"] == ["description"] and out["score"] == 0.0
 
 
+def test_a_few_words_naming_another_kind_of_object_disagree() -> None:
+    out = compare_fields({"description": "statuette en bronze"}, {"description": "Manuscript leaf, parchment, ink"})
+    assert out["disagree"] == ["description"]
+
+
 def test_a_few_words_in_other_words_are_no_evidence() -> None:
     out = compare_fields({"description": "greenish thing"}, RECORD)
     assert out == {"agree": [], "disagree": [], "score": None}
