@@ -7,18 +7,17 @@ Lists' multilingual vocabulary (:mod:`registry.redlists.text`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from registry.redlists.text import ALL_STOPWORDS, find_concepts, stems, vocabulary
+from registry.redlists.text import ALL_STOPWORDS, find_concepts, fold, stems, vocabulary
 
 TEXT_FIELDS = ("description", "object_type", "materials")
 MEASURE_FIELDS = ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
 MEASURE_AGREE_REL = 0.10  # within 10 %: agree (photos of the same object, measured twice)
 MEASURE_DISAGREE_REL = 0.25  # beyond 25 %: disagree
 TEXT_AGREE_SHARE = 0.5  # share of the query's words (or concepts) the record's text holds for "agree"
-DESCRIPTION_MIN_WORDS = 3  # a description says "disagree" only when it has this many words and shares none
+DESCRIPTION_MIN_WORDS = 3  # a description sharing nothing says "disagree" from this many words (fewer: see _text_verdict)
 _STOPWORDS = ALL_STOPWORDS | {"der", "die", "das", "und"}
 _ARABIC_ARTICLE = "ال"
 
@@ -32,14 +31,9 @@ def tokens(text: str) -> frozenset[str]:
 
 
 def _other_script_words(text: str) -> set[str]:
-    """Words in scripts the Latin stemmer drops (Arabic), without diacritics and the article."""
-    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    """Words the Latin stemmer drops (Arabic script), without diacritics and the article."""
     return {w.removeprefix(_ARABIC_ARTICLE) if len(w) > 4 else w
-            for w in re.findall(r"[^\W\d_]{3,}", bare) if not w.isascii() and not _is_latin(w)}
-
-
-def _is_latin(word: str) -> bool:
-    return all("LATIN" in unicodedata.name(ch, "") for ch in word)
+            for w in re.findall(r"[^\W\d_]{3,}", fold(text)) if not w.isascii()}
 
 
 @lru_cache(maxsize=4096)
