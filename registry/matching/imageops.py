@@ -241,6 +241,15 @@ OTHER_OBJECT_MAX_ASPECT = 4.0  # ... unless it is a bar or a line of text
 MAX_OBJECTS = 3
 
 
+def _banners(stats: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Which components are thin bands from one edge of the frame to the opposite one: a web page's header,
+    footer or menu bar, not an object (a screenshot's header outsized a photo on white with a light object)."""
+    x, y, w, h = (stats[:, i] for i in range(4))
+    across = (x <= 0) & (x + w >= shape[1]) & (w > OTHER_OBJECT_MAX_ASPECT * h)
+    down = (y <= 0) & (y + h >= shape[0]) & (h > OTHER_OBJECT_MAX_ASPECT * w)
+    return across | down
+
+
 def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE,
                     seg: Segmentation | None = None, ignore: tuple[int, ...] = ()) -> list[Box]:
     """Boxes (full-resolution coordinates) around the objects of a photo on a plain background, largest
@@ -260,6 +269,9 @@ def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_
     areas[[i - 1 for i in ignore]] = 0
     if len(areas) == 0 or areas.max() < _MIN_COMPONENT_FRAC * seg.labels.size:
         return []
+    banners = _banners(stats[1:], small.shape)
+    if (areas[~banners] >= _MIN_COMPONENT_FRAC * seg.labels.size).any():
+        areas[banners] = 0
     order = np.argsort(-areas, kind="stable")[:MAX_OBJECTS]
     boxes = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in stats[1 + order, :4]]
     first = _scale_box(boxes[0], small.shape, arr.shape, margin)

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data as skdata
 
 import edits
 from objects import make_object
@@ -126,3 +127,23 @@ def test_a_picture_in_several_pieces_stops_at_the_whole_frames_match(registry) -
     assert found[0].record_id == 150 and found[0].verdict == "match"
     # the pieces are explained by that match: the check does not go on through every candidate for them
     assert len(loaded) <= 1 + 10
+
+
+def _web_page_with(photo: Image.Image) -> Image.Image:
+    page = Image.new("RGB", (1100, 800), (255, 255, 255))
+    page.paste(Image.new("RGB", (1100, 70), (40, 60, 50)), (0, 0))  # the site's header bar, wider than the photo
+    page.paste(photo, (30, 100))
+    return edits.jpeg(page, np.random.default_rng(0), 85)
+
+
+def test_a_web_pages_header_bar_is_not_taken_for_the_object() -> None:
+    from conftest import Registry
+
+    on_white = Image.new("RGB", (300, 300), (255, 255, 255))
+    on_white.paste(Image.fromarray(skdata.astronaut()).resize((230, 230)), (35, 35))  # a photo on white, like the page
+    local = Registry({**{i: make_object(3000 + i) for i in range(10)}, 60: on_white})
+    query = compute_query(_web_page_with(on_white))
+    x0, y0, x1, y1 = query.variants[0].box
+    assert query.variants[0].name == "object" and y0 > 70 / 800 and x1 < 0.5  # the photo, not the bar
+    found = rank(query, local.index.search(query, 30), local.load, top=5)
+    assert found[0].record_id == 160 and found[0].verdict == "match"
