@@ -12,7 +12,7 @@ from . import features as ft
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
 from .threads import verification_pool
-from .types import Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
+from .types import MIRRORED, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
@@ -44,6 +44,8 @@ WHOLE_MATCH_COVER = 0.2  # ... unless its inliers' box covers this share of the 
 FIELDS_WEIGHT = 0.10  # fields are a secondary signal; never enough for "match"
 FIELDS_RECORDS = 20  # records whose fields are compared: the best by their photos (a record's text is read and
 # compared in ~0.3 ms the first time; an unregistered object's check verifies up to 100 records)
+MIRRORED_MAX_COMBINED = 20.0  # the mirrored variant is described and tried only for a candidate this near to its
+# hashes (a flipped copy of a registered photo)
 _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated photos
 
 
@@ -90,6 +92,11 @@ class _Best(NamedTuple):
     query_inliers: np.ndarray
 
 
+def _flipped_copy(cand: Candidate) -> bool:
+    """The candidate's hashes are nearest to the query flipped left to right, and near enough for a copy."""
+    return cand.distances.get("variant") == MIRRORED and cand.distances.get("combined", _RANDOM_COMBINED) <= MIRRORED_MAX_COMBINED
+
+
 def _always_tried(variant: QueryVariant, query: QuerySignature) -> bool:
     """The main variant, and every object of a group photo (any of them may be the one registered)."""
     return variant is query.variants[0] or is_object_variant(variant.name)
@@ -112,6 +119,9 @@ class _Verification:
         """Try the next variants; without ``extract``, stop (``waiting``) before one not described yet."""
         while self.tried < len(self.order) and self.best.cells < STRONG_CELLS:
             i, v = self.tried, self.order[self.tried]
+            if v.name == MIRRORED and not _flipped_copy(self.cand):
+                self.tried += 1
+                continue
             self.waiting = v.name in self.pending and not extract
             if self.waiting:
                 return self

@@ -1,8 +1,9 @@
 """Signatures of registered photos and of query photos."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, NamedTuple
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -12,7 +13,7 @@ from . import hashing as hs
 from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
                        rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
-from .types import LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
+from .types import MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -65,12 +66,16 @@ def _described(kp: np.ndarray, desc: np.ndarray, angles: np.ndarray) -> LocalFea
     return LocalFeatures(kp, desc, angles, cells, ft.cell_bounds(cells, ag.N_CELLS), code)
 
 
-_Hashes = tuple[np.ndarray, np.ndarray]  # (4 rotations, 3) hash words, colour histogram
+class _Hashes(NamedTuple):
+    words: np.ndarray  # (4 rotations, 3) hash words
+    colour: np.ndarray  # colour histogram
+    mirrored: np.ndarray | None = None  # (4 rotations, 3) hash words of the picture flipped left to right
 
 
-def _hashes(small: np.ndarray) -> _Hashes:
+def _hashes(small: np.ndarray, mirrored: bool = False) -> _Hashes:
     thumb = hs.thumbnail(small)
-    return hs.rotated_hash_words(thumb), ft.colour_histogram(thumb.astype(np.uint8))  # same colours, ~20x cheaper
+    return _Hashes(hs.rotated_hash_words(thumb), ft.colour_histogram(thumb.astype(np.uint8)),  # same colours, ~20x cheaper
+                   hs.rotated_hash_words(np.ascontiguousarray(thumb[:, ::-1])) if mirrored else None)
 
 
 def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
@@ -78,10 +83,18 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
     ``features``: what gives its ORB features, their extraction started before (None: described when ranking
     first needs them); ``hashes``: its :func:`_hashes` when they were computed before."""
-    hash_words, colour = hashes or _hashes(small)
+    hash_words, colour, _ = hashes or _hashes(small)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
                         describe=lambda mask: _local_features(small, mask), box=box)
+
+
+def _mirrored(main: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
+    """The main variant flipped left to right, searched by its hashes only: ORB descriptors are not
+    symmetric, and a flipped picture's are described only for a candidate whose hashes are nearest to it
+    (ranking.MIRRORED_MAX_COMBINED: a flipped copy of a registered photo)."""
+    return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=main.size,
+                        describe=lambda mask: _local_features(cv2.flip(small, 1), mask), box=main.box)
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:
@@ -106,12 +119,12 @@ def compute_query(image: Image.Image) -> QuerySignature:
     """
     arr = working_array(image, QUERY_REDUCE_SIDE)
     full = resize_query(arr, ft.FEATURE_SIDE)
-    frame_hashes = beside(_hashes, full)  # in the pool while the frame is segmented
+    frame_hashes = beside(_hashes, full, True)  # in the pool while the frame is segmented
     seg = segment(full, ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
     bars = None if seg is None else printed_bars(seg)
     if bars is not None:
         arr, full = paint_bars(arr, bars), paint_bars(full, bars)
-        painted = _hashes(full)
+        painted = _hashes(full, True)
         frame_hashes = lambda: painted  # noqa: E731 (the frame's hashes again, without its bars)
     boxes = [] if seg is None else isolate_objects(full, seg=seg, ignore=bars.labels if bars else ())
     windows = None
@@ -122,7 +135,9 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         region = None if calm is None else _part(arr, full, calm)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
-        variants = [_variant("full", full, features=frame, hashes=frame_hashes())]
+        main_hashes = frame_hashes()
+        variants = [_variant("full", full, features=frame, hashes=main_hashes)]
+        main = full
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
@@ -132,10 +147,13 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
         started = [_start_local_features(part[0]) for part in parts]
         whole = _variant("full", full, hashes=frame_hashes())  # its ORB features only if ranking needs them
-        variants = [_variant(object_variant_name(i), *part, features=features)
+        main = parts[0][0]
+        main_hashes = _hashes(main, True)
+        variants = [_variant(object_variant_name(i), *part, features=features, hashes=main_hashes if i == 0 else None)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]
-    main = variants[0].hash_words[0]
-    sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, main)})
+    variants.append(_mirrored(variants[0], main, main_hashes))
+    words = variants[0].hash_words[0]
+    sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, words)})
     if windows is not None:
         sig.window_codes = windows
     return sig

@@ -65,6 +65,9 @@ class QueryVariant:
         return self._features
 
 
+MIRRORED = "mirrored"  # the main variant flipped left to right: a seller's trick against reverse image search
+
+
 def object_variant_name(i: int) -> str:
     """Name of the query variant of the i-th object cut out of a photo: "object", "object2", ..."""
     return "object" if i == 0 else f"object{i + 1}"

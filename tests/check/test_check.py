@@ -245,3 +245,18 @@ def test_a_group_photo_reports_each_registered_object_and_where_it_is(app, regis
     page = client.post("/check/", data={"photos": [(io.BytesIO(data), "raid.jpg")]},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert page.count('class="matched-part"') >= 2 and "the part that matched" in page
+
+
+def test_a_mirrored_photo_is_matched_and_the_page_says_it_was_flipped(app, registered, client, api_headers):
+    flipped = _jpeg(draw_object(*OBJECTS[3]).transpose(Image.Transpose.FLIP_LEFT_RIGHT), quality=70)
+    [answer] = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(flipped), "listing.jpg")]},
+                           content_type="multipart/form-data", headers=api_headers()).get_json()
+    best = answer["candidates"][0]
+    assert best["record_id"] == registered[3].id and best["verdict"] == "match"
+    assert best["evidence"]["query_variant"] == "mirrored"
+    page = client.post("/check/", data={"photos": [(io.BytesIO(flipped), "listing.jpg")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "the submitted photo is a mirror image" in page
+    straight = client.post("/check/", data={"photos": [(io.BytesIO(_jpeg(draw_object(*OBJECTS[3]))), "a.jpg")]},
+                           content_type="multipart/form-data").get_data(as_text=True)
+    assert "mirror image" not in straight

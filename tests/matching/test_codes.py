@@ -47,7 +47,7 @@ def test_the_same_object_gets_a_nearer_code_than_a_stranger() -> None:
 def test_busy_frame_gets_sub_window_codes_nearer_to_the_object() -> None:
     obj = Image.fromarray(skdata.astronaut())
     query = compute_query(_busy_frame(obj))
-    assert [v.name for v in query.variants] == ["full"]  # nothing plain to cut the object out of
+    assert [v.name for v in query.variants] == ["full", "mirrored"]  # nothing plain to cut the object out of
     assert query.window_codes.shape[1] == 2 and 1 <= len(query.window_codes) <= len(ag.window_boxes((640, 640))) == 25
     registered = _registered_code(obj)
     whole = _code_distance(registered, query.variants[0].features.code)
@@ -146,7 +146,7 @@ def test_a_smooth_object_on_gravel_gets_a_region_variant_around_it() -> None:
     union = (x1 - x0) * (y1 - y0) + (box[2] - box[0]) * (box[3] - box[1]) - overlap
     assert overlap / union > 0.6
     query = compute_query(frame)
-    assert [v.name for v in query.variants] == ["full", "region"]
+    assert [v.name for v in query.variants] == ["full", "region", "mirrored"]
     registered = _registered_code(make_object(100019))
     region = _code_distance(registered, query.variant("region").features.code)
     assert region + 10 <= _code_distance(registered, query.variant("full").features.code)
@@ -157,7 +157,7 @@ def test_uniformly_busy_and_plain_frames_get_no_region_variant() -> None:
 
     gravel = np.ascontiguousarray(np.stack([skdata.gravel()] * 3, axis=2))
     assert calm_region_box(gravel) is None
-    assert [v.name for v in compute_query(make_object(100019)).variants] == ["object", "full"]
+    assert [v.name for v in compute_query(make_object(100019)).variants] == ["object", "full", "mirrored"]
 
 
 def test_one_set_vlad_is_the_vlad_of_all_members() -> None:

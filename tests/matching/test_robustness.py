@@ -147,3 +147,19 @@ def test_a_web_pages_header_bar_is_not_taken_for_the_object() -> None:
     assert query.variants[0].name == "object" and y0 > 70 / 800 and x1 < 0.5  # the photo, not the bar
     found = rank(query, local.index.search(query, 30), local.load, top=5)
     assert found[0].record_id == 160 and found[0].verdict == "match"
+
+
+@pytest.mark.parametrize("pid", [2, 9])
+def test_a_mirrored_copy_of_a_registered_photo_is_a_match(registry, pid: int) -> None:
+    flipped = edits.jpeg(registry.images[pid].convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+                         np.random.default_rng(pid), 75)
+    found = _best(registry, flipped)
+    assert found[0].record_id == 100 + pid and found[0].verdict == "match"
+    assert found[0].evidence["query_variant"] == "mirrored"
+
+
+def test_a_stranger_is_not_described_mirrored(registry) -> None:
+    query = compute_query(make_object(5005))
+    found = rank(query, registry.index.search(query, 30), registry.load, top=5)
+    assert all(m.verdict == "no_match" for m in found)
+    assert query.variant("mirrored").pending  # its ORB features were never needed: no cost for a stranger

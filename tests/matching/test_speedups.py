@@ -51,7 +51,7 @@ def test_rank_stops_at_the_first_clearly_verified_photo(registry) -> None:
 
 def test_whole_frame_features_extracted_only_when_needed(registry) -> None:
     q = compute_query(registry.images[0])  # an object on a plain background: object variant + lazy whole frame
-    assert [v.name for v in q.variants] == ["object", "full"] and q.variants[1].pending
+    assert [v.name for v in q.variants] == ["object", "full", "mirrored"] and q.variants[1].pending
     res = rank(q, registry.index.search(q, 60), registry.load, top=5)
     assert res[0].record_id == 100 and res[0].verdict == "match"
     assert q.variants[1].pending  # the object verified: the whole frame's ORB was never computed
@@ -64,7 +64,7 @@ def test_the_whole_frame_is_described_only_when_a_batch_found_nothing_without_it
     from dataclasses import replace
 
     q = compute_query(registry.images[0])
-    assert [v.name for v in q.variants] == ["object", "full"]
+    assert [v.name for v in q.variants] == ["object", "full", "mirrored"]
     by_photo = {c.photo_id: c for c in registry.index.search(q, 60)}
 
     def nearest_to(pid: int, variant: str):  # noqa: ANN202

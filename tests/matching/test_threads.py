@@ -58,7 +58,7 @@ def test_two_threads_describe_and_rank_as_one_does(registry, monkeypatch: pytest
     monkeypatch.setattr(threads, "VERIFY_THREADS", 0)
     assert threads.verification_pool() is None
     one = [_check(registry, img) for img in _queries(registry)]
-    assert [len(variants) for variants, _ in two] == [2, 2, 2, 4]  # a group photo: three objects + the frame
+    assert [len(variants) for variants, _ in two] == [3, 3, 3, 5]  # a group photo: three objects + the frame (+ mirrored)
     assert two == one
     assert any(len(matches) > 6 for _, matches in two)  # more than one batch of candidates was verified
 
