@@ -163,3 +163,43 @@ def test_a_stranger_is_not_described_mirrored(registry) -> None:
     found = rank(query, registry.index.search(query, 30), registry.load, top=5)
     assert all(m.verdict == "no_match" for m in found)
     assert query.variant("mirrored").pending  # its ORB features were never needed: no cost for a stranger
+
+
+def _folded(img: Image.Image, degrees: float) -> np.ndarray:
+    """The picture folded down its middle like an open book, each half turned ``degrees`` away from the camera
+    about the fold: no one homography maps it back."""
+    import cv2
+
+    a = np.asarray(img.convert("RGB").resize((640, 480)))
+    h, w = a.shape[:2]
+    out = np.full_like(a, 235)
+    for sign, half in ((1, slice(0, w // 2)), (-1, slice(w // 2, w))):
+        t = np.radians(sign * degrees)
+        turn = np.array([[np.cos(t), 0, np.sin(t)], [0, 1, 0], [-np.sin(t), 0, np.cos(t)]])
+        part = np.zeros_like(a)
+        part[:, half] = a[:, half]
+        warped = cv2.warpPerspective(part, edits._turned_plane(turn, 0.9 * w, w, h), (w, h))
+        mask = cv2.warpPerspective(np.pad(np.ones((h, half.stop - half.start), np.uint8), ((0, 0), (half.start, w - half.stop))),
+                                   edits._turned_plane(turn, 0.9 * w, w, h), (w, h)).astype(bool)
+        out[mask] = warped[mask]
+    return out
+
+
+def _cells_between(query: np.ndarray, registered: Image.Image) -> int:
+    from registry.matching import features as ft
+
+    q = ft.extract_features(query, query=True)
+    t = ft.extract_features(np.asarray(registered.convert("RGB").resize((640, 480))))
+    return ft.verify(q[0], q[1], t[0], t[1], q_angles=q[2], t_angles=t[2]).cells
+
+
+def test_a_folded_object_seen_from_another_angle_is_verified_on_both_faces(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.matching import features as ft
+
+    picture, stranger = Image.fromarray(skdata.astronaut()), make_object(4001)
+    folded = _folded(picture, 45)
+    both_faces, stranger_cells = _cells_between(folded, picture), _cells_between(folded, stranger)
+    monkeypatch.setattr(ft, "SECOND_PIECE_AFTER_CELLS", 10_000)  # one homography only
+    one_face = _cells_between(folded, picture)
+    assert both_faces >= one_face + 6 and 5 <= one_face < ft.SECOND_PIECE_UNTIL_CELLS
+    assert stranger_cells == _cells_between(folded, stranger) < 10
