@@ -301,6 +301,8 @@ def _inlier_extent(r: _PhotoResult, query: QuerySignature) -> tuple[float, float
     if len(kp) == 0:
         return 0.0, 0.0, 0.0, 0.0
     (x0, y0), (x1, y1) = kp.min(axis=0), kp.max(axis=0)
+    if v.name == MIRRORED:  # its keypoints are those of the picture flipped left to right
+        x0, x1 = 1 - x1, 1 - x0
     return float(x0), float(y0), float(x1), float(y1)
 
 
