@@ -73,6 +73,23 @@ def data_dir() -> Path:
     return target
 
 
+def registered_with(pictures: list[Image.Image], first_id: int) -> tuple:
+    """The corpus's 221 records (distractors) and ``pictures`` registered as records and photos ``first_id``,
+    ``first_id + 1``...: (index, each picture's index key by id, check) where ``check(photo)`` ranks a photo."""
+    _, index, blobs = run.registered_corpus()
+    keys = {}
+    for i, img in enumerate(pictures):
+        sig = compute_signature(img)
+        keys[first_id + i], blobs[first_id + i] = sig.index_key, sig.features
+        index.add(first_id + i, first_id + i, sig.index_key)
+
+    def check(img: Image.Image) -> list:
+        q = compute_query(img)
+        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids if i in blobs}, top=5)
+
+    return index, keys, check
+
+
 def second_views(img: Image.Image) -> dict[str, Image.Image]:
     """The second view as it is, re-compressed, and halved then re-compressed."""
     return {"as_is": img, "jpeg50": edits.jpeg(img, None, 50),
@@ -84,17 +101,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write every result as JSON to this file")
     args = parser.parse_args()
     data = data_dir()
-    _, index, blobs = run.registered_corpus()  # the corpus's 221 records are the distractors
-    keys = {}
-    for i, (first, _, _) in enumerate(PAIRS):
-        sig = compute_signature(Image.open(data / first).convert("RGB"))
-        keys[FIRST_PAIR_ID + i], blobs[FIRST_PAIR_ID + i] = sig.index_key, sig.features
-        index.add(FIRST_PAIR_ID + i, FIRST_PAIR_ID + i, sig.index_key)
-
-    def check(img: Image.Image) -> list:
-        q = compute_query(img)
-        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids if i in blobs}, top=5)
-
+    index, keys, check = registered_with([Image.open(data / first).convert("RGB") for first, _, _ in PAIRS], FIRST_PAIR_ID)
     rows = []
     for i, (first, second, what) in enumerate(PAIRS):
         record = FIRST_PAIR_ID + i

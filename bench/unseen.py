@@ -26,9 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import edits  # noqa: E402
 import realviews  # noqa: E402
-import run  # noqa: E402
 
-from registry.matching import candidates_to_verify, compute_query, compute_signature, rank  # noqa: E402
 
 PICTURES = ("fruits.jpg", "baboon.jpg", "HappyFish.jpg", "butterfly.jpg", "orange.jpg", "apple.jpg", "messi5.jpg",
             "smarties.png", "starry_night.jpg", "building.jpg", "home.jpg", "board.jpg", "chicky_512.png",
@@ -49,20 +47,10 @@ def main() -> None:
     parser.add_argument("--json", help="also write every result as JSON to this file")
     args = parser.parse_args()
     data = realviews.data_dir()
-    manifest, index, blobs = run.registered_corpus()
-    scenes = [Image.open(corpus.DEFAULT_DIR / q["path"]).convert("RGB")
-              for q in manifest["queries"] if q["kind"] == "unregistered"][:SCENES]
     pictures = {name: Image.open(data / name).convert("RGB") for name in PICTURES}
-    keys = {}
-    for i, img in enumerate(pictures.values()):
-        sig = compute_signature(img)
-        keys[FIRST_ID + i], blobs[FIRST_ID + i] = sig.index_key, sig.features
-        index.add(FIRST_ID + i, FIRST_ID + i, sig.index_key)
-
-    def check(img: Image.Image) -> list:
-        q = compute_query(img)
-        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids if i in blobs}, top=5)
-
+    index, keys, check = realviews.registered_with(list(pictures.values()), FIRST_ID)
+    scenes = [Image.open(corpus.DEFAULT_DIR / q["path"]).convert("RGB")
+              for q in corpus.load_or_build(corpus.DEFAULT_DIR)["queries"] if q["kind"] == "unregistered"][:SCENES]
     rows = []
     for i, (name, img) in enumerate(pictures.items()):
         record = FIRST_ID + i
