@@ -6,7 +6,7 @@ handwriting...), are registered among the corpus's 221 records and each is check
 kind of the main table (a new seed per picture and repeat); each picture's first edited copy is also
 checked with its record left out (nothing may be flagged ``match``).
 
-    python bench/unseen.py [--repeats N] [--json FILE]     # ~25 s with 2 repeats
+    python bench/unseen.py [--repeats N] [--json FILE]     # 25-45 s with 2 repeats
 
 The sample data is found or fetched as bench/realviews.py does.
 """
