@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,6 +40,22 @@ def _sized(img: Image.Image, side: int) -> Image.Image:
     return edits.jpeg(img.resize((round(img.width * s), round(img.height * s)), Image.Resampling.LANCZOS), None, 90)
 
 
+def _on_dark_gradient_page(img: Image.Image) -> Image.Image:
+    """A web page whose background darkens from top to bottom (a dark theme, a page photographed under a lamp),
+    the photo at 40 % of its width, light text beside it."""
+    w, h = 1200, 850
+    shade = np.linspace(0, 1, h)[:, None, None]
+    page = Image.fromarray(((np.array([30, 30, 60]) * (1 - shade) + np.array([90, 60, 120]) * shade)
+                            * np.ones((1, w, 1))).astype(np.uint8))
+    s = 0.4 * w / img.width
+    photo = img.resize((int(img.width * s), int(img.height * s)))
+    page.paste(photo.crop((0, 0, photo.width, min(photo.height, 560))), (40, 110))
+    draw = ImageDraw.Draw(page)
+    for i in range(6):
+        draw.text((80 + photo.width, 130 + 34 * i), "lorem ipsum dolor sit amet " * 2, fill=(200, 200, 200))
+    return edits.jpeg(page.resize((960, 680)), None, 85)
+
+
 def probes(rng: np.random.Generator) -> dict:
     return {
         "thumbnail 200 px": lambda im: _thumbnail(im, 200),
@@ -59,6 +75,7 @@ def probes(rng: np.random.Generator) -> dict:
         # side), a wide lens (0.5 x)
         "close-up 40, phone": lambda im: edits.jpeg(edits.close_up(im, 40, 0.75), None, 85),
         "close-up 40, wide": lambda im: edits.jpeg(edits.close_up(im, 40, 0.5), None, 85),
+        "page, dark gradient": _on_dark_gradient_page,  # no plain background to cut the photo out of
     }
 
 
