@@ -89,12 +89,13 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
                         describe=lambda mask: _local_features(small, mask), box=box)
 
 
-def _mirrored(main: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
-    """The main variant flipped left to right, searched by its hashes only: ORB descriptors are not
-    symmetric, and a flipped picture's are described only for a candidate whose hashes are nearest to it
-    (ranking.MIRRORED_MAX_COMBINED: a flipped copy of a registered photo)."""
-    return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=main.size,
-                        describe=lambda mask: _local_features(cv2.flip(small, 1), mask), box=main.box)
+def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
+    """``variant`` (its picture ``small``, its hashes with the mirrored ones) flipped left to right, searched
+    by its hashes only: ORB descriptors are not symmetric, and a flipped picture's are described only for a
+    candidate whose hashes are nearest to it (ranking.MIRRORED_MAX_COMBINED: a flipped copy of a registered
+    photo)."""
+    return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=variant.size,
+                        describe=lambda mask: _local_features(cv2.flip(small, 1), mask), box=variant.box)
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:
@@ -120,7 +121,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
     arr = working_array(image, QUERY_REDUCE_SIDE)
     full = resize_query(arr, ft.FEATURE_SIDE)
     frame_hashes = beside(_hashes, full, True)  # in the pool while the frame is segmented
-    seg = segment(full, ft.FEATURE_SIDE // 2)  # an exact halving: ~8x cheaper than to 256 px
+    seg = segment(full, ft.FEATURE_SIDE // 2, pages=True)  # an exact halving: ~8x cheaper than to 256 px
     bars = None if seg is None else printed_bars(seg)
     if bars is not None:
         arr, full = paint_bars(arr, bars), paint_bars(full, bars)
@@ -135,9 +136,9 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         region = None if calm is None else _part(arr, full, calm)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
-        main_hashes = frame_hashes()
-        variants = [_variant("full", full, features=frame, hashes=main_hashes)]
-        main = full
+        frame_words = frame_hashes()
+        variants = [_variant("full", full, features=frame, hashes=frame_words)]
+        mirror = (variants[0], full, frame_words)
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
@@ -146,12 +147,15 @@ def compute_query(image: Image.Image) -> QuerySignature:
         parts = [_part(arr, full, box) for box in boxes]
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
         started = [_start_local_features(part[0]) for part in parts]
-        whole = _variant("full", full, hashes=frame_hashes())  # its ORB features only if ranking needs them
-        main = parts[0][0]
-        main_hashes = _hashes(main, True)
-        variants = [_variant(object_variant_name(i), *part, features=features, hashes=main_hashes if i == 0 else None)
+        frame_words = frame_hashes()
+        whole = _variant("full", full, hashes=frame_words)  # its ORB features only if ranking needs them
+        first_words = None if seg.shaded else _hashes(parts[0][0], True)
+        variants = [_variant(object_variant_name(i), *part, features=features, hashes=first_words if i == 0 else None)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]
-    variants.append(_mirrored(variants[0], main, main_hashes))
+        # A picture cut out of a shaded page may be an object on a backdrop that falls off into shadow, which
+        # registration describes whole (isolate_object): a flipped copy of its photo matches the whole frame
+        mirror = (whole, full, frame_words) if seg.shaded else (variants[0], parts[0][0], first_words)
+    variants.append(_mirrored(*mirror))
     words = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, words)})
     if windows is not None:

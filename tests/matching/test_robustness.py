@@ -203,3 +203,30 @@ def test_a_folded_object_seen_from_another_angle_is_verified_on_both_faces(monke
     one_face = _cells_between(folded, picture)
     assert both_faces >= one_face + 6 and 5 <= one_face < ft.SECOND_PIECE_UNTIL_CELLS
     assert stranger_cells == _cells_between(folded, stranger) < 10
+
+
+def _dark_gradient_page_with(photo: Image.Image) -> Image.Image:
+    shade = np.linspace(0, 1, 800)[:, None, None]
+    page = Image.fromarray(((np.array([30, 30, 60]) * (1 - shade) + np.array([90, 60, 120]) * shade)
+                            * np.ones((1, 1100, 1))).astype(np.uint8))
+    page.paste(photo.convert("RGB").resize((420, 420)), (40, 110))
+    return edits.jpeg(page, np.random.default_rng(0), 85)
+
+
+def test_a_photo_on_a_page_that_shades_across_is_cut_out_of_it(registry) -> None:
+    query = compute_query(_dark_gradient_page_with(registry.images[9]))
+    x0, y0, x1, y1 = query.variants[0].box
+    assert query.variants[0].name == "object" and x1 < 0.5 and y0 > 0.1  # the photo, not the page
+    found = rank(query, registry.index.search(query, 30), registry.load, top=5)
+    assert found[0].record_id == 109 and found[0].verdict == "match"
+
+
+def test_an_object_on_a_shaded_backdrop_is_not_taken_for_a_page() -> None:
+    from registry.matching.imageops import _shaded_page
+
+    y, x = np.mgrid[0:240, 0:320]
+    backdrop = np.stack([120 + 60 * x / 320, 110 + 40 * y / 240, 100 + 20 * (x / 320) ** 2], axis=2)
+    backdrop[((x - 160) / 80) ** 2 + ((y - 120) / 60) ** 2 < 1] = (30, 80, 40)  # an oval dish
+    assert _shaded_page(backdrop.astype(np.uint8)) is None
+    backdrop[60:180, 80:240] = (30, 80, 40)  # a picture: a rectangle
+    assert _shaded_page(backdrop.astype(np.uint8)) is not None
