@@ -65,7 +65,7 @@ class QueryVariant:
         return self._features
 
 
-MIRRORED = "mirrored"  # the main variant flipped left to right: a seller's trick against reverse image search
+MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
 
 
 def object_variant_name(i: int) -> str:
