@@ -108,8 +108,9 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
-    """Signature of a query photo: the objects isolated from a plain background (if any; several in a group
-    photo, each its own variant) and the whole frame.
+    """Signature of a query photo: the objects isolated from a plain background, or the picture cut out of a
+    page shaded across the frame (if any; several objects in a group photo, each its own variant), the whole
+    frame, and the main one of these flipped left to right (:func:`_mirrored`).
 
     Objects on a busy background are not segmented (GrabCut cost 30-60 ms a query): the ORB codes of
     the whole frame and of its sub-windows find them, with a "region" variant around the frame's
