@@ -9,7 +9,7 @@ from objects import make_object
 
 from registry.matching import compute_query, compute_signature, rank
 from registry.matching import features as ft
-from registry.matching.ranking import LOOKAHEAD
+from registry.matching.ranking import BATCH, LOOKAHEAD
 
 
 def test_features_blob_is_read_in_place_and_checked() -> None:
@@ -47,6 +47,24 @@ def test_rank_stops_at_the_first_clearly_verified_photo(registry) -> None:
     # the first photo verified: nothing after it was compared, unless its inliers covered a small part of the
     # photo (then the next LOOKAHEAD, only to see whether they share it)
     assert len(res) == 1 and calls[0] == [0] and calls[1:] in ([], [[c.photo_id for c in cands[1:1 + LOOKAHEAD]]])
+
+
+def test_candidates_features_are_read_in_search_order_in_doubling_reads_each_once(registry) -> None:
+    forty = type(registry)({i: make_object(3000 + i) for i in range(40)})
+    reads: list[list[int]] = []
+
+    def load(ids: list[int]) -> dict[int, bytes]:
+        reads.append(list(ids))
+        return forty.load(ids)
+
+    q = compute_query(make_object(7001))  # not registered: every candidate is verified
+    cands = forty.index.search(q, 40)
+    assert len(cands) == 40
+    res = rank(q, cands, load, top=5)
+    assert all(m.verdict != "match" for m in res)
+    assert [len(r) for r in reads] == [1, BATCH, 2 * BATCH, 40 - 1 - 3 * BATCH]  # not one read per batch of BATCH
+    assert [p for r in reads for p in r] == [c.photo_id for c in cands]  # in search order, each photo once
+    assert rank(q, cands, forty.load, top=5) == res
 
 
 def test_whole_frame_features_extracted_only_when_needed(registry) -> None:
