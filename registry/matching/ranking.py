@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass, replace
 from typing import Any, Callable, NamedTuple
 
@@ -12,7 +11,6 @@ from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
-from .threads import verification_pool
 from .types import MIRRORED, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
@@ -210,41 +208,22 @@ def _start(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozens
     return _Verification(cand, feats, query, pending).run(extract=False)
 
 
-def _in_two_threads(func: Callable[[Any], Any], items: list) -> list:
-    """``[func(item) for item in items]``, this thread and the verification pool's taking the next item
-    whichever is free first (a candidate verifies in 0.05-0.5 ms: halves fixed in advance left one thread
-    waiting for the other)."""
-    pool = verification_pool()
-    if pool is None or len(items) < 2:
-        return [func(item) for item in items]
-    done: list = [None] * len(items)
-    to_take, taking = iter(range(len(items))), threading.Lock()
-
-    def take_in_turn() -> None:
-        while True:
-            with taking:
-                i = next(to_take, None)
-            if i is None:
-                return
-            done[i] = func(items[i])
-
-    helper = pool.submit(take_in_turn)
-    take_in_turn()
-    if not helper.cancel():
-        helper.result()
-    return done
-
-
 def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes]) -> list[_Verification]:
-    """Verify a batch, in order, with the query variants described so far (in two threads)."""
+    """Verify a batch, in order, with the query variants described so far.
+
+    In this thread only: verifying is short compiled loops between Python steps that hold the GIL, and
+    with a second thread taking candidates in turn, an unregistered object's check took longer (A/B on
+    this 2-core machine, whole checks: 33.9 ms median in one thread, 37.5 in two; bench/README.md)."""
     present = [c for c in batch if c.photo_id in blobs]
     pending = frozenset(v.name for v in query.variants if v.pending)
-    return _in_two_threads(lambda c: _start(c, blobs[c.photo_id], query, pending), present)
+    return [_start(c, blobs[c.photo_id], query, pending) for c in present]
 
 
 def _finish(verifications: list[_Verification]) -> None:
-    """Describe the variants the verifications wait for and try them (in two threads)."""
-    _in_two_threads(lambda v: v.run(extract=True), [v for v in verifications if v.waiting])
+    """Describe the variants the verifications wait for (ORB's levels in two threads) and try them."""
+    for v in verifications:
+        if v.waiting:
+            v.run(extract=True)
 
 
 class _Verified(NamedTuple):
@@ -259,7 +238,7 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
     see whether other records share what verified it (:mod:`.shared`), unless it plainly was the object.
 
     The first candidate is verified alone (most checks of a registered object stop there), then a
-    batch of blobs at a time in two threads; the results do not depend on the threads."""
+    batch of blobs at a time."""
     results: list[_PhotoResult] = []
     for start, end in _batches(len(candidates)):
         batch = candidates[start:end]

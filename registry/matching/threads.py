@@ -1,15 +1,14 @@
-"""Threads for checks: one native thread each, and a pool that verifies candidates beside the caller.
+"""Threads for checks: one native thread each, and a pool that describes the query beside the caller.
 
 A check multiplies small matrices (a 4 096 x 128 projection, 700 x 16 assignments) and resizes one
 photo. OpenBLAS and OpenCV would split these over every core; on a shared 2-core machine, with other
 requests or workers running, those threads mostly wait for each other. Bench (bench/README.md): under
 load the 95th percentile of describing a query fell from ~200 ms to ~30 ms with one BLAS thread.
 
-Describing a query's variants (ORB: ~10 ms each) and verifying candidates (~0.3 ms each) are
-coarser work, most of it in compiled code that releases the GIL (OpenCV, the descriptor kernel).
-A check describes a second variant, and verifies half of each batch of candidates, in one more
-thread: a check of an unregistered object (60-100 candidates) ~1.5x faster on 2 cores. A photo
-with no second variant shares its ORB pyramid levels with that thread (``features.start_extracting``).
+Describing a query's variants (ORB: ~10 ms each) is coarser work, most of it in OpenCV, which
+releases the GIL: a check describes a second variant in one more thread, and a photo with no second
+variant shares its ORB pyramid levels with that thread (``features.start_extracting``). Candidates
+are verified in the calling thread (``ranking._verify_batch`` says why).
 """
 from __future__ import annotations
 

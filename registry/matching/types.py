@@ -48,7 +48,7 @@ class QueryVariant:
         self.size = size  # (width, height) of the variant image
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._features, self.describe = features, describe
-        self._extracting = threading.Lock()  # candidates are verified in two threads
+        self._extracting = threading.Lock()  # described once, whichever thread asks first
 
     @property
     def pending(self) -> bool:

@@ -1,5 +1,5 @@
 """Threads: one native thread a check (BLAS and OpenCV pools would only contend), one more thread that
-describes a second variant and verifies half of each batch, with the results of a single thread."""
+describes a second variant (and searches half of the index), with the results of a single thread."""
 from __future__ import annotations
 
 import os
