@@ -122,16 +122,26 @@ def live_index() -> LiveIndex:
 
 _SIGNATURES = StoredSignature.__table__
 # Core on the session's connection: the ORM's statement handling cost ~0.25 ms a read, and an unregistered
-# object's check reads a batch of candidates' features ten times (bench/service.py).
+# object's check reads ~100 candidates' features (bench/service.py).
 _FEATURES_OF = select(_SIGNATURES.c.photo_id, _SIGNATURES.c.features).where(
     _SIGNATURES.c.photo_id.in_(bindparam("ids", expanding=True)),
     _SIGNATURES.c.algorithm_version == bindparam("version"),
+)
+# PostgreSQL sends bytea as hex text unless results are asked for in binary: 100 photos' features
+# (~30 kB each) took 8.6 ms to read as text, 2.1 ms in binary.
+_FEATURES_OF_IN_BINARY = (
+    f"SELECT photo_id, features FROM {_SIGNATURES.name} WHERE photo_id = ANY(%s) AND algorithm_version = %s"
 )
 
 
 def load_features(photo_ids: list[int]) -> dict[int, bytes]:
     """Re-ranking features of the given photos, read from the database (only for the top candidates)."""
-    rows = db.session.connection().execute(_FEATURES_OF, {"ids": list(photo_ids), "version": matching.ALGORITHM_VERSION})
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        with connection.connection.dbapi_connection.cursor(binary=True) as cursor:
+            cursor.execute(_FEATURES_OF_IN_BINARY, (list(photo_ids), matching.ALGORITHM_VERSION))
+            return {photo_id: bytes(features) for photo_id, features in cursor}
+    rows = connection.execute(_FEATURES_OF, {"ids": list(photo_ids), "version": matching.ALGORITHM_VERSION})
     return {photo_id: features for photo_id, features in rows}
 
 

@@ -260,3 +260,18 @@ def test_a_mirrored_photo_is_matched_and_the_page_says_it_was_flipped(app, regis
     straight = client.post("/check/", data={"photos": [(io.BytesIO(_jpeg(draw_object(*OBJECTS[3]))), "a.jpg")]},
                            content_type="multipart/form-data").get_data(as_text=True)
     assert "mirror image" not in straight
+
+
+def test_features_are_read_for_the_photos_asked_and_the_current_algorithm_only(app, registered):
+    from registry.models import StoredSignature
+    from registry.services.index import load_features
+
+    stored = {s.photo_id: s.features for s in db.session.scalars(select(StoredSignature))}
+    first, second, third = (r.photos[0].id for r in registered[:3])
+    read = load_features([first, third, 999_999])  # an id with no photo is left out
+    assert read == {first: stored[first], third: stored[third]}
+    assert all(type(blob) is bytes for blob in read.values())  # as the matcher reads them, on either database
+    old = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == second))
+    old.algorithm_version = "an-older-algorithm"
+    db.session.commit()
+    assert load_features([first, second]) == {first: stored[first]}
