@@ -53,6 +53,12 @@ def _local_features(small: np.ndarray, mask: np.ndarray | None = None) -> LocalF
     return _described(*ft.extract_features(small, query=True, mask=mask))
 
 
+def _lazily_described(small: np.ndarray) -> Callable[[np.ndarray | None], LocalFeatures]:
+    """A variant's ``describe``: its ORB levels shared with the pool, which is idle while ranking verifies
+    candidates (the same features as one call: tested), or in one call where a mask is given."""
+    return lambda mask: _start_local_features(small)() if mask is None else _local_features(small, mask)
+
+
 def _start_local_features(small: np.ndarray) -> Callable[[], LocalFeatures]:
     """What gives ``_local_features(small)``: its ORB levels started in the verification pool now, finished
     in this thread when called (meanwhile, this thread hashes the photo)."""
@@ -86,7 +92,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     hash_words, colour, _ = hashes or _hashes(small)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
-                        describe=lambda mask: _local_features(small, mask), box=box)
+                        describe=_lazily_described(small), box=box)
 
 
 def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
@@ -95,7 +101,7 @@ def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> Quer
     candidate whose hashes are nearest to it (ranking.MIRRORED_MAX_COMBINED: a flipped copy of a registered
     photo)."""
     return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=variant.size,
-                        describe=lambda mask: _local_features(cv2.flip(small, 1), mask), box=variant.box)
+                        describe=lambda mask: _lazily_described(cv2.flip(small, 1))(mask), box=variant.box)
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:
