@@ -301,7 +301,8 @@ MAX_OBJECTS = 3
 
 def _banners(stats: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Which components are thin bands from one edge of the frame to the opposite one: a web page's header,
-    footer or menu bar, not an object (a screenshot's header outsized a photo on white with a light object)."""
+    footer or menu bar, never an object (a screenshot's header outsized a photo on white with a light object,
+    and was the only component left where the photo's own white merged with the page's: playing cards)."""
     x, y, w, h = (stats[:, i] for i in range(4))
     across = (x <= 0) & (x + w >= shape[1]) & (w > OTHER_OBJECT_MAX_ASPECT * h)
     down = (y <= 0) & (y + h >= shape[0]) & (h > OTHER_OBJECT_MAX_ASPECT * w)
@@ -327,9 +328,9 @@ def isolate_objects(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_
     areas[[i - 1 for i in ignore]] = 0
     if len(areas) == 0 or areas.max() < _MIN_COMPONENT_FRAC * seg.labels.size:
         return []
-    banners = _banners(stats[1:], small.shape)
-    if (areas[~banners] >= _MIN_COMPONENT_FRAC * seg.labels.size).any():
-        areas[banners] = 0
+    areas[_banners(stats[1:], small.shape)] = 0
+    if areas.max() < _MIN_COMPONENT_FRAC * seg.labels.size:
+        return []
     order = np.argsort(-areas, kind="stable")[:MAX_OBJECTS]
     boxes = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in stats[1 + order, :4]]
     first = _scale_box(boxes[0], small.shape, arr.shape, margin)

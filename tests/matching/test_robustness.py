@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from skimage import data as skdata
 
 import edits
@@ -147,6 +147,31 @@ def test_a_web_pages_header_bar_is_not_taken_for_the_object() -> None:
     assert query.variants[0].name == "object" and y0 > 70 / 800 and x1 < 0.5  # the photo, not the bar
     found = rank(query, local.index.search(query, 30), local.load, top=5)
     assert found[0].record_id == 160 and found[0].verdict == "match"
+
+
+def _playing_cards(seed: int) -> Image.Image:
+    """White cards outlined in grey with small red pips, on white: a picture with no outline of its own on a white page."""
+    rng = np.random.default_rng(seed)
+    picture = Image.new("RGB", (320, 300), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    for _ in range(9):
+        x, y = (int(v) for v in rng.integers(10, 230, 2))
+        draw.rectangle((x, y, x + 70, y + 60), fill=(252, 252, 252), outline=(200, 200, 200))
+        for _ in range(4):
+            px, py = x + int(rng.integers(6, 60)), y + int(rng.integers(6, 50))
+            draw.polygon([(px, py - 5), (px + 4, py), (px, py + 5), (px - 4, py)], fill=(210, 30, 40))
+    return picture
+
+
+def test_a_header_bar_is_never_the_object_even_when_nothing_else_stands_out() -> None:
+    from conftest import Registry
+
+    cards = _playing_cards(4)
+    local = Registry({**{i: make_object(3100 + i) for i in range(10)}, 61: cards})
+    query = compute_query(_web_page_with(cards))
+    assert all(v.box[3] > 70 / 800 * 2 for v in query.variants)  # no variant is the bar (0.09 of the page's height)
+    found = rank(query, local.index.search(query, 30), local.load, top=5)
+    assert found[0].record_id == 161 and found[0].verdict == "match"
 
 
 @pytest.mark.parametrize("pid", [2, 9])
