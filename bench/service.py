@@ -88,6 +88,7 @@ def check_queries(queries: list[dict], ids: dict[int, int]) -> list[dict]:
 
 
 def summary(rows: list[dict]) -> dict:
+    """took_ms and read time (median, p95) of registered and unregistered objects' checks; R@1; strangers flagged."""
     out = {}
     for label, chosen in (("registered", [r for r in rows if r["registered"]]),
                           ("unregistered", [r for r in rows if not r["registered"]])):
