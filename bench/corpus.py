@@ -14,7 +14,7 @@ import edits
 from objects import make_object
 
 DEFAULT_DIR = Path(__file__).resolve().parent / ".corpus"
-CORPUS_VERSION = 3
+CORPUS_VERSION = 4  # 4: a picture scattered on a plain backdrop (a star field) moved to a new background whole
 _TILED = {"retina": 4, "hubble_deep_field": 3, "brick": 2, "grass": 2, "gravel": 2, "immunohistochemistry": 2,
           "astronaut": 2, "coffee": 2, "rocket": 2}
 # "cat" is left out: it is the same photo as "chelsea"
