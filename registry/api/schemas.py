@@ -140,7 +140,7 @@ class RecordPageSchema(Schema):
 class PhotoUploadSchema(Schema):
     """Photos sent as multipart form data."""
 
-    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), metadata={"description": "One or more image files (JPEG, PNG or WebP)"})
+    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), metadata={"description": "One or more image files (JPEG, PNG, WebP, HEIC or TIFF)"})
 
 
 class CheckFormSchema(Schema):
@@ -161,7 +161,7 @@ class CheckFormSchema(Schema):
     all_statuses = fields.Boolean(load_default=False)
     # Documented here so the OpenAPI multipart body lists them; the files are read from request.files.
     photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
-                         metadata={"description": "One or more photos of the object (JPEG, PNG or WebP)"})
+                         metadata={"description": "One or more photos of the object (JPEG, PNG, WebP, HEIC or TIFF)"})
 
 
 class CandidateSchema(Schema):

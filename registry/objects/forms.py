@@ -66,7 +66,7 @@ class LossFields(FlaskForm):
 class RegisterForm(RecordFields, LossFields):
     """Register a new object with its photos."""
 
-    photos = MultipleFileField(_l("Photos"), description=_l("JPEG, PNG or WebP, up to 20 MB each; several views help identification."))
+    photos = MultipleFileField(_l("Photos"), description=_l("JPEG, PNG, WebP, HEIC or TIFF, up to 20 MB each; several views help identification."))
 
 
 class EditForm(RecordFields):

@@ -11,7 +11,7 @@ def test_domain_errors_stay_english_as_text_but_carry_their_template():
     try:
         decode_photo(b"", "empty.jpg")
     except PhotoRejected as exc:
-        assert str(exc) == "empty.jpg: the file is empty; choose a photo file (JPEG, PNG or WebP)."
+        assert str(exc) == "empty.jpg: the file is empty; choose a photo file (JPEG, PNG, WebP, HEIC or TIFF)."
         assert exc.filename == "empty.jpg" and "%" not in exc.template
 
 
