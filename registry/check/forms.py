@@ -13,7 +13,7 @@ from registry.measurement_fields import MeasurementFields
 class CheckForm(MeasurementFields):
     """Photos of the suspect object, and whatever is known of it."""
 
-    photos = MultipleFileField(_l("Photos of the object"), description=_l("One or more photos; on a phone you can take them with the camera."))
+    photos = MultipleFileField(_l("Photos of the object"), description=_l("One or more photos: taken with the camera, saved, or screenshots of an online sale."))
     description = TextAreaField(_l("What you can see"), validators=[Length(max=5000)],
                                 description=_l("Optional: inscriptions, marks, damage, anything that may identify it."))
     object_type = StringField(_l("Type of object"), validators=[Length(max=200)])

@@ -34,14 +34,22 @@ def test_register_an_object_with_two_photos_and_report_it_stolen(page, live_serv
 def test_check_an_object_from_a_phone(phone, live_server, tmp_path):
     phone.goto(f"{live_server}/check/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways on a phone"
-    file_input = phone.locator("input[type=file][name=photos]")
-    assert file_input.get_attribute("capture") == "environment"
-    phone.set_input_files("input[type=file][name=photos]", photo_file(tmp_path, 901, "suspect.jpg", shape="vase"))
+    # saved photos and screenshots can be chosen (a capture attribute would allow the camera only) ...
+    assert phone.locator("#photos").get_attribute("capture") is None
+    camera = phone.locator("#photos-camera")  # ... and a second control opens the camera at once
+    assert camera.get_attribute("capture") == "environment" and camera.get_attribute("name") == "photos"
+    assert camera.is_visible()
+    phone.set_input_files("#photos-camera", photo_file(tmp_path, 901, "suspect.jpg", shape="vase"))
     phone.click("main form.check-form button[type=submit]")
     phone.wait_for_selector(".verdict-banner")
     assert "verdict-match" in phone.get_attribute(".verdict-banner", "class")
     assert "E2E-STOLEN" in phone.inner_text(".candidates") or "Banquet vase" in phone.inner_text(".candidates")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_computer_shows_one_photo_control(page, live_server):
+    page.goto(f"{live_server}/check/")
+    assert page.locator("#photos").is_visible() and not page.locator("#photos-camera").is_visible()
 
 
 def test_switch_language_including_right_to_left(page, live_server):
