@@ -56,6 +56,31 @@ def _on_dark_gradient_page(img: Image.Image) -> Image.Image:
     return edits.jpeg(page.resize((960, 680)), None, 85)
 
 
+def _screen_photo(img: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """The photo shown on a screen (an online sale on a laptop seized in a raid) and photographed with a phone:
+    the screen's red, green and blue stripes, a dark bezel, the phone turned 10-20 degrees, a reflection of a
+    lamp across the glass, re-sampled to the phone's resolution (which folds the stripes into moire)."""
+    w, h = img.size
+    shown = np.asarray(img.resize((w * 3, h * 3), Image.Resampling.NEAREST), np.float32)
+    stripes = np.array([[1.0, 0.55, 0.55], [0.55, 1.0, 0.55], [0.55, 0.55, 1.0]], np.float32)[np.arange(w * 3) % 3]
+    shown = shown * stripes[None] * 1.25
+    bezel = int(0.06 * w * 3)
+    screen = np.full((h * 3 + 2 * bezel, w * 3 + 2 * bezel, 3), 18, np.float32)
+    screen[bezel:-bezel, bezel:-bezel] = shown
+    sh, sw = screen.shape[:2]
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    cx, cy = rng.uniform(0.2, 0.8) * sw, rng.uniform(0.2, 0.8) * sh
+    screen += 70 * np.exp(-(((xx - cx) / (0.25 * sw)) ** 2 + ((yy - cy) / (0.15 * sh)) ** 2))[..., None]
+    photo = Image.fromarray(np.clip(screen, 0, 255).astype(np.uint8)).resize((int(sw / 2.7), int(sh / 2.7)), Image.Resampling.BILINEAR)
+    return edits.jpeg(edits.perspective(photo, rng, 10, 20), None, 85)
+
+
+def _low_light(img: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """A dim warehouse or a night at the border: a quarter of the light, the phone's gain lifting noise."""
+    a = np.asarray(img, np.float32) * 0.25 + rng.normal(0, 4, (img.height, img.width, 1))
+    return edits.jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), None, 80)
+
+
 def probes(rng: np.random.Generator) -> dict:
     return {
         "thumbnail 200 px": lambda im: _thumbnail(im, 200),
@@ -76,6 +101,8 @@ def probes(rng: np.random.Generator) -> dict:
         "close-up 40, phone": lambda im: edits.jpeg(edits.close_up(im, 40, 0.75), None, 85),
         "close-up 40, wide": lambda im: edits.jpeg(edits.close_up(im, 40, 0.5), None, 85),
         "page, dark gradient": _on_dark_gradient_page,  # no plain background to cut the photo out of
+        "screen photographed": lambda im: _screen_photo(im, rng),
+        "low light": lambda im: _low_light(im, rng),
     }
 
 
