@@ -52,6 +52,15 @@ def test_a_heic_photo_with_another_file_glued_after_it_is_refused():
         decode_photo(data, "glued.heic")
 
 
+def test_an_avif_saved_from_a_web_page_is_decoded():
+    picture = draw_object(6, "bowl", "ceramic")
+    photo = decode_photo(_encoded(picture, "AVIF", quality=85), "lot-112.avif")
+    assert (photo.image_format, photo.extension) == ("AVIF", "avif")
+    assert _same_picture(photo.image, picture.convert("RGB"), 6.0)
+    with pytest.raises(PhotoRejected, match="after the picture"):
+        decode_photo(_encoded(picture, "AVIF") + b"\x00\x00\x00\x0cjunk" + b"MZ\x90\x00\x03\x00\x00\x00" * 8  # a program glued on, "glued.avif")
+
+
 def test_a_16_bit_grey_tiff_keeps_its_tones():
     ramp = np.linspace(0, 65535, 64 * 256).reshape(64, 256).astype(np.uint16)  # a scanner's 16-bit master
     photo = decode_photo(_encoded(Image.fromarray(ramp), "TIFF", compression="tiff_lzw"), "master.tif")
