@@ -58,7 +58,8 @@ def test_an_avif_saved_from_a_web_page_is_decoded():
     assert (photo.image_format, photo.extension) == ("AVIF", "avif")
     assert _same_picture(photo.image, picture.convert("RGB"), 6.0)
     with pytest.raises(PhotoRejected, match="after the picture"):
-        decode_photo(_encoded(picture, "AVIF") + b"\x00\x00\x00\x0cjunk" + b"MZ\x90\x00\x03\x00\x00\x00" * 8  # a program glued on, "glued.avif")
+        glued = b"\x00\x00\x00\x0cjunk" + b"MZ\x90\x00\x03\x00\x00\x00" * 8  # a program after the picture
+        decode_photo(_encoded(picture, "AVIF") + glued, "glued.avif")
 
 
 def test_a_16_bit_grey_tiff_keeps_its_tones():
