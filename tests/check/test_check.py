@@ -14,6 +14,7 @@ from sqlalchemy import select
 from registry import create_app
 from registry.demo.images import draw_object, other_view
 from registry.extensions import db
+from registry.matching import compute_query
 from registry.models import Check
 from registry.services.objects import change_status, create_record
 from registry.services.photos import decode_upload, remove_photo
@@ -275,3 +276,27 @@ def test_features_are_read_for_the_photos_asked_and_the_current_algorithm_only(a
     old.algorithm_version = "an-older-algorithm"
     db.session.commit()
     assert load_features([first, second]) == {first: stored[first]}
+
+
+def test_a_worker_loads_the_whole_index_as_it_starts(app, registered):
+    from registry.services.index import live_index, preload_index
+
+    app.extensions.pop("registry_live_index", None)  # as in a new worker
+    assert preload_index(app) is True
+    index = live_index()
+    assert index.last_event_id >= 0 and index.photos_not_searched == 0
+    photos = {photo.id: record.status for record in registered for photo in record.photos}
+    assert len(index.everything) == len(photos) == 5 and all(photo_id in index.everything for photo_id in photos)
+    assert {photo_id for photo_id in photos if photo_id in index.reported} == {p for p, status in photos.items() if status != "inventory"}
+    query = compute_query(draw_object(12, "statuette", "bronze"))
+    assert index.search(query, 3, all_statuses=False)[0].record_id == registered[1].id
+
+
+def test_a_worker_started_before_the_database_has_its_schema_loads_the_index_on_its_first_check(tmp_path, caplog):
+    from registry.services.index import preload_index
+
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "MEDIA_DIR": str(tmp_path / "m"),
+                        "SECRET_KEY": "test-secret-key"})
+    assert preload_index(empty) is False
+    assert "photo index not preloaded" in caplog.text
+    assert "registry_live_index" not in empty.extensions or empty.extensions["registry_live_index"].last_event_id < 0
