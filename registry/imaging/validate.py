@@ -230,5 +230,9 @@ def _eight_bit(image: Image.Image) -> Image.Image:
     if image.mode not in ("I", "F") and not image.mode.startswith("I;16"):
         return image
     values = np.asarray(image, dtype=np.float32)
-    top = 1.0 if image.mode == "F" and values.max(initial=0) <= 1.0 else 65535.0 if values.max(initial=0) > 255 else 255.0
+    brightest = float(values.max(initial=0))
+    if image.mode == "F" and brightest <= 1.0:
+        top = 1.0  # floating-point tones from 0 to 1
+    else:
+        top = 65535.0 if brightest > 255 else 255.0
     return Image.fromarray(np.clip(np.rint(values * np.float32(255.0 / top)), 0, 255).astype(np.uint8), "L")

@@ -80,7 +80,7 @@ class LiveIndex:
         return len(self.everything if all_statuses else self.reported)
 
     def _load_all(self) -> bool:
-        """Every live photo, read in chunks and added in bulk: one add at a time cost ~4 s a million photos."""
+        """Every live photo, read from the driver in chunks and added in bulk (bench/index_load.py)."""
         matching.warm_up()  # compile the matching kernel now, not in the first check
         last_event_id = db.session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
         everything, reported = matching.HashIndex(), matching.HashIndex()
