@@ -143,14 +143,14 @@ def background(img: Image.Image, rng: Rng) -> Image.Image:
     return Image.fromarray(canvas.astype(np.uint8))
 
 
-def background_photo(img: Image.Image, rng: Rng, scene: Image.Image) -> Image.Image:
-    """Cut the object out and paste it at 50-85 % scale on a crop of a real photo (a scene)."""
+def background_photo(img: Image.Image, rng: Rng, scene: Image.Image, scale: tuple[float, float] = (0.5, 0.85)) -> Image.Image:
+    """Cut the object out and paste it at ``scale`` (50-85 %) of the frame's sides on a crop of a real photo (a scene)."""
     w, h = img.size
     sw, sh = scene.size
     side = min(sw, sh, max(64, int(min(sw, sh) * rng.uniform(0.6, 1.0))))
     x0, y0 = int(rng.integers(0, sw - side + 1)), int(rng.integers(0, sh - side + 1))
     canvas = np.asarray(scene.crop((x0, y0, x0 + side, y0 + side)).resize((w, h), Image.Resampling.BILINEAR), np.float32).copy()
-    s = rng.uniform(0.5, 0.85)
+    s = rng.uniform(*scale)
     obj = img.resize((max(1, int(w * s)), max(1, int(h * s))), Image.Resampling.BILINEAR)
     m = cv2.resize(object_mask(img).astype(np.float32), obj.size, interpolation=cv2.INTER_LINEAR)[..., None]
     x, y = int(rng.integers(0, w - obj.width + 1)), int(rng.integers(0, h - obj.height + 1))

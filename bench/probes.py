@@ -81,7 +81,15 @@ def _low_light(img: Image.Image, rng: np.random.Generator) -> Image.Image:
     return edits.jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), None, 80)
 
 
-def probes(rng: np.random.Generator) -> dict:
+def _small_on_a_photo(img: Image.Image, scale: tuple[float, float], rng: np.random.Generator,
+                      scenes: list[Image.Image]) -> Image.Image:
+    """The object on a real photo (a table among other things, a crate) taking only ``scale`` of the frame's
+    sides, photographed at a phone's 1 200 px."""
+    scene = scenes[int(rng.integers(len(scenes)))]
+    return edits.background_photo(img, rng, scene, scale).resize((1200, 1200), Image.Resampling.BICUBIC)
+
+
+def probes(rng: np.random.Generator, scenes: list[Image.Image]) -> dict:
     return {
         "thumbnail 200 px": lambda im: _thumbnail(im, 200),
         "thumbnail 120 px": lambda im: _thumbnail(im, 120),
@@ -103,13 +111,18 @@ def probes(rng: np.random.Generator) -> dict:
         "page, dark gradient": _on_dark_gradient_page,  # no plain background to cut the photo out of
         "screen photographed": lambda im: _screen_photo(im, rng),
         "low light": lambda im: _low_light(im, rng),
+        "busy photo, object 50-85 %": lambda im: _small_on_a_photo(im, (0.5, 0.85), rng, scenes),  # as the corpus's
+        "busy photo, object 35-45 %": lambda im: _small_on_a_photo(im, (0.35, 0.45), rng, scenes),
+        "busy photo, object 25-30 %": lambda im: _small_on_a_photo(im, (0.25, 0.3), rng, scenes),
     }
 
 
 def main() -> None:
     manifest, index, blobs = run.registered_corpus()
     records = manifest["records"][::3][:60]
-    for name, edit in probes(np.random.default_rng(5)).items():
+    scenes = [Image.open(corpus.DEFAULT_DIR / q["path"]).convert("RGB") for q in manifest["queries"]  # real photos, as the corpus's
+              if q["kind"] == "unregistered" and q["source"].startswith("sk:")]
+    for name, edit in probes(np.random.default_rng(5), scenes).items():
         first = flagged = 0
         for r in records:
             query = compute_query(edit(Image.open(corpus.DEFAULT_DIR / r["photos"][0]["path"]).convert("RGB")))
