@@ -9,6 +9,7 @@ workers answer from the same data without talking to each other.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Executor, Future
 from typing import Callable, Iterable
 
 import numpy as np
@@ -25,7 +26,7 @@ from registry.objectid.standard import LOSS_STATUSES
 
 def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
     """Compute and attach a photo's matching signature (not committed); log the change for the index."""
-    signature = matching.compute_signature(decoded.image)
+    signature = _signature_of(decoded)
     stored = StoredSignature(
         photo=photo,
         algorithm_version=matching.ALGORITHM_VERSION,
@@ -37,6 +38,31 @@ def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
     db.session.flush()
     note_photo_changed(photo.id)
     return stored
+
+
+# Signatures a bulk import computes in another thread for the photos of the rows ahead, by the photo's SHA-256
+# (services.importer.signatures_ahead). The same pixels give the same signature, so whoever asks first gets it.
+_COMPUTED_AHEAD: dict[str, Future] = {}
+
+
+def _signature_of(decoded: DecodedPhoto) -> matching.PhotoSignature:
+    ahead = _COMPUTED_AHEAD.pop(decoded.sha256, None)
+    if ahead is not None and not ahead.cancelled() and ahead.exception() is None:
+        return ahead.result()
+    return matching.compute_signature(decoded.image)
+
+
+def compute_signature_ahead(sha256: str, compute: Callable[[], matching.PhotoSignature], pool: Executor) -> None:
+    """Start computing a photo's signature in ``pool``, for :func:`store_signature` to take when it comes to it."""
+    if sha256 not in _COMPUTED_AHEAD:
+        _COMPUTED_AHEAD[sha256] = pool.submit(compute)
+
+
+def forget_signatures_ahead() -> None:
+    """Drop the signatures computed ahead and not taken (their rows were rejected)."""
+    for future in _COMPUTED_AHEAD.values():
+        future.cancel()
+    _COMPUTED_AHEAD.clear()
 
 
 def note_photo_changed(photo_id: int) -> None:

@@ -132,3 +132,27 @@ def test_text_longer_than_its_column_is_rejected_with_its_row(runner, tmp_path, 
     assert report["created"] == 1 and report["rejected"] == 2
     assert "longer than 300 characters" in report["rejected_rows"][0]["reason"]
     assert "longer than 100 characters" in report["rejected_rows"][1]["reason"]
+
+
+def test_signatures_computed_ahead_are_the_ones_stored_and_none_is_left_over(runner, tmp_path, photos_dir, monkeypatch):
+    from PIL import Image
+
+    from registry import matching
+    from registry.models import StoredSignature
+    from registry.services import index
+
+    computed_here = []
+    compute = matching.compute_signature
+    monkeypatch.setattr(matching, "compute_signature", lambda image: computed_here.append(1) or compute(image))
+    csv_path = _write_csv(tmp_path / "objects.csv", [
+        _row("A-1", photos="p1.jpg"), _row("A-2", object_type="", photos="p2.jpg"),  # rejected: its signature unused
+        _row("A-3", photos="p3.jpg;p4.jpg"),
+    ])
+    result = _import(runner, csv_path, photos_dir, "--json")
+    assert json.loads(result.output.splitlines()[-1])["created"] == 2
+    assert len(computed_here) == 4  # each photo once, in the thread that runs ahead; the rejected row's too
+    assert index._COMPUTED_AHEAD == {}
+    for signature in db.session.scalars(select(StoredSignature)):
+        photo = db.session.get(Photo, signature.photo_id)
+        fresh = compute(Image.open(photos_dir / photo.original_filename).convert("RGB"))
+        assert (signature.index_key, signature.features) == (fresh.index_key, fresh.features)
