@@ -40,8 +40,8 @@ def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
     return stored
 
 
-# Signatures a bulk import computes in another thread for the photos of the rows ahead, by the photo's SHA-256
-# (services.importer.signatures_ahead). The same pixels give the same signature, so whoever asks first gets it.
+# Signatures a bulk import (one a process: the CLI's) computes in another thread for the photos of the rows ahead,
+# by the photo's SHA-256 (services.importer._SignaturesAhead): the same bytes give the same signature.
 _COMPUTED_AHEAD: dict[str, Future] = {}
 
 
