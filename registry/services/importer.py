@@ -151,17 +151,14 @@ class _SignaturesAhead:
             self.started += 1
 
     def _start(self, photo: dict[str, Any]) -> None:
-        path = self._path(photo)
+        try:
+            path = _photo_file(photo, self.photos_dir)
+        except PhotoRejected:
+            return  # its row will say why
         if path is None:
             return
         data = path.read_bytes()
         compute_signature_ahead(hashlib.sha256(data).hexdigest(), lambda: self._signature(data, path.name), self.pool)
-
-    def _path(self, photo: dict[str, Any]) -> Path | None:
-        name = (photo.get("filename") or "").strip()
-        root = self.photos_dir.resolve()
-        path = (root / name).resolve() if name else None
-        return path if path is not None and path.is_relative_to(root) and path.is_file() else None
 
     def _signature(self, data: bytes, name: str) -> matching.PhotoSignature:
         with self.app.app_context():  # the app's limits on photo size
@@ -240,15 +237,22 @@ def _photos(record: dict[str, Any], photos_dir: Path | None, required: bool, rep
     return decoded, names
 
 
-def _photo_bytes(photo: dict[str, Any], photos_dir: Path | None) -> bytes | None:
+def _photo_file(photo: dict[str, Any], photos_dir: Path | None) -> Path | None:
+    """The photo's file in ``photos_dir``, if it names one that is there; PhotoRejected if its path leads out."""
     name = (photo.get("filename") or "").strip()
-    if photos_dir is not None and name:
-        root = photos_dir.resolve()
-        path = (root / name).resolve()
-        if not path.is_relative_to(root):
-            raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
-        if path.is_file():
-            return path.read_bytes()
+    if photos_dir is None or not name:
+        return None
+    root = photos_dir.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
+    return path if path.is_file() else None
+
+
+def _photo_bytes(photo: dict[str, Any], photos_dir: Path | None) -> bytes | None:
+    path = _photo_file(photo, photos_dir)
+    if path is not None:
+        return path.read_bytes()
     sha = (photo.get("sha256") or "").strip().lower()
     if len(sha) == 64:
         from registry.imaging.validate import ALLOWED_FORMATS
