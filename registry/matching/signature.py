@@ -11,7 +11,7 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
-                       rescale_box, resize_max, resize_query, resize_to, segment, working_array)
+                       rare_colour_box, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -113,15 +113,21 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
     return part, (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
 
 
+def _likely_object_box(full: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Where the object of a busy frame likely is: the region of colours its border lacks, else its calm region."""
+    box = rare_colour_box(full)
+    return calm_region_box(full) if box is None else box
+
+
 def compute_query(image: Image.Image) -> QuerySignature:
     """Signature of a query photo: the objects isolated from a plain background, or the picture cut out of a
     page shaded across the frame (if any; several objects in a group photo, each its own variant), the whole
     frame, and the main one of these flipped left to right (:func:`_mirrored`).
 
     Objects on a busy background are not segmented (GrabCut cost 30-60 ms a query): the ORB codes of
-    the whole frame and of its sub-windows find them, with a "region" variant around the frame's
-    largest calm region when there is one (an object is often smoother than the gravel, grass or
-    shelf around it), and verification matches the object's own corners. When the object was
+    the whole frame and of its sub-windows find them, with a "region" variant around where the object
+    likely is (:func:`_likely_object_box`: an object is seldom of the colours of the grass, bricks or
+    table around it, and often smoother), and verification matches the object's own corners. When the object was
     isolated, the whole frame's ORB features are extracted only if ranking needs them (its global
     hashes are searched either way).
     """
@@ -137,11 +143,11 @@ def compute_query(image: Image.Image) -> QuerySignature:
     boxes = [] if seg is None else isolate_objects(full, seg=seg, ignore=bars.labels if bars else ())
     windows = None
     if not boxes:
-        calm = calm_region_box(full)
+        likely = _likely_object_box(full)
         frame = _start_local_features(full)
-        # the calm region is searched by its own hashes and code too: at 1 M photos this found most objects
+        # the likely object is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
-        region = None if calm is None else _part(arr, full, calm)
+        region = None if likely is None else _part(arr, full, likely)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
         variants = [_variant("full", full, features=frame, hashes=frame_words)]

@@ -160,6 +160,13 @@ def test_uniformly_busy_and_plain_frames_get_no_region_variant() -> None:
     assert [v.name for v in compute_query(make_object(100019)).variants] == ["object", "full", "mirrored"]
 
 
+def test_uniformly_textured_grey_frames_have_no_rare_coloured_region() -> None:
+    from registry.matching.imageops import rare_colour_box
+
+    for texture in (skdata.brick(), skdata.gravel(), skdata.grass()):
+        assert rare_colour_box(np.ascontiguousarray(np.stack([texture] * 3, axis=2))) is None
+
+
 def test_one_set_vlad_is_the_vlad_of_all_members() -> None:
     rng = np.random.default_rng(3)
     x = ag.signed_bits(rng.integers(0, 256, (500, 32), dtype=np.uint8))

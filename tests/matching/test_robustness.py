@@ -11,7 +11,7 @@ from skimage import data as skdata
 import edits
 from objects import make_object
 
-from registry.matching import compute_query, rank
+from registry.matching import candidates_to_verify, compute_query, rank
 
 KINDS = edits.KINDS
 
@@ -255,3 +255,40 @@ def test_an_object_on_a_shaded_backdrop_is_not_taken_for_a_page() -> None:
     assert _shaded_page(backdrop.astype(np.uint8)) is None
     backdrop[60:180, 80:240] = (30, 80, 40)  # a picture: a rectangle
     assert _shaded_page(backdrop.astype(np.uint8)) is not None
+
+
+def _on_bricks(obj: Image.Image, side: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """The object cut out and laid on a brick floor, ``side`` px of the 1 000 px photo (a background as busy
+    as the object: neither is calmer than the other), and the box around the object in it."""
+    bricks = np.stack([skdata.brick()] * 3, axis=2)
+    scene = np.asarray(Image.fromarray(bricks).resize((1000, 1000))).astype(np.float32)
+    small = obj.convert("RGB").resize((side, side))
+    mask = edits.object_mask(small)[..., None].astype(np.float32)
+    x0, y0 = 420, 250
+    under = scene[y0:y0 + side, x0:x0 + side]
+    scene[y0:y0 + side, x0:x0 + side] = mask * np.asarray(small, np.float32) + (1 - mask) * under
+    ys, xs = np.nonzero(mask[..., 0] > 0.5)
+    return Image.fromarray(scene.astype(np.uint8)), (x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1)
+
+
+@pytest.mark.parametrize("pid", [0, 2, 3, 6])
+def test_an_object_small_on_a_brick_floor_is_found_by_its_colours(registry, pid: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.matching import signature
+    from registry.matching.imageops import rare_colour_box
+
+    photo, (x0, y0, x1, y1) = _on_bricks(registry.images[pid], 300)
+    box = rare_colour_box(np.asarray(photo))
+    assert box is not None and box[0] <= x0 + 15 and box[1] <= y0 + 15 and box[2] >= x1 - 15 and box[3] >= y1 - 15
+    assert (box[2] - box[0]) * (box[3] - box[1]) < 1.5 * (x1 - x0) * (y1 - y0)
+    res = _best_of_busy(registry, photo)
+    assert res[0].record_id == 100 + pid and res[0].verdict == "match"
+    assert res[0].evidence["query_variant"] == "region"
+    monkeypatch.setattr(signature, "rare_colour_box", lambda arr: None)  # the frame and its calm parts alone
+    assert _best_of_busy(registry, photo)[0].verdict != "match"
+
+
+def _best_of_busy(registry, img: Image.Image):
+    q = compute_query(img)
+    assert q.busy_frame
+    return rank(q, registry.index.search(q, candidates_to_verify(q)), registry.load, top=3)
