@@ -367,14 +367,23 @@ def calm_region_box(arr: np.ndarray, margin: float = 0.04) -> Box | None:
     texture = cv2.blur(texture, (CALM_WINDOW, CALM_WINDOW))
     calm = (texture < CALM_FRACTION * float(np.median(texture))).astype(np.uint8)
     calm = cv2.morphologyEx(calm, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(calm)
+    largest = _largest_component(calm)
+    if largest is None or not CALM_MIN_AREA * calm.size <= largest.area <= CALM_MAX_AREA * calm.size:
+        return None
+    return _scale_box(largest.box, calm.shape, arr.shape, margin)
+
+
+class _Component(NamedTuple):
+    box: Box
+    area: int  # pixels
+
+
+def _largest_component(mask: np.ndarray) -> _Component | None:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     if n < 2:
         return None
-    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    x, y, w, h, area = (int(v) for v in stats[largest])
-    if not CALM_MIN_AREA * calm.size <= area <= CALM_MAX_AREA * calm.size:
-        return None
-    return _scale_box((x, y, x + w, y + h), calm.shape, arr.shape, margin)
+    x, y, w, h, area = (int(v) for v in stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))])
+    return _Component((x, y, x + w, y + h), area)
 
 
 RARE_SIDE = 96  # colours are compared on a thumbnail this long
@@ -397,14 +406,13 @@ def rare_colour_box(arr: np.ndarray) -> Box | None:
     rare = (_inside_share(_colour_bins(small)) > RARE_SHARE).astype(np.uint8)
     rare = cv2.morphologyEx(rare, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     rare = cv2.morphologyEx(rare, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(rare)
-    if n < 2:
+    largest = _largest_component(rare)
+    if largest is None or not RARE_MIN_AREA * rare.size <= largest.area <= RARE_MAX_AREA * rare.size:
         return None
-    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    x, y, w, h, area = (int(v) for v in stats[largest])
-    if not RARE_MIN_AREA * rare.size <= area <= RARE_MAX_AREA * rare.size or area < RARE_MIN_FILL * w * h:
+    x0, y0, x1, y1 = largest.box
+    if largest.area < RARE_MIN_FILL * (x1 - x0) * (y1 - y0):
         return None
-    return _scale_box((x, y, x + w, y + h), rare.shape, arr.shape, RARE_MARGIN)
+    return _scale_box(largest.box, rare.shape, arr.shape, RARE_MARGIN)
 
 
 def _colour_bins(small: np.ndarray) -> np.ndarray:
