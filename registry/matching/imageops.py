@@ -389,7 +389,8 @@ def _largest_component(mask: np.ndarray) -> _Component | None:
 RARE_SIDE = 96  # colours are compared on a thumbnail this long
 RARE_BORDER = 0.1  # the frame's border, this share of its shorter side wide, shows the background
 RARE_BINS = (8, 12, 12)  # CIELAB bins (lightness, a, b)
-RARE_SHARE = 0.8  # a pixel is of a rare colour when its bin is this much likelier inside the frame than on its border
+RARE_SHARE = 0.8  # a pixel's colour is rare when its bin's share inside the frame is this much of the two (4x likelier
+# inside than on the border)
 RARE_MIN_AREA, RARE_MAX_AREA = 0.01, 0.6  # shares of the frame the rare-coloured region may cover
 RARE_MIN_FILL = 0.25  # ... and of its own box (not a thread across the frame)
 RARE_MARGIN = 0.02

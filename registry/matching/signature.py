@@ -143,8 +143,8 @@ def compute_query(image: Image.Image) -> QuerySignature:
     boxes = [] if seg is None else isolate_objects(full, seg=seg, ignore=bars.labels if bars else ())
     windows = None
     if not boxes:
-        likely = _likely_object_box(full)
         frame = _start_local_features(full)
+        likely = _likely_object_box(full)  # meanwhile
         # the likely object is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         region = None if likely is None else _part(arr, full, likely)
