@@ -245,6 +245,8 @@ def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
                        "search_ms_median": 1e3 * float(np.median(t_search)), "search_ms_p95": 1e3 * float(np.percentile(t_search, 95)),
                        "unregistered_ms_median": 1e3 * float(np.median(u_total)),
                        "unregistered_ms_p95": 1e3 * float(np.percentile(u_total, 95)),
+                       "all_ms_median": 1e3 * float(np.median(t_total + u_total)),  # 2 registered : 1 stranger
+                       "all_ms_p95": 1e3 * float(np.percentile(t_total + u_total, 95)),
                        "bytes_per_photo": idx.memory_bytes_per_photo(), "R@1_on_sample": hits / len(pick),
                        "synthetic_padding": max(0, n - len(_STATE["keys"]))}
         del idx
