@@ -133,6 +133,7 @@ class _SignaturesAhead:
 
     def __init__(self, records: list[tuple[int, dict[str, Any]]], photos_dir: Path | None) -> None:
         self.records, self.photos_dir, self.started = records, photos_dir, 0
+        self.sha256s: list[str] = []  # of the photos started
         self.app = current_app._get_current_object()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signatures-ahead")
 
@@ -140,7 +141,7 @@ class _SignaturesAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        forget_signatures_ahead()
+        forget_signatures_ahead(self.sha256s)
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def start_through(self, row: int) -> None:
@@ -158,7 +159,9 @@ class _SignaturesAhead:
         if path is None:
             return
         data = path.read_bytes()
-        compute_signature_ahead(hashlib.sha256(data).hexdigest(), lambda: self._signature(data, path.name), self.pool)
+        sha256 = hashlib.sha256(data).hexdigest()
+        self.sha256s.append(sha256)
+        compute_signature_ahead(sha256, lambda: self._signature(data, path.name), self.pool)
 
     def _signature(self, data: bytes, name: str) -> matching.PhotoSignature:
         with self.app.app_context():  # the app's limits on photo size

@@ -40,8 +40,8 @@ def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
     return stored
 
 
-# Signatures a bulk import (one a process: the CLI's) computes in another thread for the photos of the rows ahead,
-# by the photo's SHA-256 (services.importer._SignaturesAhead): the same bytes give the same signature.
+# Signatures a bulk import computes in another thread for the photos of the rows ahead, by the photo's SHA-256
+# (services.importer._SignaturesAhead): the same bytes give the same signature, whichever import asked.
 _COMPUTED_AHEAD: dict[str, Future] = {}
 
 
@@ -58,11 +58,13 @@ def compute_signature_ahead(sha256: str, compute: Callable[[], matching.PhotoSig
         _COMPUTED_AHEAD[sha256] = pool.submit(compute)
 
 
-def forget_signatures_ahead() -> None:
-    """Drop the signatures computed ahead and not taken (their rows were rejected)."""
-    for future in _COMPUTED_AHEAD.values():
-        future.cancel()
-    _COMPUTED_AHEAD.clear()
+def forget_signatures_ahead(sha256s: Iterable[str]) -> None:
+    """Drop these photos' signatures if they were computed ahead and not taken (their rows were rejected);
+    another import's, in another thread of a web worker, are left to it."""
+    for sha256 in sha256s:
+        future = _COMPUTED_AHEAD.pop(sha256, None)
+        if future is not None:
+            future.cancel()
 
 
 def note_photo_changed(photo_id: int) -> None:

@@ -156,3 +156,18 @@ def test_signatures_computed_ahead_are_the_ones_stored_and_none_is_left_over(run
         photo = db.session.get(Photo, signature.photo_id)
         fresh = compute(Image.open(photos_dir / photo.original_filename).convert("RGB"))
         assert (signature.index_key, signature.features) == (fresh.index_key, fresh.features)
+
+
+def test_an_import_leaves_the_signatures_another_import_computes_ahead(runner, tmp_path, photos_dir):
+    from concurrent.futures import Future
+
+    from registry.services import index
+
+    anothers = Future()
+    index._COMPUTED_AHEAD["f" * 64] = anothers  # another import's photo, in another thread of a web worker
+    try:
+        csv_path = _write_csv(tmp_path / "objects.csv", [_row("B-1", photos="p1.jpg"), _row("B-2", object_type="", photos="p2.jpg")])
+        _import(runner, csv_path, photos_dir, "--json")
+        assert index._COMPUTED_AHEAD == {"f" * 64: anothers} and not anothers.cancelled()
+    finally:
+        index._COMPUTED_AHEAD.clear()
