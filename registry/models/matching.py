@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import FunctionElement
 
 from registry.extensions import db
 from registry.models.objects import utcnow
@@ -29,13 +31,36 @@ class StoredSignature(db.Model):
     photo: Mapped[Photo] = relationship()
 
 
+class current_transaction_id(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """The writing transaction's id on PostgreSQL (64-bit, never wraps); NULL where writers are serialised (SQLite)."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(current_transaction_id)
+def _no_transaction_id(element, compiler, **kw):
+    return "NULL"
+
+
+@compiles(current_transaction_id, "postgresql")
+def _postgresql_transaction_id(element, compiler, **kw):
+    return "pg_current_xact_id()::text::bigint"
+
+
 class IndexEvent(db.Model):
-    """"Photo N changed": every process replays these to bring its in-memory index up to date."""
+    """"Photo N changed": every process replays these to bring its in-memory index up to date.
+
+    ``txid`` is the writing transaction's id on PostgreSQL, where event ids are taken in one order and
+    committed in another: a reader uses it to tell which events may still appear below ids it has seen
+    (services/index.py).
+    """
 
     __tablename__ = "index_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     photo_id: Mapped[int] = mapped_column(Integer, index=True)
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True, default=current_transaction_id())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

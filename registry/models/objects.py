@@ -95,6 +95,10 @@ class ObjectRecord(db.Model):
     created_by: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    # Optimistic concurrency: every UPDATE of the row says which version it changes and bumps it, so a write
+    # made from a stale copy fails (StaleDataError) instead of silently overwriting another's edit.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     institution: Mapped[Institution] = relationship(back_populates="records")
     photos: Mapped[list[Photo]] = relationship(
