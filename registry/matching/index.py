@@ -80,6 +80,10 @@ class HashIndex:
     def __contains__(self, photo_id: int) -> bool:
         return self._row(photo_id) >= 0
 
+    def photo_ids(self) -> np.ndarray:
+        """The ids of the photos held, in no particular order (a copy)."""
+        return self._photo[: self._n].astype(np.int64)
+
     def memory_bytes_per_photo(self) -> float:
         """Bytes of in-memory index data per photo (every array at its current capacity)."""
         if self._n == 0:

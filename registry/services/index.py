@@ -3,18 +3,24 @@
 Every write that changes what a check may find (a photo added or removed, a record's status changed)
 appends an IndexEvent in the same transaction. Each process (each gunicorn worker) holds its own
 LiveIndex and, before every check, replays the events it has not seen: one indexed query, so all
-workers answer from the same data without talking to each other.
+workers answer from the same data without talking to each other. Which events are "not seen" is decided
+so that none committed can be skipped, whatever order concurrent transactions commit in (the event
+cursors below); and every minute each process compares a digest of its index with the database and
+repairs, and logs as an error, any difference.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from concurrent.futures import Executor, Future
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry import matching
@@ -80,24 +86,115 @@ def note_record_changed(record: ObjectRecord) -> None:
 
 
 LOAD_CHUNK = 50_000  # rows read and added at a time when an index is loaded whole
+RECONCILE_EVERY_SECONDS = 60.0  # how often a process compares its index with the database (a digest, one query)
+
+log = logging.getLogger(__name__)
+
+
+class _SerialEventCursor:
+    """Where writers are serialised (SQLite: one writer at a time, ids taken inside its lock), events commit in
+    id order, so every event not yet seen has an id above the last one seen."""
+
+    def __init__(self, session) -> None:
+        self._last_id = session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
+
+    def new_events(self, session) -> list[tuple[int, int]]:
+        """(event id, photo id) of the events committed since the last call."""
+        events = session.execute(
+            select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.id > self._last_id).order_by(IndexEvent.id)
+        ).all()
+        if events:
+            self._last_id = events[-1][0]
+        return [tuple(event) for event in events]
+
+
+_OLDEST_RUNNING_TRANSACTION = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+
+
+class _TransactionHorizonCursor:
+    """PostgreSQL: event ids are taken in one order and committed in another, so "id above the last seen" loses
+    an event whose transaction commits after a later one's (issue 22). Each event records its transaction's id
+    instead. Every transaction with an id below the snapshot's xmin has ended, committed or not: once their
+    events have been read, none of theirs can still appear. So each call reads the events of transactions from
+    that horizon on, skips those already applied, and moves the horizon up to the xmin taken before the read.
+    An event appears here as soon as it is committed, whatever older transaction is still running; a long one
+    only makes the re-read window (and the set of applied ids kept) larger until it ends."""
+
+    def __init__(self, session) -> None:
+        self._horizon = session.scalar(_OLDEST_RUNNING_TRANSACTION)
+        self._applied: set[int] = set()  # ids of events applied whose transactions lie at or above the horizon
+
+    def new_events(self, session) -> list[tuple[int, int]]:
+        """(event id, photo id) of the events committed since the last call, each exactly once."""
+        horizon = session.scalar(_OLDEST_RUNNING_TRANSACTION)  # before the read: see the class's docstring
+        rows = session.execute(
+            select(IndexEvent.id, IndexEvent.photo_id, IndexEvent.txid)
+            .where(IndexEvent.txid >= self._horizon)
+            .order_by(IndexEvent.id)
+        ).all()
+        fresh = [(event_id, photo_id) for event_id, photo_id, _ in rows if event_id not in self._applied]
+        self._applied = {event_id for event_id, _, txid in rows if txid >= horizon}
+        self._horizon = horizon
+        return fresh
+
+
+def _event_cursor(session):
+    if session.get_bind().dialect.name == "postgresql":
+        return _TransactionHorizonCursor(session)
+    return _SerialEventCursor(session)
+
+
+class IndexDigest(NamedTuple):
+    """What an index holds, in a form cheap to compare with the database: photo count and sum of photo ids,
+    for every live photo and for the photos of lost objects."""
+
+    photos: int
+    photo_id_sum: int
+    lost_photos: int
+    lost_photo_id_sum: int
+
+    def text(self) -> str:
+        return f"{self.photos}:{self.photo_id_sum}:{self.lost_photos}:{self.lost_photo_id_sum}"
 
 
 class LiveIndex:
     """Two in-memory indexes kept in step with the database: every live photo, and the photos of lost objects."""
 
-    def __init__(self) -> None:
+    def __init__(self, reconcile_every: float = RECONCILE_EVERY_SECONDS) -> None:
         self.everything = matching.HashIndex()
         self.reported = matching.HashIndex()
-        self.last_event_id = -1
+        self.loaded = False
         self.photos_not_searched = 0  # live photos without a signature of the current algorithm
+        self.reconcile_every = reconcile_every
+        self.last_reconciled = 0.0  # time.monotonic() of the last comparison with the database
+        self.drift_repaired = 0  # photos found wrong by a comparison and put right, since the process started
+        self._events = None
         self._lock = threading.Lock()
 
     def sync(self) -> None:
-        """Bring the index up to date with the database (a full load the first time)."""
+        """Bring the index up to date with the database (a full load the first time); now and then compare it
+        with the database as a whole and repair any drift."""
         with self._lock:
-            changed = self._load_all() if self.last_event_id < 0 else self._replay_events()
+            changed = self._replay_events() if self.loaded else self._load_all()
+            if time.monotonic() - self.last_reconciled >= self.reconcile_every:
+                changed = self._reconcile() or changed
             if changed:  # counted again only when photos or signatures changed: not on every check
                 self.photos_not_searched = count_photos_needing_signatures()
+
+    def reconcile(self) -> int:
+        """Compare with the database now (after replaying the events); returns how many photos were put right."""
+        with self._lock:
+            if not self.loaded:
+                self._load_all()
+            self._replay_events()
+            before = self.drift_repaired
+            self._reconcile()
+            return self.drift_repaired - before
+
+    def digest(self) -> IndexDigest:
+        """What this index holds (see :class:`IndexDigest`)."""
+        everything, reported = self.everything.photo_ids(), self.reported.photo_ids()
+        return IndexDigest(len(everything), int(everything.sum()), len(reported), int(reported.sum()))
 
     def search(self, query: matching.QuerySignature, k: int, all_statuses: bool) -> list[matching.Candidate]:
         """Candidate photos for a query, from the whole registry or only from lost objects."""
@@ -110,33 +207,97 @@ class LiveIndex:
     def _load_all(self) -> bool:
         """Every live photo, read from the driver in chunks and added in bulk (bench/index_load.py)."""
         matching.warm_up()  # compile the matching kernel now, not in the first check
-        last_event_id = db.session.scalar(select(func.coalesce(func.max(IndexEvent.id), 0)))
+        events = _event_cursor(db.session)  # before the rows: changes made during the load are replayed after it
         everything, reported = matching.HashIndex(), matching.HashIndex()
         for chunk in _chunks_of_rows(_live_rows()):
             _add_rows(everything, reported, chunk)
         # kept only once whole: a load that fails half way leaves this index unloaded, to be loaded again
-        self.everything, self.reported, self.last_event_id = everything, reported, last_event_id
+        self.everything, self.reported, self._events, self.loaded = everything, reported, events, True
+        self.last_reconciled = time.monotonic()
         return True
 
     def _replay_events(self) -> bool:
-        events = db.session.execute(
-            select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.id > self.last_event_id).order_by(IndexEvent.id)
-        ).all()
+        events = self._events.new_events(db.session)
         if not events:
             return False
-        photo_ids = {photo_id for _, photo_id in events}
+        self._refresh({photo_id for _, photo_id in events})
+        return True
+
+    def _refresh(self, photo_ids: set[int]) -> None:
+        """Read these photos again from the database: gone ones leave, live ones are put back as they are now."""
         for photo_id in photo_ids:
             self.everything.remove(photo_id)
             self.reported.remove(photo_id)
         for photo_id, record_id, key, status in db.session.execute(_live_rows(photo_ids)):
             self._put(photo_id, record_id, key, status)
-        self.last_event_id = events[-1][0]
+
+    def _reconcile(self) -> bool:
+        """Compare the index's digest with the database's; where they differ (after replaying what was committed
+        meanwhile), find the photos that differ, put them right and log it as an error: events alone should
+        never leave a difference."""
+        self.last_reconciled = time.monotonic()
+        if self.digest() == database_digest():
+            return False
+        self._replay_events()  # a write committed between the two reads is not drift
+        if self.digest() == database_digest():
+            return True
+        wrong = self._photos_differing_from_database()
+        self._replay_events()
+        self._refresh(wrong)
+        self.drift_repaired += len(wrong)
+        log.error("photo index drifted from the database: %d photo(s) put right (ids %s)",
+                  len(wrong), sorted(wrong)[:20])
         return True
+
+    def _photos_differing_from_database(self) -> set[int]:
+        rows = db.session.execute(_live_photo_statuses()).all()
+        live = {photo_id for photo_id, _ in rows}
+        lost = {photo_id for photo_id, status in rows if status in LOSS_STATUSES}
+        everything = set(self.everything.photo_ids().tolist())
+        reported = set(self.reported.photo_ids().tolist())
+        return (live ^ everything) | (lost ^ reported)
 
     def _put(self, photo_id: int, record_id: int, key: bytes, status: str) -> None:
         self.everything.add(photo_id, record_id, key)
         if status in LOSS_STATUSES:
             self.reported.add(photo_id, record_id, key)
+
+
+def database_digest() -> IndexDigest:
+    """What a current index must hold, computed by the database (see :class:`IndexDigest`)."""
+    live = _live_photo_statuses().subquery()
+    lost = live.c.status.in_(sorted(LOSS_STATUSES))
+    row = db.session.execute(
+        select(
+            func.count(live.c.id),
+            func.coalesce(func.sum(live.c.id), 0),
+            func.coalesce(func.sum(case((lost, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((lost, live.c.id), else_=0)), 0),
+        )
+    ).one()
+    return IndexDigest(*(int(value) for value in row))
+
+
+def index_readiness() -> dict:
+    """For /readyz: whether this process's index is loaded and holds exactly what the database says."""
+    index = live_index()
+    index.sync()
+    held = index.digest()
+    expected = database_digest()
+    if held != expected:  # a write may have been committed between the two reads
+        index.sync()
+        held, expected = index.digest(), database_digest()
+    return {
+        "loaded": index.loaded,
+        "in_sync": held == expected,
+        "photos": held.photos,
+        "lost_photos": held.lost_photos,
+        "digest": held.text(),
+        "database_digest": expected.text(),
+        "photos_not_searched": index.photos_not_searched,
+        "drift_repaired": index.drift_repaired,
+        "pid": os.getpid(),
+    }
 
 
 def _chunks_of_rows(statement) -> Iterable[list]:
@@ -164,6 +325,16 @@ def _add_rows(everything: matching.HashIndex, reported: matching.HashIndex, rows
     lost = np.fromiter((row[3] in LOSS_STATUSES for row in rows), bool, len(rows))
     everything.add_many(photo_ids, record_ids, keys)
     reported.add_many(photo_ids[lost], record_ids[lost], keys[lost])
+
+
+def _live_photo_statuses():
+    """(photo id, record status) of the photos a complete index holds."""
+    return (
+        select(Photo.id, ObjectRecord.status)
+        .join(StoredSignature, StoredSignature.photo_id == Photo.id)
+        .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
+        .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
+    )
 
 
 def _live_rows(photo_ids: Iterable[int] | None = None):

@@ -1,0 +1,171 @@
+"""Every process's photo index reaches every committed change, whatever order transactions commit in (issue 22).
+
+On PostgreSQL, event ids are taken in one order and committed in another: a worker that replayed "ids above
+the last one seen" lost the photos of a registration that committed after a later one. These tests make that
+happen with real transactions and check that another process's index (a LiveIndex of its own, as in another
+gunicorn worker) still holds every photo.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from registry.demo.images import draw_object
+from registry.extensions import db
+from registry.models import Photo
+from registry.services.index import LiveIndex, database_digest, index_readiness
+from registry.services.objects import create_record, institution_named
+from registry.services.photos import decode_upload
+
+NEVER = math.inf  # no periodic comparison with the database: the event replay alone must be right
+
+
+def _jpeg(seed: int) -> bytes:
+    buffer = io.BytesIO()
+    draw_object(seed, "statuette", "bronze").convert("RGB").save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _register_stolen(number: str, seeds: list[int], commit: bool = True):
+    return create_record(
+        "Museum of Testing",
+        {"object_number": number, "object_type": "Statuette", "materials": "bronze"},
+        "test",
+        photos=[decode_upload(_jpeg(seed), f"{seed}.jpg") for seed in seeds],
+        filenames=[f"{seed}.jpg" for seed in seeds],
+        status_fields={"status": "stolen"},
+        commit=commit,
+    )
+
+
+def _live_photo_ids() -> set[int]:
+    db.session.rollback()  # a fresh snapshot
+    return set(db.session.scalars(select(Photo.id).where(Photo.removed_at.is_(None))))
+
+
+def _held(index: LiveIndex) -> tuple[set[int], set[int]]:
+    return set(index.everything.photo_ids().tolist()), set(index.reported.photo_ids().tolist())
+
+
+def _needs_concurrent_writers(app) -> None:
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers, so events cannot commit out of id order there; "
+                    "run with REGISTRY_DATABASE_URL pointing at PostgreSQL (CI does)")
+    institution_named("Museum of Testing")  # created once, before the writers race
+    db.session.commit()
+
+
+def test_a_registration_committed_after_a_later_one_reaches_another_workers_index(app):
+    _needs_concurrent_writers(app)
+    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker.sync()
+    first_flushed, first_may_commit, first_done = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first_registration() -> None:
+        try:
+            with app.app_context():
+                _register_stolen("EARLY-1", [101, 102, 103], commit=False)  # its events' ids are taken now
+                first_flushed.set()
+                first_may_commit.wait(timeout=60)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the test's thread)
+            errors.append(exc)
+            first_flushed.set()
+        finally:
+            first_done.set()
+
+    writer = threading.Thread(target=first_registration)
+    writer.start()
+    assert first_flushed.wait(timeout=60)
+    later = _register_stolen("LATE-2", [201, 202, 203])  # higher event ids, committed first
+    other_worker.sync()  # sees the later registration while the first is still open
+    assert {photo.id for photo in later.photos} <= _held(other_worker)[1]
+    first_may_commit.set()
+    assert first_done.wait(timeout=60)
+    writer.join()
+    assert not errors, errors
+    other_worker.sync()
+    everything, reported = _held(other_worker)
+    assert everything == reported == _live_photo_ids()
+    assert len(everything) == 6
+
+
+def test_concurrent_multi_photo_registrations_all_reach_a_worker_that_syncs_throughout(app):
+    _needs_concurrent_writers(app)
+    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker.sync()
+    writers_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def register_many(writer: int) -> None:
+        try:
+            with app.app_context():
+                for n in range(3):
+                    seeds = [1000 + 100 * writer + 10 * n + k for k in range(3)]
+                    _register_stolen(f"W{writer}-{n}", seeds)
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def sync_throughout() -> None:
+        try:
+            with app.app_context():
+                while not writers_done.is_set():
+                    other_worker.sync()
+                    db.session.commit()  # end the read transaction, as a request does
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    reader = threading.Thread(target=sync_throughout)
+    writers = [threading.Thread(target=register_many, args=(w,)) for w in range(4)]
+    reader.start()
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    writers_done.set()
+    reader.join()
+    assert not errors, errors
+    other_worker.sync()
+    everything, reported = _held(other_worker)
+    assert len(everything) == 4 * 3 * 3
+    assert everything == reported == _live_photo_ids()
+
+
+def test_a_single_registration_reaches_another_worker(app):
+    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker.sync()
+    record = _register_stolen("ONE-1", [301, 302])
+    other_worker.sync()
+    assert _held(other_worker) == ({p.id for p in record.photos},) * 2
+
+
+def test_a_drifted_index_is_put_right_by_the_periodic_comparison_and_logged(app, caplog):
+    record = _register_stolen("DRIFT-1", [401, 402, 403])
+    worker = LiveIndex(reconcile_every=NEVER)
+    worker.sync()
+    lost_photo = record.photos[1].id
+    worker.reported.remove(lost_photo)  # as if an event had been missed
+    assert worker.digest() != database_digest()
+    with caplog.at_level(logging.ERROR, logger="registry.services.index"):
+        assert worker.reconcile() == 1
+    assert lost_photo in worker.reported and worker.digest() == database_digest()
+    assert "photo index drifted from the database: 1 photo(s) put right" in caplog.text
+    assert worker.reconcile() == 0
+
+
+def test_readiness_reports_the_index_in_step_with_the_database(app):
+    record = _register_stolen("READY-1", [501, 502])
+    report = index_readiness()
+    assert report["loaded"] and report["in_sync"]
+    assert report["photos"] == report["lost_photos"] == 2
+    assert report["digest"] == report["database_digest"] == f"2:{sum(p.id for p in record.photos)}:2:{sum(p.id for p in record.photos)}"
