@@ -4,7 +4,9 @@
 
 Fills an empty database with N records of one photo each (half reported stolen), their signatures carrying
 SYNTHETIC random index keys (the features are not read by a load), then times ``LiveIndex.sync()`` from
-cold: the read of every live photo's key and its insertion into the two in-memory indexes. Prints JSON.
+cold: the read of every live photo's key and its insertion into the two in-memory indexes. Also times the
+periodic comparison of an index with the database (``database_digest()`` and ``LiveIndex.digest()``, what each
+worker runs every RECONCILE_EVERY_SECONDS). Prints JSON.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from registry.extensions import db  # noqa: E402
 from registry.matching import ALGORITHM_VERSION, warm_up  # noqa: E402
 from registry.matching.signature import KEY_WORDS  # noqa: E402
 from registry.models import Institution, ObjectRecord, Photo, StoredSignature  # noqa: E402
-from registry.services.index import LiveIndex  # noqa: E402
+from registry.services.index import RECONCILE_EVERY_SECONDS, LiveIndex, database_digest  # noqa: E402
 
 CHUNK = 50_000
 
@@ -68,10 +70,22 @@ def main() -> None:
                 started = time.perf_counter()
                 index.sync()
                 timings.append(time.perf_counter() - started)
+            database_s, index_s = [], []
+            for _ in range(3):
+                started = time.perf_counter()
+                expected = database_digest()
+                database_s.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                held = index.digest()
+                index_s.append(time.perf_counter() - started)
+            assert held == expected, (held, expected)
             report = {"photos": args.photos, "database": db.engine.dialect.name, "fill_s": round(filled, 1),
                       "load_s_median": round(float(np.median(timings)), 3),
                       "load_s_per_million": round(float(np.median(timings)) * 1_000_000 / args.photos, 2),
-                      "indexed": len(index.everything), "reported": len(index.reported)}
+                      "indexed": len(index.everything), "reported": len(index.reported),
+                      "digest_database_ms_median": round(float(np.median(database_s)) * 1000, 1),
+                      "digest_index_ms_median": round(float(np.median(index_s)) * 1000, 1),
+                      "digest_every_s": RECONCILE_EVERY_SECONDS}
             db.session.remove()
             if args.database_url:
                 db.drop_all()

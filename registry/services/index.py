@@ -5,8 +5,8 @@ appends an IndexEvent in the same transaction. Each process (each gunicorn worke
 LiveIndex and, before every check, replays the events it has not seen: one indexed query, so all
 workers answer from the same data without talking to each other. Which events are "not seen" is decided
 so that none committed can be skipped, whatever order concurrent transactions commit in (the event
-cursors below); and every minute each process compares a digest of its index with the database and
-repairs, and logs as an error, any difference.
+cursors below); and every minute each worker compares a digest of its index with the database and
+repairs, and logs as an error, any difference (start_reconciler).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def note_record_changed(record: ObjectRecord) -> None:
 
 
 LOAD_CHUNK = 50_000  # rows read and added at a time when an index is loaded whole
-RECONCILE_EVERY_SECONDS = 60.0  # how often a process compares its index with the database (a digest, one query)
+RECONCILE_EVERY_SECONDS = 60.0  # how often a worker compares its index with the database (start_reconciler)
 
 log = logging.getLogger(__name__)
 
@@ -160,36 +160,46 @@ class IndexDigest(NamedTuple):
 class LiveIndex:
     """Two in-memory indexes kept in step with the database: every live photo, and the photos of lost objects."""
 
-    def __init__(self, reconcile_every: float = RECONCILE_EVERY_SECONDS) -> None:
+    def __init__(self) -> None:
         self.everything = matching.HashIndex()
         self.reported = matching.HashIndex()
         self.loaded = False
         self.photos_not_searched = 0  # live photos without a signature of the current algorithm
-        self.reconcile_every = reconcile_every
         self.last_reconciled = 0.0  # time.monotonic() of the last comparison with the database
         self.drift_repaired = 0  # photos found wrong by a comparison and put right, since the process started
         self._events = None
         self._lock = threading.Lock()
 
     def sync(self) -> None:
-        """Bring the index up to date with the database (a full load the first time); now and then compare it
-        with the database as a whole and repair any drift."""
+        """Bring the index up to date with the database (a full load the first time)."""
         with self._lock:
             changed = self._replay_events() if self.loaded else self._load_all()
-            if time.monotonic() - self.last_reconciled >= self.reconcile_every:
-                changed = self._reconcile() or changed
             if changed:  # counted again only when photos or signatures changed: not on every check
                 self.photos_not_searched = count_photos_needing_signatures()
 
     def reconcile(self) -> int:
-        """Compare with the database now (after replaying the events); returns how many photos were put right."""
+        """Compare the index with the database as a whole and put right, and log as an error, any photo it holds
+        wrongly (events alone should never leave one); returns how many. The database is read outside the lock
+        that checks take (at a million photos the digest takes ~0.7 s on SQLite, bench/index_load.py): only
+        the comparison itself holds it."""
+        self.sync()
+        self.last_reconciled = time.monotonic()
+        expected = database_digest()
         with self._lock:
-            if not self.loaded:
-                self._load_all()
             self._replay_events()
-            before = self.drift_repaired
-            self._reconcile()
-            return self.drift_repaired - before
+            if self.digest() == expected:
+                return 0
+        rows = db.session.execute(_live_photo_statuses()).all()  # it differed: which photos?
+        with self._lock:
+            self._replay_events()  # what was committed since the read is not drift
+            suspects = self._differing(rows)
+            wrong = self._differing(db.session.execute(_live_photo_statuses(suspects)).all(), suspects) if suspects else set()
+            self._refresh(wrong)
+        if wrong:
+            self.drift_repaired += len(wrong)
+            log.error("photo index drifted from the database: %d photo(s) put right (ids %s)",
+                      len(wrong), sorted(wrong)[:20])
+        return len(wrong)
 
     def digest(self) -> IndexDigest:
         """What this index holds (see :class:`IndexDigest`)."""
@@ -213,7 +223,6 @@ class LiveIndex:
             _add_rows(everything, reported, chunk)
         # kept only once whole: a load that fails half way leaves this index unloaded, to be loaded again
         self.everything, self.reported, self._events, self.loaded = everything, reported, events, True
-        self.last_reconciled = time.monotonic()
         return True
 
     def _replay_events(self) -> bool:
@@ -231,36 +240,50 @@ class LiveIndex:
         for photo_id, record_id, key, status in db.session.execute(_live_rows(photo_ids)):
             self._put(photo_id, record_id, key, status)
 
-    def _reconcile(self) -> bool:
-        """Compare the index's digest with the database's; where they differ (after replaying what was committed
-        meanwhile), find the photos that differ, put them right and log it as an error: events alone should
-        never leave a difference."""
-        self.last_reconciled = time.monotonic()
-        if self.digest() == database_digest():
-            return False
-        self._replay_events()  # a write committed between the two reads is not drift
-        if self.digest() == database_digest():
-            return True
-        wrong = self._photos_differing_from_database()
-        self._replay_events()
-        self._refresh(wrong)
-        self.drift_repaired += len(wrong)
-        log.error("photo index drifted from the database: %d photo(s) put right (ids %s)",
-                  len(wrong), sorted(wrong)[:20])
-        return True
-
-    def _photos_differing_from_database(self) -> set[int]:
-        rows = db.session.execute(_live_photo_statuses()).all()
+    def _differing(self, rows: list, among: set[int] | None = None) -> set[int]:
+        """Photos (of ``among``, or all) that this index holds otherwise than ``rows`` of (photo id, status) say."""
         live = {photo_id for photo_id, _ in rows}
         lost = {photo_id for photo_id, status in rows if status in LOSS_STATUSES}
         everything = set(self.everything.photo_ids().tolist())
         reported = set(self.reported.photo_ids().tolist())
+        if among is not None:
+            everything, reported = everything & among, reported & among
         return (live ^ everything) | (lost ^ reported)
 
     def _put(self, photo_id: int, record_id: int, key: bytes, status: str) -> None:
         self.everything.add(photo_id, record_id, key)
         if status in LOSS_STATUSES:
             self.reported.add(photo_id, record_id, key)
+
+
+class Reconciler(threading.Thread):
+    """A daemon thread that compares this process's index with the database every ``every`` seconds, away
+    from the checks (wsgi.py starts one in each worker)."""
+
+    def __init__(self, app: Flask, every: float) -> None:
+        super().__init__(name="registry-index-reconciler", daemon=True)
+        self.app, self.every, self._stopped = app, every, threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.every):
+            with self.app.app_context():
+                try:
+                    live_index().reconcile()
+                except SQLAlchemyError as exc:  # the database is away: the next round tries again
+                    self.app.logger.warning("photo index not compared with the database (%s)", type(exc).__name__)
+                finally:
+                    db.session.remove()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
+def start_reconciler(app: Flask, every: float | None = None) -> Reconciler:
+    """Start a :class:`Reconciler` (every REGISTRY_INDEX_RECONCILE_SECONDS, default RECONCILE_EVERY_SECONDS)."""
+    reconciler = Reconciler(app, float(every or app.config.get("INDEX_RECONCILE_SECONDS") or RECONCILE_EVERY_SECONDS))
+    reconciler.start()
+    return reconciler
 
 
 def database_digest() -> IndexDigest:
@@ -327,14 +350,17 @@ def _add_rows(everything: matching.HashIndex, reported: matching.HashIndex, rows
     reported.add_many(photo_ids[lost], record_ids[lost], keys[lost])
 
 
-def _live_photo_statuses():
-    """(photo id, record status) of the photos a complete index holds."""
-    return (
+def _live_photo_statuses(photo_ids: Iterable[int] | None = None):
+    """(photo id, record status) of the photos a complete index holds (of ``photo_ids``, or all)."""
+    statement = (
         select(Photo.id, ObjectRecord.status)
         .join(StoredSignature, StoredSignature.photo_id == Photo.id)
         .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
         .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
     )
+    if photo_ids is not None:
+        statement = statement.where(Photo.id.in_(list(photo_ids)))
+    return statement
 
 
 def _live_rows(photo_ids: Iterable[int] | None = None):

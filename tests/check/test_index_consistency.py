@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -19,11 +19,9 @@ from sqlalchemy import select
 from registry.demo.images import draw_object
 from registry.extensions import db
 from registry.models import Photo
-from registry.services.index import LiveIndex, database_digest, index_readiness
+from registry.services.index import LiveIndex, database_digest, index_readiness, live_index, start_reconciler
 from registry.services.objects import create_record, institution_named
 from registry.services.photos import decode_upload
-
-NEVER = math.inf  # no periodic comparison with the database: the event replay alone must be right
 
 
 def _jpeg(seed: int) -> bytes:
@@ -63,7 +61,7 @@ def _needs_concurrent_writers(app) -> None:
 
 def test_a_registration_committed_after_a_later_one_reaches_another_workers_index(app):
     _needs_concurrent_writers(app)
-    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker = LiveIndex()
     other_worker.sync()
     first_flushed, first_may_commit, first_done = threading.Event(), threading.Event(), threading.Event()
     errors: list[BaseException] = []
@@ -100,7 +98,7 @@ def test_a_registration_committed_after_a_later_one_reaches_another_workers_inde
 
 def test_concurrent_multi_photo_registrations_all_reach_a_worker_that_syncs_throughout(app):
     _needs_concurrent_writers(app)
-    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker = LiveIndex()
     other_worker.sync()
     writers_done = threading.Event()
     errors: list[BaseException] = []
@@ -142,7 +140,7 @@ def test_concurrent_multi_photo_registrations_all_reach_a_worker_that_syncs_thro
 
 
 def test_a_single_registration_reaches_another_worker(app):
-    other_worker = LiveIndex(reconcile_every=NEVER)
+    other_worker = LiveIndex()
     other_worker.sync()
     record = _register_stolen("ONE-1", [301, 302])
     other_worker.sync()
@@ -151,7 +149,7 @@ def test_a_single_registration_reaches_another_worker(app):
 
 def test_a_drifted_index_is_put_right_by_the_periodic_comparison_and_logged(app, caplog):
     record = _register_stolen("DRIFT-1", [401, 402, 403])
-    worker = LiveIndex(reconcile_every=NEVER)
+    worker = LiveIndex()
     worker.sync()
     lost_photo = record.photos[1].id
     worker.reported.remove(lost_photo)  # as if an event had been missed
@@ -161,6 +159,20 @@ def test_a_drifted_index_is_put_right_by_the_periodic_comparison_and_logged(app,
     assert lost_photo in worker.reported and worker.digest() == database_digest()
     assert "photo index drifted from the database: 1 photo(s) put right" in caplog.text
     assert worker.reconcile() == 0
+
+
+def test_the_reconciler_thread_compares_a_workers_index_with_the_database(app, caplog):
+    record = _register_stolen("DRIFT-2", [601])
+    index = live_index()
+    index.sync()
+    index.reported.remove(record.photos[0].id)
+    with caplog.at_level(logging.ERROR, logger="registry.services.index"):
+        reconciler = start_reconciler(app, every=0.05)
+        deadline = time.monotonic() + 30
+        while index.drift_repaired == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        reconciler.stop()
+    assert index.drift_repaired == 1 and record.photos[0].id in index.reported
 
 
 def test_readiness_reports_the_index_in_step_with_the_database(app):
