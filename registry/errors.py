@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict
+
 from registry.extensions import db
+from registry.messages import N_
+
+
+STALE_WRITE = N_("Someone else saved this record at the same moment, so nothing you sent was saved. "
+                 "Open the record again and redo your change.")
 
 
 def wants_json() -> bool:
@@ -32,6 +41,16 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return jsonify(error=_message(error), status=error.code), error.code
         return render_template("errors/error.html", error=error, message=_message(error)), error.code
+
+    @app.errorhandler(StaleDataError)
+    def stale_write(error: StaleDataError):
+        # Every door turns a write from a stale copy of a record into its own 409 showing both values
+        # (services.objects.RecordChanged); this is the net under any path that does not: a conflict, never a 500.
+        db.session.rollback()
+        app.logger.warning("stale write refused: %s", error)
+        if wants_json():
+            return jsonify(error=STALE_WRITE, status=409), 409
+        return render_template("errors/error.html", error=Conflict(), message=gettext(STALE_WRITE)), 409
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -25,7 +25,7 @@ def _request_texts() -> Iterable[str]:
     yield from _strings(request.view_args or {})
     for source in (request.args, request.form):
         for key, values in source.lists():
-            yield key
+            yield key or ""  # a multipart part whose name Werkzeug cannot read comes with the key None
             yield from values
     for upload in request.files.values():
         yield upload.filename or ""

@@ -161,3 +161,17 @@ def api_headers(make_user):
         return {"Authorization": f"Bearer {create_token(user, 'tests', 'test')}"}
 
     return headers
+
+
+@pytest.fixture
+def save_elsewhere(app):
+    """save_elsewhere(record_id, **column values): commit a change to a record from another database connection, as
+    another user's request would meanwhile (its version goes up by one)."""
+    from registry.models import ObjectRecord
+
+    def save(record_id: int, **values) -> None:
+        table = ObjectRecord.__table__
+        with db.engine.begin() as connection:
+            connection.execute(table.update().where(table.c.id == record_id).values(version=table.c.version + 1, **values))
+
+    return save

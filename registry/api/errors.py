@@ -13,16 +13,14 @@ from registry.api.schemas import ApiErrorSchema
 __all__ = ["ApiError", "ApiErrorSchema", "error_response"]
 
 
-
-
-
 class ApiError(Exception):
     """An error answered to an API client with its HTTP status."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.details = details
 
 
 def error_response(message: str, status: int, details: dict[str, Any] | None = None):
@@ -47,7 +45,7 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
-    return error_response(error.message, error.status)
+    return error_response(error.message, error.status, error.details)
 
 
 @bp.errorhandler(HTTPException)

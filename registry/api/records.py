@@ -1,20 +1,28 @@
-"""Records in the API: search with pagination, read, create, update, change status, add and remove photos."""
+"""Records in the API: search with pagination, read, create (with photos), update, change status, add and remove photos.
+
+Writes are optimistic: a record's JSON carries its `version` and GET answers it as an ETag; a change sent with that
+version (If-Match, or `version` in the body) is refused with 409 when someone else saved the record since.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, Callable
 
 from flask import request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from registry.actors import web_actor
 from registry.api import bp
 from registry.api.errors import ApiError, ApiErrorSchema
 from registry.api.schemas import (
-    PhotoUploadSchema, RecordCreateSchema, RecordPageSchema, RecordQueryArgsSchema, RecordSchema, RecordUpdateSchema, StatusSchema,
+    ConflictErrorSchema, PhotoUploadSchema, RecordCreateFormSchema, RecordCreateSchema, RecordPageSchema,
+    RecordQueryArgsSchema, RecordSchema, RecordUpdateSchema, StatusSchema,
 )
 from registry.auth.access import current_principal
 from registry.extensions import db
-from registry.imaging import PhotoRejected
+from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.policy import can_change_record, can_view_record
@@ -56,13 +64,102 @@ def _changeable_record(record_id: int, action: str) -> ObjectRecord:
     return record
 
 
-def _write(operation):
-    """Run a write service; a broken Object ID rule becomes a 400 with its message, and nothing is kept."""
+ETAG_HEADER = {"description": "The record's version as an entity tag, `\"<id>-<version>\"`: send it back as If-Match with a change",
+               "schema": {"type": "string"}}
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "description": "The ETag of the record as you read it. If the record was saved since, nothing is written and the "
+                   "answer is 409 with both values. The same as sending `version` in the body; without either, the "
+                   "change is made to whatever version is current (a write racing another inside the server still "
+                   "gets 409, never overwrites it).",
+}
+
+
+def _etag(record: ObjectRecord) -> str:
+    return f'"{record.id}-{record.version}"'
+
+
+def _answer(record: ObjectRecord, status: int = 200, headers: dict[str, str] | None = None):
+    """The record as answered, with its ETag."""
+    return _present(record), status, {"ETag": _etag(record), **(headers or {})}
+
+
+def _version_asked(record: ObjectRecord, body_version: int | None) -> int | None:
+    """The version a change was made from: If-Match's or the body's `version`; None when neither was sent.
+
+    If-Match is compared by the version it names, weak or strong (a proxy that compresses the answer may weaken
+    the ETag on its way to the client); `*` names whatever version is current.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or request.if_match.star_tag:
+        return body_version
+    versions = set()
+    for tag in request.if_match.as_set(include_weak=True):
+        record_id, _, version = tag.rpartition("-")
+        if record_id != str(record.id) or not (version.isascii() and version.isdigit()):
+            raise ApiError(f"If-Match must be an ETag this API gave for record {record.id}, like {_etag(record)}", 400)
+        versions.add(int(version))
+    if not versions:
+        raise ApiError(f"If-Match must be an ETag this API gave for record {record.id}, like {_etag(record)}", 400)
+    asked = record.version if record.version in versions else max(versions)
+    if body_version is not None and body_version != asked:
+        raise ApiError(f"If-Match names version {asked} but the body's version is {body_version}; send one of them", 400)
+    return asked
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _conflict(exc: record_service.RecordChanged, record: ObjectRecord, sent: dict[str, Any]) -> ApiError:
+    """409: the record's current value of each field sent beside the value sent (the session was rolled back, so
+    the record reads as committed now)."""
+    return ApiError(str(exc), 409, details={
+        "current_version": exc.current_version,
+        "your_version": exc.your_version,
+        "current": {name: _plain(getattr(record, name)) for name in sent},
+        "yours": {name: _plain(value) for name, value in sent.items()},
+    })
+
+
+def _write(operation: Callable[[], Any], record: ObjectRecord | None = None, sent: dict[str, Any] | None = None):
+    """Run a write service; nothing of it is kept when it fails.
+
+    A broken Object ID rule becomes a 400 with its message; a record someone else saved since the version the
+    change was made from (or while it was being written) a 409 comparing `sent` with the record's current values.
+    """
     try:
         return operation()
     except InvalidRecord as exc:
         db.session.rollback()
         raise ApiError(str(exc), 400) from exc
+    except record_service.RecordChanged as exc:
+        db.session.rollback()
+        raise _conflict(exc, record, sent or {}) from exc
+
+
+def _creation_request() -> tuple[dict[str, Any], list[FileStorage]]:
+    """The new record's fields and photos: a JSON body, or multipart form fields and files in `photos`."""
+    if request.mimetype == "multipart/form-data":
+        data = bp.ARGUMENTS_PARSER.parse(RecordCreateFormSchema, location="form")
+        data.pop("photos", None)
+        return data, [upload for upload in request.files.getlist("photos") if upload and upload.filename]
+    return bp.ARGUMENTS_PARSER.parse(RecordCreateSchema, location="json"), []
+
+
+def _decoded(uploads: list[FileStorage]) -> list[DecodedPhoto]:
+    """Every uploaded photo decoded and checked, before anything is written; 422 naming the first refused one."""
+    if len(uploads) > MAX_PHOTOS:
+        raise ApiError(f"send at most {MAX_PHOTOS} photos in one request")
+    decoded = []
+    for position, upload in enumerate(uploads, start=1):
+        try:
+            decoded.append(decode_upload(upload.read(), upload.filename))
+        except PhotoRejected as exc:
+            reason = exc.args[0]
+            raise ApiError(f"photo {position} of {len(uploads)} ({upload.filename}) was refused, so nothing was saved: {reason}",
+                           422, details={"photo": position, "filename": upload.filename, "reason": reason}) from exc
+    return decoded
 
 
 @bp.get("/records")
@@ -79,72 +176,100 @@ def list_records(args: dict):
 
 
 @bp.get("/records/<int:record_id>")
-@bp.response(200, RecordSchema)
+@bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
 @bp.alt_response(404, schema=ApiErrorSchema)
 def get_record(record_id: int):
-    """One record."""
-    return _present(_visible_record(record_id))
+    """One record, with its version as the ETag header."""
+    return _answer(_visible_record(record_id))
 
 
 @bp.post("/records")
-@bp.arguments(RecordCreateSchema)
-@bp.response(201, RecordSchema)
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RecordCreateSchema},
+                                                   "multipart/form-data": {"schema": RecordCreateFormSchema}}})
+@bp.response(201, RecordSchema, headers={"ETag": ETAG_HEADER, "Location": {"schema": {"type": "string"}}})
 @bp.alt_response(400, schema=ApiErrorSchema, description="An Object ID rule broken (e.g. object number taken)")
 @bp.alt_response(403, schema=ApiErrorSchema)
-def create_record(data: dict):
-    """Register an object (a registrar registers for their own institution). Add photos with POST /records/{id}/photos."""
+@bp.alt_response(422, schema=ApiErrorSchema, description="An invalid field, or a refused photo: `details` says which "
+                                                         "(`photo`: its position from 1, `filename`, `reason`); nothing is created")
+def create_record():
+    """Register an object, with its photos if you like (a registrar registers for their own institution).
+
+    Send the record as JSON, or as multipart form data: the same fields as form fields (an empty one counts as not
+    sent), and one or more image files in `photos`. The record and all its photos are saved in one transaction:
+    if any photo is refused (not a sound image, too large...), nothing is created and the answer is 422 naming the
+    photo and the reason. More photos can be added later with POST /records/{id}/photos.
+    """
     principal = current_principal()
+    data, uploads = _creation_request()
+    photos = _decoded(uploads)
     institution = current_user.institution.name if principal.role == "registrar" else data.pop("institution", "")
     data.pop("institution", None)
     status = data.pop("status")
-    record = _write(lambda: record_service.create_record(institution, data, web_actor(), status_fields={"status": status}))
-    return _present(record)
+    record = _write(lambda: record_service.create_record(
+        institution, data, web_actor(), photos=photos, filenames=[upload.filename for upload in uploads],
+        status_fields={"status": status},
+    ))
+    return _answer(record, 201, {"Location": url_for("api.get_record", record_id=record.id, _external=True)})
 
 
 @bp.patch("/records/<int:record_id>")
 @bp.arguments(RecordUpdateSchema)
-@bp.response(200, RecordSchema)
+@bp.doc(parameters=[IF_MATCH])
+@bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
 @bp.alt_response(400, schema=ApiErrorSchema)
 @bp.alt_response(403, schema=ApiErrorSchema)
 @bp.alt_response(404, schema=ApiErrorSchema)
+@bp.alt_response(409, schema=ConflictErrorSchema, description="Someone else saved the record since your version; nothing was written")
 def update_record(data: dict, record_id: int):
-    """Change fields of a record; each change goes to its history."""
+    """Change fields of a record; each change goes to its history.
+
+    Send the version you started from (If-Match: its ETag, or `version` in the body): if the record was saved
+    since, nothing is written and the answer is 409 with the record's current value of each field beside yours.
+    """
     record = _changeable_record(record_id, "records.edit")
-    _write(lambda: record_service.update_record(record, data, web_actor()))
-    return _present(record)
+    version = _version_asked(record, data.pop("version", None))
+    _write(lambda: record_service.update_record(record, data, web_actor(), version=version), record, data)
+    return _answer(record)
 
 
 @bp.post("/records/<int:record_id>/status")
 @bp.arguments(StatusSchema)
-@bp.response(200, RecordSchema)
+@bp.doc(parameters=[IF_MATCH])
+@bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
 @bp.alt_response(400, schema=ApiErrorSchema)
 @bp.alt_response(403, schema=ApiErrorSchema)
 @bp.alt_response(404, schema=ApiErrorSchema)
+@bp.alt_response(409, schema=ConflictErrorSchema, description="Someone else saved the record since your version; nothing was written")
 def change_status(data: dict, record_id: int):
-    """Report a record stolen, missing, looted or recovered, with the loss details."""
+    """Report a record stolen, missing, looted or recovered, with the loss details.
+
+    Like a change of fields, it can carry the version it was made from (If-Match or `version`); 409 if it is stale.
+    """
     record = _changeable_record(record_id, "records.change_status")
-    _write(lambda: record_service.change_status(record, {name: data.get(name) for name in ("status", *LOSS_FIELDS)}, web_actor()))
-    return _present(record)
+    version = _version_asked(record, data.pop("version", None))
+    status_fields = {name: data.get(name) for name in ("status", *LOSS_FIELDS)}
+    _write(lambda: record_service.change_status(record, status_fields, web_actor(), version=version), record, status_fields)
+    return _answer(record)
 
 
 @bp.post("/records/<int:record_id>/photos")
 @bp.arguments(PhotoUploadSchema, location="files")
-@bp.response(201, RecordSchema)
+@bp.response(201, RecordSchema, headers={"ETag": ETAG_HEADER})
 @bp.alt_response(400, schema=ApiErrorSchema)
 @bp.alt_response(422, schema=ApiErrorSchema, description="A photo that is not a sound image; nothing is stored")
 def add_photos(_files: dict, record_id: int):
-    """Add photos (multipart field `photos`); every photo is checked before any is stored."""
+    """Add photos (multipart field `photos`); every photo is checked before any is stored.
+
+    Photos are added beside the record's fields, never over them, so this takes no version (nor changes it).
+    """
     record = _changeable_record(record_id, "records.edit")
     uploads = [u for u in request.files.getlist("photos") if u and u.filename]
-    if not uploads or len(uploads) > MAX_PHOTOS:
+    if not uploads:
         raise ApiError(f"send 1 to {MAX_PHOTOS} photos in the multipart field 'photos'")
-    try:
-        decoded = [decode_upload(u.read(), u.filename) for u in uploads]
-    except PhotoRejected as exc:
-        raise ApiError(str(exc), 422) from exc
+    decoded = _decoded(uploads)
     attach_photos(record, decoded, [u.filename for u in uploads], web_actor())
     db.session.commit()
-    return _present(record)
+    return _answer(record, 201)
 
 
 @bp.delete("/records/<int:record_id>/photos/<int:photo_id>")

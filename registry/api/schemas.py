@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUSES
 
 _text = {"load_default": "", "validate": validate.Length(max=10000)}
 _positive = {"allow_none": True, "load_default": None, "validate": validate.Range(min=0, min_inclusive=False)}
+_version = {"validate": validate.Range(min=1, max=2**31 - 1),
+            "metadata": {"description": "The record's version you started from (its `version`, or the number in its ETag). "
+                                        "If the record was saved since, nothing is written and the answer is 409. "
+                                        "Leave it out (and If-Match) to write over whatever version is current."}}
+
+
+def _photos() -> fields.List:
+    return fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}),
+                       metadata={"description": "One or more image files (JPEG, PNG, WebP, HEIC or TIFF)"})
 
 
 class ApiErrorSchema(Schema):
@@ -16,6 +25,21 @@ class ApiErrorSchema(Schema):
     error = fields.String(required=True)
     status = fields.Integer(required=True)
     details = fields.Dict(keys=fields.String(), required=False)
+
+
+class ConflictSchema(Schema):
+    """What a write refused because the record changed since the version it started from is answered with."""
+
+    current_version = fields.Integer(metadata={"description": "The record's version now"})
+    your_version = fields.Integer(metadata={"description": "The version the write started from"})
+    current = fields.Dict(metadata={"description": "The record's current value of each field you sent"})
+    yours = fields.Dict(metadata={"description": "The value you sent for each field (none of them was written)"})
+
+
+class ConflictErrorSchema(ApiErrorSchema):
+    """409: someone else saved the record first; nothing was written."""
+
+    details = fields.Nested(ConflictSchema, required=True)
 
 
 class PhotoSchema(Schema):
@@ -70,10 +94,24 @@ class RecordCreateSchema(RecordFieldsSchema):
     status = fields.String(load_default="inventory", validate=validate.OneOf(STATUSES))
 
 
+class RecordCreateFormSchema(RecordCreateSchema):
+    """A new record with its photos, as multipart form data: the record's fields as form fields, and `photos`.
+
+    A field sent empty counts as not sent (an HTML form sends every field).
+    """
+
+    photos = _photos()
+
+    @pre_load
+    def _empty_is_absent(self, data, **kwargs):
+        return {name: data[name] for name in data if data[name] != ""}
+
+
 class RecordUpdateSchema(RecordFieldsSchema):
     """A change to a record: only the fields sent are changed."""
 
     object_number = fields.String(validate=validate.Length(min=1, max=100))
+    version = fields.Integer(**_version)
 
     class Meta:
         unknown = EXCLUDE
@@ -90,6 +128,7 @@ class StatusSchema(Schema):
     loss_place = fields.String(load_default="", validate=validate.Length(max=300))
     case_reference = fields.String(load_default="", validate=validate.Length(max=100))
     loss_notes = fields.String(**_text)
+    version = fields.Integer(allow_none=True, load_default=None, **_version)
 
 
 class RecordSchema(RecordFieldsSchema):
@@ -108,6 +147,8 @@ class RecordSchema(RecordFieldsSchema):
     photos = fields.List(fields.Nested(PhotoSchema), attribute="api_photos")
     red_list_categories = fields.List(fields.String(), attribute="api_categories")
     url = fields.String(attribute="api_url")
+    version = fields.Integer(metadata={"description": "Goes up by one each time the record's fields or status are saved; "
+                                                      "send it back (or the ETag as If-Match) with a change"})
 
 
 class RecordQueryArgsSchema(Schema):
@@ -140,7 +181,7 @@ class RecordPageSchema(Schema):
 class PhotoUploadSchema(Schema):
     """Photos sent as multipart form data."""
 
-    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), metadata={"description": "One or more image files (JPEG, PNG, WebP, HEIC or TIFF)"})
+    photos = _photos()
 
 
 class CheckFormSchema(Schema):

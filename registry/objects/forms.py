@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from registry.measurement_fields import MeasurementFields
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUS_LABELS
@@ -69,14 +70,22 @@ class RegisterForm(RecordFields, LossFields):
     photos = MultipleFileField(_l("Photos"), description=_l("JPEG, PNG, WebP, HEIC or TIFF, up to 20 MB each; several views help identification."))
 
 
+def _version_field() -> IntegerField:
+    # The version of the record the form was filled from: saving refuses to write over a record saved since (409).
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
 class EditForm(RecordFields):
     """Edit a record's Object ID fields and add photos."""
 
     photos = MultipleFileField(_l("Add photos"))
+    version = _version_field()
 
 
 class StatusForm(LossFields):
     """Report an object stolen, missing, looted or recovered."""
+
+    version = _version_field()
 
 
 class SearchForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from wtforms import SelectChoice
+from wtforms import SelectChoice, SelectField
 
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.objects import bp
 from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusForm
 from registry.services import objects as record_service
-from registry.services.photos import attach_photos, decode_upload, remove_photo
+from registry.services.photos import decode_upload, remove_photo
 from registry.services.redlists import active_tags, suggestions_for_record
 from registry.services.search import RecordQuery, search_statement
 
@@ -112,7 +112,7 @@ def sheet(record_id: int):
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
-    """Edit a record's fields and add photos."""
+    """Edit a record's fields and add photos, from the version the form was filled from."""
     record = _record_or_404(record_id)
     ensure_can_change("records.edit", record)
     form = EditForm(obj=record) if request.method == "GET" else EditForm()
@@ -124,12 +124,17 @@ def edit(record_id: int):
             try:
                 if form.institution.data.strip() != record.institution.name:
                     raise InvalidRecord(N_("a record cannot move to another institution; register it there instead"), "institution")
-                changed = record_service.update_record(record, _record_fields(form), web_actor(), commit=False)
-                added = attach_photos(record, [p for p, _ in photos], [n for _, n in photos], web_actor())
-                db.session.commit()
+                changed, added = record_service.edit_record(
+                    record, _record_fields(form), web_actor(),
+                    photos=[p for p, _ in photos], filenames=[n for _, n in photos], version=form.version.data,
+                )
             except InvalidRecord as exc:
                 db.session.rollback()
                 _show_error(form, exc)
+            except record_service.RecordChanged as exc:
+                current = EditForm(formdata=None, obj=record)
+                _fill_form(current, record)
+                return _conflict_page(record, exc, form, current, "objects.edit", photos_dropped=bool(photos))
             else:
                 flash(_saved_message(len(changed), len(added)), "success")
                 return redirect(url_for("objects.sheet", record_id=record.id))
@@ -138,18 +143,20 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/status", methods=["GET", "POST"])
 def status(record_id: int):
-    """Report a record stolen, missing, looted, recovered, or back in inventory."""
+    """Report a record stolen, missing, looted, recovered, or back in inventory, from the version the form showed."""
     record = _record_or_404(record_id)
     ensure_can_change("records.change_status", record)
     form = StatusForm(obj=record) if request.method == "GET" else StatusForm()
     if form.validate_on_submit():
         try:
             changed = record_service.change_status(
-                record, {name: form[name].data for name in ("status", *LOSS_FIELDS)}, web_actor()
+                record, {name: form[name].data for name in ("status", *LOSS_FIELDS)}, web_actor(), version=form.version.data
             )
         except InvalidRecord as exc:
             db.session.rollback()
             _show_error(form, exc)
+        except record_service.RecordChanged as exc:
+            return _conflict_page(record, exc, form, StatusForm(formdata=None, obj=record), "objects.status")
         else:
             flash(_("Status saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("objects.sheet", record_id=record.id))
@@ -188,6 +195,39 @@ def _saved_message(fields_changed: int, photos_added: int) -> str:
     return _("Saved: %(fields)s, %(photos)s.",
              fields=ngettext("%(num)d field changed", "%(num)d fields changed", fields_changed),
              photos=ngettext("%(num)d photo added", "%(num)d photos added", photos_added))
+
+
+# Form fields that are not the record's: they are not compared on a conflict page.
+_NOT_COMPARED = {"csrf_token", "version", "photos"}
+
+
+def _conflict_page(record: ObjectRecord, exc: record_service.RecordChanged, submitted, current, endpoint: str,
+                   photos_dropped: bool = False):
+    """409: someone saved the record since the version the form was filled from, and nothing was written.
+
+    Shows each field whose submitted value differs from the record's current one, both as the form shows them
+    (measurements in the units entered), and a link to the form filled from the current record.
+    """
+    differences = [
+        (field.label.text, yours, _shown(current[field.name]))
+        for field in submitted
+        if field.name not in _NOT_COMPARED and (yours := _shown(field)) != _shown(current[field.name])
+    ]
+    return render_template("objects/conflict.html", record=record, differences=differences, your_version=exc.your_version,
+                           current_version=exc.current_version, restart_url=url_for(endpoint, record_id=record.id),
+                           photos_dropped=photos_dropped), 409
+
+
+def _shown(field) -> str:
+    """A form field's value as a person reads it (a choice by its label)."""
+    if field.data is None:
+        return ""
+    if isinstance(field, SelectField):
+        labels = {str(choice.value): str(choice.label) for choice in field.choices}
+        return labels.get(str(field.data), str(field.data))
+    if isinstance(field.data, float):
+        return f"{field.data:g}"
+    return str(field.data).strip()
 
 
 def _may_see_history(record: ObjectRecord) -> bool:

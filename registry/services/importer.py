@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry import matching
 from registry.exchange.csv_io import CSV_COLUMNS, REQUIRED_COLUMNS, csv_to_records
@@ -112,8 +113,10 @@ def import_records(
         for row, (position, record) in enumerate(records):
             ahead.start_through(row + SIGNATURES_AHEAD)
             try:
-                outcome = _import_record(record, photos_dir, institution, actor, photos_required, report)
-                db.session.commit()
+                outcome = _import_and_commit(record, photos_dir, institution, actor, photos_required, report)
+            except (StaleDataError, record_service.RecordChanged):
+                db.session.rollback()
+                report.rejections.append(RowRejection(position, record.get("object_number", ""), CHANGED_WHILE_IMPORTED))
             except (InvalidRecord, PhotoRejected, ImportFileError, ExchangeError, ValueError) as exc:
                 db.session.rollback()
                 report.rejections.append(RowRejection(position, record.get("object_number", ""), str(exc)))
@@ -121,6 +124,34 @@ def import_records(
                 setattr(report, outcome, getattr(report, outcome) + 1)
             on_row()
     return report
+
+
+CHANGED_WHILE_IMPORTED = ("someone else was saving this record at the same time, twice; nothing of this row was "
+                          "written: import the file again to apply it")
+
+
+def _import_and_commit(record: dict[str, Any], photos_dir: Path | None, institution: str | None, actor: str,
+                       photos_required: bool, report: ImportReport) -> str:
+    """Import one record and commit it; when another user saved the same record between our read and our write
+    (its version moved on: StaleDataError), roll back, read it again and write the row once more.
+
+    Writing the row again is what re-running the file does (the file's values win, and both changes are in the
+    record's history); a second lost race is raised for the caller to report.
+    """
+    warnings = len(report.warnings)
+    try:
+        return _import_once(record, photos_dir, institution, actor, photos_required, report)
+    except (StaleDataError, record_service.RecordChanged):
+        db.session.rollback()
+        del report.warnings[warnings:]  # the second attempt says them again
+    return _import_once(record, photos_dir, institution, actor, photos_required, report)
+
+
+def _import_once(record: dict[str, Any], photos_dir: Path | None, institution: str | None, actor: str,
+                 photos_required: bool, report: ImportReport) -> str:
+    outcome = _import_record(record, photos_dir, institution, actor, photos_required, report)
+    db.session.commit()
+    return outcome
 
 
 SIGNATURES_AHEAD = 4  # rows whose photos' signatures another thread computes while this one writes

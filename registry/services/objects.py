@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
-from registry.models import Institution, ObjectRecord, RecordChange
-from registry.messages import N_
+from registry.models import Institution, ObjectRecord, Photo, RecordChange
+from registry.messages import N_, ReadableError
 from registry.models.objects import utcnow
 from registry.objectid.dates import parse_year_range
 from registry.objectid.measurements import parse_measurements
@@ -29,6 +31,57 @@ from registry.services.photos import attach_photos
 
 INSTITUTION_NAME_LENGTH = Institution.__table__.columns["name"].type.length
 RECORD_FIELDS = tuple(name for name in TRACKED_FIELDS if name not in ("status", *LOSS_FIELDS))
+
+
+class RecordChanged(ReadableError):
+    """Someone else saved the record after the version a write started from; nothing of that write was kept.
+
+    `your_version` is the version the write started from (the one its author said, else the one the server read),
+    `current_version` the record's version now.
+    """
+
+    def __init__(self, record_id: int, your_version: int, current_version: int | None) -> None:
+        super().__init__(N_("someone else saved this record after version %(your_version)s (it is now at version "
+                            "%(current_version)s); nothing of your change was saved: start again from the current record"),
+                         your_version=your_version, current_version=current_version)
+        self.record_id = record_id
+        self.your_version = your_version
+        self.current_version = current_version
+
+
+def expect_version(record: ObjectRecord, version: int | None) -> None:
+    """Refuse a write started from another version of the record than the one stored now.
+
+    :param version: the version the writer read; None when it did not say, and then only a change made between
+        the server's own read and its write is refused (by the version every UPDATE of the row carries).
+    :raises RecordChanged: when the record has moved on since `version`.
+    """
+    if version is not None and version != record.version:
+        raise RecordChanged(record.id, version, record.version)
+
+
+def current_version(record_id: int) -> int | None:
+    """The version of a record as committed now (None if there is no such record)."""
+    return db.session.scalar(select(ObjectRecord.version).where(ObjectRecord.id == record_id))
+
+
+@contextmanager
+def refusing_stale_writes(record: ObjectRecord, version: int | None = None) -> Iterator[None]:
+    """Turn a lost race into RecordChanged, with the session rolled back.
+
+    Every UPDATE of a record says which version it changes (the model's version_id_col); when another transaction
+    committed a change since our read, the UPDATE matches no row and SQLAlchemy raises StaleDataError, at whichever
+    flush or commit sends it. Wrap the whole write, commit included.
+
+    :param version: the version the writer started from, if it said (else the one read here is reported).
+    """
+    record_id = record.id
+    your_version = version if version is not None else record.version
+    try:
+        yield
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise RecordChanged(record_id, your_version, current_version(record_id)) from exc
 
 
 def institution_named(name: str) -> Institution:
@@ -100,7 +153,7 @@ def create_record(
     status_fields: dict[str, Any] | None = None,
     commit: bool = True,
 ) -> ObjectRecord:
-    """Register a new object with its photos.
+    """Register a new object with its photos, in one transaction: the record and every photo, or nothing.
 
     :param institution_name: the registering institution (created if new).
     :param fields: Object ID field values keyed by column name.
@@ -121,26 +174,56 @@ def create_record(
     record.changes.append(
         RecordChange(changed_by=actor, action="created", field="", new_value=json.dumps(_snapshot(record), sort_keys=True))
     )
+    # The photos' files are written to the media store before the transaction commits. If it rolls back, the
+    # files stay with no row pointing at them: harmless, as each is named by its SHA-256 (the same photo sent
+    # again reuses its file, and nothing is ever served without a row).
     attach_photos(record, list(photos), list(filenames) or [""] * len(photos), actor)
     if commit:
         db.session.commit()
     return record
 
 
-def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, commit: bool = True) -> list[str]:
+def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, commit: bool = True,
+                  version: int | None = None) -> list[str]:
     """Change a record's Object ID fields, writing one history entry per changed field.
 
+    :param version: the version of the record the change was made from (see :func:`expect_version`).
     :return: the names of the fields that changed.
+    :raises RecordChanged: when someone else saved the record since `version` (or since it was read here).
     """
-    clean = normalise_fields({**_current_values(record, fields), **fields})
-    if clean["object_number"] != record.object_number:
-        other = find_record(record.institution, clean["object_number"])
-        if other is not None and other.id != record.id:
-            raise InvalidRecord(N_("object number '%(number)s' is already used by another record"), "object_number", number=clean["object_number"])
-    changed = _record_changes(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean}, actor, "updated")
-    if commit:
-        db.session.commit()
+    expect_version(record, version)
+    with refusing_stale_writes(record, version):
+        clean = normalise_fields({**_current_values(record, fields), **fields})
+        if clean["object_number"] != record.object_number:
+            other = find_record(record.institution, clean["object_number"])
+            if other is not None and other.id != record.id:
+                raise InvalidRecord(N_("object number '%(number)s' is already used by another record"), "object_number", number=clean["object_number"])
+        changed = _record_changes(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean}, actor, "updated")
+        if commit:
+            db.session.commit()
     return changed
+
+
+def edit_record(
+    record: ObjectRecord,
+    fields: dict[str, Any],
+    actor: str,
+    photos: list[DecodedPhoto] = (),
+    filenames: list[str] = (),
+    version: int | None = None,
+) -> tuple[list[str], list[Photo]]:
+    """Change a record's fields and add photos in one transaction: all of it is saved, or none.
+
+    :param version: the version of the record the editor started from.
+    :return: the names of the fields that changed, and the photos added.
+    :raises RecordChanged: when someone else saved the record since `version`; nothing is written.
+    """
+    expect_version(record, version)
+    with refusing_stale_writes(record, version):
+        changed = update_record(record, fields, actor, commit=False)
+        added = attach_photos(record, list(photos), list(filenames) or [""] * len(photos), actor)
+        db.session.commit()
+    return changed, added
 
 
 def _current_values(record: ObjectRecord, changes: dict[str, Any]) -> dict[str, Any]:
@@ -155,15 +238,22 @@ def _current_values(record: ObjectRecord, changes: dict[str, Any]) -> dict[str, 
     return current
 
 
-def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: str, commit: bool = True) -> list[str]:
-    """Report a record stolen, missing, looted or recovered (or back in inventory), with the loss details."""
-    clean = _clean_status_fields(status_fields)
-    changed = _record_changes(record, clean, actor, "status")
-    if "status" in changed:
-        note_record_changed(record)
-        alert_holders_of_matching_certificates(record)
-    if commit:
-        db.session.commit()
+def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: str, commit: bool = True,
+                  version: int | None = None) -> list[str]:
+    """Report a record stolen, missing, looted or recovered (or back in inventory), with the loss details.
+
+    :param version: the version of the record the report was made from (see :func:`expect_version`).
+    :raises RecordChanged: when someone else saved the record since `version` (or since it was read here).
+    """
+    expect_version(record, version)
+    with refusing_stale_writes(record, version):
+        clean = _clean_status_fields(status_fields)
+        changed = _record_changes(record, clean, actor, "status")
+        if "status" in changed:
+            note_record_changed(record)
+            alert_holders_of_matching_certificates(record)
+        if commit:
+            db.session.commit()
     return changed
 
 
