@@ -59,6 +59,7 @@ def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | 
     Each record is committed on its own: a rejected record leaves nothing behind, and re-running the
     same file updates what changed and creates nothing twice (so an interrupted import can be resumed).
     """
+    from registry.imaging import MediaStoreError
     from registry.services.importer import ImportFileError, import_records, read_csv_records, read_lido_records, read_text_file
 
     fmt = fmt or ("lido" if data_file.suffix.lower() == ".xml" else "csv")
@@ -66,9 +67,14 @@ def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | 
         records = read_lido_records(data_file.read_bytes()) if fmt == "lido" else read_csv_records(read_text_file(data_file))
     except ImportFileError as exc:
         _fail(str(exc), as_json)
-    with click.progressbar(length=len(records), label="Importing", file=sys.stderr) as bar:
-        report = import_records(records, photos_dir, institution, cli_actor(), on_row=lambda: bar.update(1),
-                                photos_required=fmt == "csv")
+    try:
+        with click.progressbar(length=len(records), label="Importing", file=sys.stderr) as bar:
+            report = import_records(records, photos_dir, institution, cli_actor(), on_row=lambda: bar.update(1),
+                                    photos_required=fmt == "csv")
+    except MediaStoreError as exc:
+        # Each row is committed on its own: the rows before this one are in; the same command resumes the import.
+        _fail(f"{exc}: the import stopped at this row; the rows before it were imported. Run the same command again "
+              "once the media store can be written.", as_json)
     if as_json:
         click.echo(json.dumps(report.as_dict()))
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import tempfile
@@ -14,6 +16,28 @@ from registry.imaging.validate import DecodedPhoto
 DISPLAY_MAX_SIDE = 2048
 THUMBNAIL_MAX_SIDE = 360
 KINDS = ("display", "thumb")
+# A write refused for want of room: the disk, the user's quota, or the largest file the process may write.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class MediaStoreError(Exception):
+    """The media store could not keep a file. Not a ValueError: a bulk import must stop here, not reject row
+    after row for a reason no row can mend. The message names the cause, never the server's paths."""
+
+
+class MediaStoreUnwritable(MediaStoreError):
+    """The media folder cannot be written (read-only, missing, not a folder, no permission, I/O error)."""
+
+
+class MediaStoreFull(MediaStoreError):
+    """The media folder has no room left (disk full, quota reached, file size limit)."""
+
+
+def _store_error(error: OSError) -> MediaStoreError:
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    if error.errno in NO_ROOM:
+        return MediaStoreFull(f"the media store is full ({reason})")
+    return MediaStoreUnwritable(f"the media store cannot be written ({reason})")
 
 
 class MediaStore:
@@ -27,7 +51,11 @@ class MediaStore:
         self.root = Path(root)
 
     def save(self, photo: DecodedPhoto) -> None:
-        """Store the original bytes, a display JPEG and a thumbnail, unless already stored."""
+        """Store the original bytes, a display JPEG and a thumbnail, unless already stored.
+
+        :raises MediaStoreFull: no room left; :raises MediaStoreUnwritable: the folder cannot be written.
+            Either way no partial or temporary file is left (files completed before stay: they are whole).
+        """
         original = self.original_path(photo.sha256, photo.extension)
         if not original.exists():
             _atomic_write(original, photo.data)
@@ -50,6 +78,18 @@ class MediaStore:
         """Open the upright display copy of a stored photo."""
         return Image.open(self.path("display", sha256))
 
+    def check_writable(self) -> None:
+        """Write, sync and remove a small file at the root, as a photo would be written (readiness checks).
+
+        :raises MediaStoreError: as :meth:`save` would.
+        """
+        probe = self.root / f".ready-{os.getpid()}"
+        _atomic_write(probe, b"ready")
+        try:
+            probe.unlink()
+        except OSError as exc:
+            raise _store_error(exc) from exc
+
 
 def _is_sha256(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
@@ -65,8 +105,22 @@ def _jpeg_without_metadata(image: Image.Image, max_side: int) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
+    """Write to a temporary file beside `path`, sync it, then rename it over `path`: readers see the whole file or
+    none, even after a crash. The temporary file is removed on any failure (a full disk must not fill up with them)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError as exc:
+        raise _store_error(exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise _store_error(exc) from exc
+        raise
