@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from flask import Flask, redirect, url_for
 from werkzeug.routing import IntegerConverter
 
-from registry.config import Config, load_or_create_secret_key, sqlalchemy_url
+from registry.config import Config, engine_options, load_or_create_secret_key, sqlalchemy_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.auth import bp as auth_bp
     from registry.certificates import bp as certificates_bp
     from registry.feeds import bp as feeds_bp
+    from registry.health import bp as health_bp
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
@@ -71,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(health_bp)
     access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     _init_api(app, api_bp)
@@ -190,6 +192,9 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
     database_url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'registry.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"), app.config["DATABASE_CONNECT_TIMEOUT"]
+    )
     app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(Path(app.instance_path) / "media")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any, Mapping
 
 
 class Config:
@@ -29,6 +30,11 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A database that does not answer a new connection within this many seconds counts as down (503), instead of
+    # holding a worker until gunicorn kills it. Pooled connections are tested before use (see engine_options).
+    DATABASE_CONNECT_TIMEOUT = 5
+    # Retry-After of a 503 (database unreachable, media store unwritable): seconds a client should wait.
+    RETRY_AFTER_SECONDS = 30
 
 
 def load_or_create_secret_key(instance_path: str) -> str:
@@ -49,3 +55,16 @@ def sqlalchemy_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def engine_options(url: str, configured: Mapping[str, Any] | None, connect_timeout: int) -> dict[str, Any]:
+    """SQLAlchemy engine options: the configured ones, with a liveness test of each pooled connection before use
+    (`pool_pre_ping`: after a database restart the dead connections are replaced, not handed to a request) and,
+    on PostgreSQL, a connection timeout."""
+    options = dict(configured or {})
+    options.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(connect_timeout))
+        options["connect_args"] = connect_args
+    return options

@@ -14,6 +14,7 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from registry.errors import DATABASE_UNAVAILABLE, MEDIA_FULL, MEDIA_UNWRITABLE
 from registry.objectid.measurements import from_cm, from_kg
 from registry.objectid.standard import LOSS_STATUSES, MEASUREMENT_FIELDS, STATUS_LABELS, TEXT_FIELDS, TRACKED_FIELDS
 from registry.services.redlists import ADVICE
@@ -138,6 +139,15 @@ KNOWN_MESSAGES: dict[str, Any] = {
     "This page has no access rule yet.": _l("This page has no access rule yet."),
     "The upload is too large. Send fewer or smaller photos.": _l("The upload is too large. Send fewer or smaller photos."),
     "An unexpected error occurred; it has been logged.": _l("An unexpected error occurred; it has been logged."),
+    DATABASE_UNAVAILABLE: _l(
+        "The registry cannot reach its database at the moment. Please try again in a few minutes; "
+        "what you were sending may not have been saved."
+    ),
+    MEDIA_UNWRITABLE: _l(
+        "The registry cannot store photos at the moment: its photo storage cannot be written. "
+        "Nothing was saved. Please try again later, or tell the registry's administrator."
+    ),
+    MEDIA_FULL: _l("The registry's photo storage is full. Nothing was saved. Please tell the registry's administrator."),
 }
 
 # Titles and default explanations of the HTTP errors the pages can show (Werkzeug's are English).
@@ -150,6 +160,8 @@ ERROR_TITLES: dict[int, Any] = {
     413: _l("Upload too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Service unavailable"),
+    507: _l("Storage full"),
 }
 ERROR_EXPLANATIONS: dict[int, Any] = {
     400: _l("The request could not be understood."),
@@ -160,6 +172,8 @@ ERROR_EXPLANATIONS: dict[int, Any] = {
     413: _l("The upload is too large. Send fewer or smaller photos."),
     429: _l("Too many attempts. Wait a moment and try again."),
     500: _l("An unexpected error occurred; it has been logged."),
+    503: _l("The registry is not available at the moment. Please try again in a few minutes."),
+    507: _l("The registry's photo storage is full. Nothing was saved. Please tell the registry's administrator."),
 }
 
 

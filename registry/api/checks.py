@@ -13,9 +13,9 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
-from registry.services.checks import QueryPhoto, run_check, visible_checks
+from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks
 from registry.services.index import live_index
-from registry.services.photos import decode_query_upload, media_store
+from registry.services.photos import decode_query_upload
 
 MAX_PHOTOS = 12
 
@@ -34,16 +34,19 @@ def create_check(form: dict):
     photo, in the order sent, with candidates best first and the Red List categories it may fall into.
     The check is logged. While registered photos still lack a signature of the current matching
     algorithm (after an upgrade, until `registry reindex` has run), the answer carries the header
-    `X-Photos-Not-Searched` with their number.
+    `X-Photos-Not-Searched` with their number. The submitted photos are kept with the logged check; when the
+    registry's photo storage is full or cannot be written, the check still answers, with the header
+    `X-Photos-Not-Kept` giving how many were not kept (the check log says which, and why).
     """
     principal = current_principal()
     if form["all_statuses"] and not allowed(principal, "checks.run_all_statuses"):
         raise ApiError("your role may only check against records reported stolen, missing or looted (all_statuses=false)", 403)
     photos = _photos()
     fields = {name: form[name] for name in ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")}
-    _, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"], principal=principal)
-    not_searched = live_index().photos_not_searched
-    return (results, 200, {"X-Photos-Not-Searched": str(not_searched)}) if not_searched else results
+    check, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"],
+                               principal=principal, keep_photos=True)
+    headers = {"X-Photos-Not-Searched": live_index().photos_not_searched, "X-Photos-Not-Kept": photos_not_kept(check)}
+    return results, 200, {name: str(count) for name, count in headers.items() if count}
 
 
 def _photos() -> list[QueryPhoto]:
@@ -58,9 +61,6 @@ def _photos() -> list[QueryPhoto]:
             photos.append(QueryPhoto(upload.filename, decode_query_upload(upload.read(), upload.filename)))
         except PhotoRejected as exc:
             raise ApiError(str(exc), 422) from exc
-    store = media_store()
-    for photo in photos:
-        store.save(photo.decoded)
     return photos
 
 

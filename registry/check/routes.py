@@ -19,9 +19,9 @@ from registry.check.forms import CheckForm
 from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
-from registry.services.checks import QueryPhoto, run_check, visible_checks
+from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks
 from registry.services.index import live_index
-from registry.services.photos import decode_query_upload, media_store
+from registry.services.photos import decode_query_upload
 from registry.services.redlists import ADVICE
 from registry.i18n import readable
 
@@ -37,10 +37,12 @@ def check_page():
         photos = _query_photos(form)
         if photos:
             all_statuses = bool(getattr(form, "all_statuses", None) and form.all_statuses.data)
-            check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=all_statuses, principal=principal)
+            check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=all_statuses,
+                                       principal=principal, keep_photos=True)
             return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
                                    query_images=[_inline_thumbnail(p.decoded) for p in photos],
-                                   unindexed=live_index().photos_not_searched, **_lookups(results))
+                                   unindexed=live_index().photos_not_searched, not_kept=photos_not_kept(check),
+                                   **_lookups(results))
     return render_template("check/form.html", form=form)
 
 
@@ -82,9 +84,6 @@ def _query_photos(form: CheckForm) -> list[QueryPhoto]:
             form.photos.errors = [*form.photos.errors, readable(exc)]
             return []
         photos.append(QueryPhoto(upload.filename, decoded))
-    store = media_store()
-    for photo in photos:  # kept, so the check can be shown later as evidence
-        store.save(photo.decoded)
     return photos
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from registry import matching
 from registry.extensions import db
@@ -22,6 +23,7 @@ from registry.services.accounts import audit
 from registry.services.photos import media_store
 
 CODE_LENGTH = 24
+NUMBER_ATTEMPTS = 20  # tries at a free certificate number when other certificates are being issued at the same moment
 
 
 class CertificateError(ReadableError):
@@ -80,38 +82,62 @@ def _content(check: Check, user: User, number: str) -> dict[str, Any]:
 
 
 def issue_certificate(check: Check, user: User) -> Certificate:
-    """Issue the certificate of a check the user ran (one per check), committed and audited."""
+    """Issue the certificate of a check the user ran (one per check), committed and audited.
+
+    Numbers follow on from the certificates issued so far. Two issued at the same moment would take the same
+    number: the database's unique constraint refuses the second, which takes the next number and tries again
+    (the same on SQLite and PostgreSQL; no number is skipped when nothing fails).
+    """
     if check.user_id != user.id:
         raise CertificateError(N_("a certificate can only be issued for a check you ran yourself"))
-    existing = db.session.scalar(select(Certificate).where(Certificate.check_id == check.id))
+    check_id = check.id
+    existing = _certificate_of(check_id)
     if existing is not None:
         return existing
-    year = utcnow().year
-    sequence = db.session.scalar(select(func.count()).select_from(Certificate)) + 1
-    number = f"DD-{year}-{sequence:06d}"
+    photos = [signature for photo in check.query_photos if (signature := _photo_signature(photo["sha256"])) is not None]
+    sequence = 0
+    for _attempt in range(NUMBER_ATTEMPTS):
+        sequence = max(db.session.scalar(select(func.count()).select_from(Certificate)) + 1, sequence + 1)
+        certificate = _new_certificate(check, user, f"DD-{utcnow().year}-{sequence:06d}", photos)
+        db.session.add(certificate)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # this service owns the transaction: it commits below
+            existing = _certificate_of(check_id)
+            if existing is not None:
+                return existing  # the same check's certificate, issued meanwhile (a second click, another tab)
+            continue
+        audit(user.label, "certificate", certificate.id, "certificate_issued", new=f"{certificate.number} for check {check_id}",
+              actor_user_id=user.id)
+        db.session.commit()
+        return certificate
+    raise CertificateError(N_("no certificate number was free after several tries; please issue the certificate again"))
+
+
+def _certificate_of(check_id: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.check_id == check_id))
+
+
+def _new_certificate(check: Check, user: User, number: str, photos: list[tuple[str, matching.PhotoSignature]]) -> Certificate:
     content = _content(check, user, number)
     signature = sign(content)
     certificate = Certificate(number=number, verification_code=signature[:CODE_LENGTH], user=user, check=check,
                               content=content, signature=signature)
-    for photo in check.query_photos:
-        _attach_photo_signature(certificate, photo["sha256"])
-    db.session.add(certificate)
-    db.session.flush()
-    audit(user.label, "certificate", certificate.id, "certificate_issued", new=f"{number} for check {check.id}", actor_user_id=user.id)
-    db.session.commit()
+    for sha256, photo_signature in photos:
+        certificate.photos.append(CertificatePhoto(sha256=sha256, algorithm_version=matching.ALGORITHM_VERSION,
+                                                   index_key=photo_signature.index_key, features=photo_signature.features))
     return certificate
 
 
-def _attach_photo_signature(certificate: Certificate, sha256: str) -> None:
+def _photo_signature(sha256: str) -> tuple[str, matching.PhotoSignature] | None:
     path = media_store().path("display", sha256)
     if not path.is_file():
-        return  # a check without stored photos (e.g. from the CLI) cannot raise later alerts
+        return None  # a check without stored photos (from the CLI, or not kept) cannot raise later alerts
     from PIL import Image
 
     with Image.open(path) as image:
-        signature = matching.compute_signature(image.convert("RGB"))
-    certificate.photos.append(CertificatePhoto(sha256=sha256, algorithm_version=matching.ALGORITHM_VERSION,
-                                               index_key=signature.index_key, features=signature.features))
+        return sha256, matching.compute_signature(image.convert("RGB"))
 
 
 def verify(code: str) -> tuple[str, Certificate | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,14 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from registry import matching
 from registry.extensions import db
-from registry.imaging import DecodedPhoto
+from registry.imaging import DecodedPhoto, MediaStoreError, MediaStoreFull
 from registry.models import Check, ObjectRecord
 from registry.policy import Principal, can_view_record, rule
 from registry.services.index import live_index, load_features
+from registry.services.photos import media_store
 from registry.services.redlists import categories_for_check, stored_categories
 
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
 OPERATOR = Principal(role="admin")
+log = logging.getLogger(__name__)
 QUERY_FIELD_NAMES = ("description", "object_type", "materials", "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg")
 
 
@@ -56,6 +59,7 @@ def run_check(
     top: int = 5,
     all_statuses: bool = False,
     principal: Principal = OPERATOR,
+    keep_photos: bool = False,
 ) -> tuple[Check, list[dict[str, Any]]]:
     """Match each photo against the registry and log the check.
 
@@ -63,10 +67,14 @@ def run_check(
     :param query_fields: description, object_type, materials and measurements (cm/kg) as given.
     :param all_statuses: search every record, not only those reported stolen, missing or looted.
     :param principal: who asks; candidates they may not view (another institution's inventory) are left out.
+    :param keep_photos: store the submitted photos in the media store with the check, as evidence (the pages and
+        the API; the CLI's photos are the operator's own files). Each of the check's `query_photos` says whether
+        it was kept ("kept"), and if the store refused it, why ("not_kept": "full" or "unwritable").
     :return: the logged Check and one result per photo, in order:
         {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}],
          "red_list_categories": [{"red_list", "code", "name", "score", "reasons"}]}
     """
+    kept = keep_query_photos(photos) if keep_photos else [{"kept": False}] * len(photos)
     index = live_index()
     index.sync()
     fields = clean_query_fields(query_fields)
@@ -81,7 +89,8 @@ def run_check(
         channel=channel,
         all_statuses=all_statuses,
         query_fields=fields,
-        query_photos=[{"label": p.label, "sha256": p.decoded.sha256, "hashes": r.pop("_hashes")} for p, r in zip(photos, results)],
+        query_photos=[{"label": p.label, "sha256": p.decoded.sha256, "hashes": r.pop("_hashes"), **k}
+                      for p, r, k in zip(photos, results, kept)],
         results=results,
         records_searched=index.size(all_statuses),
         took_ms=round(sum(r["took_ms"] for r in results), 3),
@@ -89,6 +98,34 @@ def run_check(
     db.session.add(check)
     db.session.commit()
     return check, results
+
+
+def keep_query_photos(photos: list[QueryPhoto]) -> list[dict[str, Any]]:
+    """Store each submitted photo (original, display copy, thumbnail) so the check can be shown later as evidence.
+
+    :return: per photo {"kept": True}, or {"kept": False, "not_kept": "full" | "unwritable"}.
+    """
+    # A full or unwritable media store does not stop a check. The officer at a border who sends it needs the answer
+    # now, and the photo's bytes are still in their hands; a 507 would leave the object unchecked. What is lost is the
+    # registry's copy of the evidence: the check log says so per photo (its SHA-256 and hashes are still logged),
+    # the page and the API (X-Photos-Not-Kept) tell the user, and the error is logged for the administrator.
+    # (Registering a photo is different: a record's photo that cannot be stored is refused with 503/507.)
+    store = media_store()
+    kept: list[dict[str, Any]] = []
+    for photo in photos:
+        try:
+            store.save(photo.decoded)
+        except MediaStoreError as exc:
+            log.error("photo of a check not kept: %s", exc)
+            kept.append({"kept": False, "not_kept": "full" if isinstance(exc, MediaStoreFull) else "unwritable"})
+        else:
+            kept.append({"kept": True})
+    return kept
+
+
+def photos_not_kept(check: Check) -> int:
+    """How many of a check's submitted photos the media store refused (0 for a check whose photos were kept)."""
+    return sum(1 for photo in check.query_photos if photo.get("not_kept"))
 
 
 def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool, principal: Principal) -> dict[str, Any]:
