@@ -83,14 +83,15 @@ def _message(error: HTTPException) -> str:
     return error.description or error.name
 
 
-def _fault(error: HTTPException, message: str, retry_after: int | None):
-    """A 503/507 answer that needs no database: the signed-in user is not loaded again for the page's header."""
+def _fault(error: HTTPException, message: str, retry_after: int | None, database_down: bool = False):
+    """A 503/507 answer; with `database_down`, one drawn without the database."""
     if wants_json():
         response = jsonify(error=message, status=error.code)
     else:
-        # The page's header shows the signed-in user; loading them (or refreshing them after the rollback) would need
-        # the database, so the page is drawn as for a visitor.
-        g._login_user = login_manager.anonymous_user()
+        if database_down:
+            # The page's header shows the signed-in user; loading them (or refreshing them after the rollback) would
+            # need the database, so the page is drawn as for a visitor.
+            g._login_user = login_manager.anonymous_user()
         response = current_app.make_response(render_template("errors/error.html", error=error, message=message))
     response.status_code = error.code
     if retry_after is not None:
@@ -133,7 +134,7 @@ def init_app(app: Flask) -> None:
         discard_session(unreachable)
         if unreachable:
             app.logger.error("database unreachable: %s: %s", type(error).__name__, str(getattr(error, "orig", None) or error))
-            return _fault(ServiceUnavailable(), DATABASE_UNAVAILABLE, app.config["RETRY_AFTER_SECONDS"])
+            return _fault(ServiceUnavailable(), DATABASE_UNAVAILABLE, app.config["RETRY_AFTER_SECONDS"], database_down=True)
         if isinstance(error, OSError) and error.errno in NO_ROOM:
             # No room before the media store is even reached: Werkzeug spools a large upload to a temporary file,
             # usually on the same full disk. The same answer: nothing was saved, the administrator must make room.

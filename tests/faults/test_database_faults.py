@@ -55,6 +55,7 @@ def test_the_page_says_so_in_the_readers_language_without_the_database(app):
     assert int(french.headers["Retry-After"]) > 0
     page = french.get_data(as_text=True)
     assert "Service indisponible" in page and FRENCH in page and '<html lang="fr"' in page
+    assert 'action="/auth/logout"' not in page  # drawn as for a visitor: the user cannot be loaded
     arabic = client.get("/objects/?lang=ar")
     assert arabic.status_code == 503 and ARABIC in arabic.get_data(as_text=True) and 'dir="rtl"' in arabic.get_data(as_text=True)
     english = client.get("/check/?lang=en")  # the language chosen last is kept for the visit

@@ -145,6 +145,7 @@ def test_registering_with_an_unwritable_store_is_503_and_saves_nothing(serve, un
     assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
     page = response.get_data(as_text=True)
     assert "Servicio no disponible" in page and "no se puede escribir en su almacenamiento de fotos" in page
+    assert 'action="/auth/logout"' in page  # the database is fine: the page still shows who is signed in
     assert _counts(app) == (0, 0)
     api = client.post("/api/v1/records", json={"object_number": "M-1", "object_type": "Vase"},
                       headers=token_for(app, app.make_user("registrar")[0]))
