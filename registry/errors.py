@@ -69,6 +69,10 @@ STALE_WRITE = N_("Someone else saved this record at the same moment, so nothing 
                  "Open the record again and redo your change.")
 
 
+SIMULTANEOUS_WRITE = N_("Another request saved the same thing at the same moment (an object number or an institution "
+                        "name), so nothing you sent was saved. Try again: you will see what is there now.")
+
+
 def wants_json() -> bool:
     """True when the client prefers JSON to HTML, or calls the API."""
     if request.path.startswith("/api/"):
@@ -102,6 +106,20 @@ def _fault(error: HTTPException, message: str, retry_after: int | None, database
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
+    @app.teardown_appcontext
+    def end_session(_exc: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (teardowns run last registered first). A connection that dies
+        # after the view has answered made that one's ROLLBACK raise out of the app, past every error handler, and
+        # the server sent its own 500 in place of the answer (bench/load.py, a database killed under load).
+        try:
+            db.session.remove()
+        except Exception as error:  # noqa: BLE001 (re-raised below unless the database is away)
+            if not database_unreachable(error):
+                raise
+            app.logger.warning("database lost while ending a request: %s", type(error).__name__)
+            discard_session(unreachable=True)
+            db.session.registry.clear()
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code and error.code >= 500:
@@ -117,6 +135,16 @@ def init_app(app: Flask) -> None:
         if isinstance(error, MediaStoreFull):
             return _fault(InsufficientStorage(), MEDIA_FULL, None)
         return _fault(ServiceUnavailable(), MEDIA_UNWRITABLE, app.config["RETRY_AFTER_SECONDS"])
+
+    @app.errorhandler(sa_exc.IntegrityError)
+    def simultaneous_write(error: sa_exc.IntegrityError):
+        # Validation looks for a taken object number or institution name before writing; two requests that both
+        # looked before either wrote meet the database's unique constraint instead. Nothing of this one was saved.
+        discard_session()
+        app.logger.warning("write refused by a constraint: %s", str(error.orig).splitlines()[0] if error.orig else error)
+        if wants_json():
+            return jsonify(error=gettext(SIMULTANEOUS_WRITE), status=409), 409
+        return render_template("errors/error.html", error=Conflict(), message=gettext(SIMULTANEOUS_WRITE)), 409
 
     @app.errorhandler(StaleDataError)
     def stale_write(error: StaleDataError):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy import text
+
+from registry.extensions import db
 
 from tests.faults.conftest import DATABASE_URL, needs_postgres, token_for
 
@@ -45,3 +48,24 @@ def test_without_the_check_the_first_request_fails(serve):
     failed = client.get("/api/v1/records", headers=headers)
     assert failed.status_code == 503 and failed.get_json()["status"] == 503
     assert client.get("/api/v1/records", headers=headers).status_code == 200
+
+
+def test_a_connection_lost_after_the_view_answered_does_not_turn_the_answer_into_a_500(serve):
+    """The database killed between the view's answer and the end of the request: the session's ROLLBACK fails
+    in teardown. The answer already made goes out, and the next request gets a new connection."""
+    app = serve()
+    killed = []
+
+    @app.after_request
+    def database_dies_now(response):
+        if not killed:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+            with psycopg.connect(DATABASE_URL, autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            killed.append(pid)
+        return response
+
+    client = app.test_client()
+    assert client.get("/feeds/stolen.json").status_code == 200
+    assert killed
+    assert client.get("/feeds/stolen.json").status_code == 200
