@@ -74,7 +74,8 @@ def test_a_visitor_and_a_form_post_get_the_503_too(app):
 
 
 def test_only_connectivity_errors_become_503(app, monkeypatch):
-    """A broken constraint or bad SQL is a fault of ours: 500, as before. Lost connections, timeouts: 503."""
+    """Bad SQL is a fault of ours: 500, as before. A unique constraint met by two simultaneous writes: 409
+    (tests/faults/test_simultaneous_creates.py). Lost connections, timeouts: 503."""
     errors = {
         "integrity": sa_exc.IntegrityError("INSERT ...", {}, Exception("duplicate key")),
         "programming": sa_exc.ProgrammingError("SELECT ...", {}, Exception("syntax error")),
@@ -91,7 +92,7 @@ def test_only_connectivity_errors_become_503(app, monkeypatch):
     monkeypatch.setitem(ENDPOINT_ACTIONS, "fail", "site.public")
     client = app.test_client()
     statuses = {kind: client.get(f"/fail/{kind}", headers={"Accept": "application/json"}).status_code for kind in errors}
-    assert statuses == {"integrity": 500, "programming": 500, "operational": 503, "pool_timeout": 503, "invalidated": 503, "plain": 500}
+    assert statuses == {"integrity": 409, "programming": 500, "operational": 503, "pool_timeout": 503, "invalidated": 503, "plain": 500}
     assert "Retry-After" not in client.get("/fail/integrity").headers
 
 
