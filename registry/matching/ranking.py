@@ -47,6 +47,20 @@ MIRRORED_MAX_COMBINED = 20.0  # the mirrored variant is described and tried only
 # hashes (a flipped copy of a registered photo: median 2.9, 5.6 re-compressed; 10 of the bench's 440 unregistered
 # queries had a candidate this near, so strangers almost never pay the ~10 ms of describing it)
 _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated photos
+# A small query photo (a sale's thumbnail, a scanned card) cannot carry MATCH_MIN_CELLS cells of detail: at
+# 50-75 px, a copy of a registered 128 px photo verified a median 15 cells, and smooth objects none. Such a
+# photo is a "match" when it is a near copy: its global hashes all but equal to the registered photo's, its
+# colours alike, and its geometry agreeing as far as its pixels allow. Calibrated on bench/eth80.py's tune
+# half (objects 1-5; 50-75 px copies of photos registered at 96-200 px, and every object's copies checked with
+# its own record left out): strangers and wrong records were never nearer than 11.25 combined / pHash 4.
+SMALL_QUERY_SIDE = 200  # longer side of a submitted photo, px, at or below which the rules below apply
+NEAR_COPY_COMBINED = 8.0  # combined hash distance at or below which a small photo may be a near copy ...
+NEAR_COPY_PHASH = 4  # ... with its object's pHash this near ...
+NEAR_COPY_MIN_CELLS = 4  # ... and this many cells verified,
+NEAR_COPY_MIN_COLOUR = 0.7  # ... and colours this alike
+SMOOTH_COPY_COMBINED = 4.0  # or, where a smooth object gives ORB nothing to verify: hashes this near, pHash equal,
+SMOOTH_COPY_MIN_COLOUR = 0.8  # and colours this alike
+NEAR_COPY_SCORE = 0.81  # the score of a "match" by cells (_geo_score at MATCH_MIN_CELLS), at least
 
 
 @dataclass
@@ -59,6 +73,7 @@ class _PhotoResult:
     colour: float
     image_score: float
     query_inliers: np.ndarray  # indices of the variant's keypoints that are inliers
+    near_copy: bool = False  # a small query photo that is a near copy of this one (_small_near_copy)
 
 
 def candidates_to_verify(query: QuerySignature) -> int:
@@ -141,14 +156,29 @@ class _Verification:
         b = self.best
         col = ft.colour_similarity(b.colour_hist, self.feats["colour"].astype(np.float32))
         score = _image_score(b.cells, float(self.cand.distances.get("combined", _RANDOM_COMBINED)), col)
-        return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers)
+        near_copy = _small_near_copy(self.query, self.cand, b.cells, col)
+        if near_copy:
+            score = max(score, NEAR_COPY_SCORE)
+        return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers, near_copy)
+
+
+def _small_near_copy(query: QuerySignature, cand: Candidate, cells: int, colour: float) -> bool:
+    """A small query photo that is a near copy of the candidate photo (see SMALL_QUERY_SIDE)."""
+    if not 0 < query.source_side <= SMALL_QUERY_SIDE:
+        return False
+    combined = float(cand.distances.get("combined", _RANDOM_COMBINED))
+    phash = int(cand.distances.get("phash", 64))
+    textured = (combined <= NEAR_COPY_COMBINED and phash <= NEAR_COPY_PHASH and cells >= NEAR_COPY_MIN_CELLS
+                and colour >= NEAR_COPY_MIN_COLOUR)
+    smooth = combined <= SMOOTH_COPY_COMBINED and phash == 0 and colour >= SMOOTH_COPY_MIN_COLOUR
+    return textured or smooth
 
 
 _NO_INLIERS = np.zeros(0, np.intp)
 
 
 def _verdict(best: _PhotoResult) -> str:
-    if best.cells >= MATCH_MIN_CELLS:
+    if best.cells >= MATCH_MIN_CELLS or best.near_copy:
         return "match"
     if best.cells >= POSSIBLE_MIN_CELLS or int(best.cand.distances.get("phash", 64)) <= POSSIBLE_MAX_PHASH:
         return "possible"
@@ -191,6 +221,7 @@ def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, 
         "ratio_matches": int(best.matches),
         "inlier_cells": int(best.cells),
         "colour_similarity": round(float(best.colour), 4),
+        "small_photo_near_copy": bool(best.near_copy),  # a "match" by hashes and colour (see SMALL_QUERY_SIDE)
         "matching_photos": 1 + _extra_photos(photos) if best.cells >= POSSIBLE_MIN_CELLS else 0,
         "shared_parts_ignored": round(float(shared.mean()), 3),  # of the photo: they verified 3+ records (props)
         "fields": {"agree": list(fields["agree"]), "disagree": list(fields["disagree"])},
@@ -367,7 +398,10 @@ def _besides_shared(first: list[_PhotoResult], again: list[_PhotoResult], query:
         cells = unshared_cells(query.variant(r.variant), r.query_inliers, shared, ft.SPREAD_CELL_PX)
         if r.cand.photo_id not in best or cells > best[r.cand.photo_id].cells:
             combined = float(r.cand.distances.get("combined", _RANDOM_COMBINED))
-            best[r.cand.photo_id] = replace(r, cells=cells, image_score=_image_score(cells, combined, r.colour))
+            near = _small_near_copy(query, r.cand, cells, r.colour)
+            score = _image_score(cells, combined, r.colour)
+            best[r.cand.photo_id] = replace(r, cells=cells, near_copy=near,
+                                            image_score=max(score, NEAR_COPY_SCORE) if near else score)
     return list(best.values())
 
 

@@ -170,7 +170,8 @@ def compute_query(image: Image.Image) -> QuerySignature:
         mirror = (whole, full, frame_words) if seg.shaded else (variants[0], parts[0][0], first_words)
     variants.append(_mirrored(*mirror))
     words = variants[0].hash_words[0]
-    sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, words)})
+    sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, words)},
+                         source_side=max(image.size))
     if windows is not None:
         sig.window_codes = windows
     return sig

@@ -86,6 +86,7 @@ class QuerySignature:
     hash_hex: dict[str, str] = field(default_factory=dict)
     # (n, 2) uint64 ORB codes of sub-windows of a busy frame: they re-rank the pre-filtered rows
     window_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.uint64))
+    source_side: int = 0  # the longer side of the photo as submitted, in pixels (0: not known)
 
     @property
     def busy_frame(self) -> bool:

@@ -1,0 +1,76 @@
+"""Small photos (issue 23): a thumbnail of a photo the registry holds only small is a `match`; a small photo of
+another object, even one of the same kind and material, is not."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from skimage import data as skdata
+
+from objects import make_object
+from registry.demo.images import draw_object
+from registry.matching import candidates_to_verify, compute_query, rank
+
+REGISTERED_SIDE = 128  # an old inventory print, a poster's picture
+PHOTOS = {"coffee": skdata.coffee, "chelsea": skdata.chelsea, "astronaut": skdata.astronaut, "rocket": skdata.rocket}
+
+
+def _small(img: Image.Image, side: int, quality: int = 80) -> Image.Image:
+    """``img`` reduced to ``side`` px on its longer side and saved as a JPEG, as a web page would serve it."""
+    img = img.convert("RGB")
+    scale = side / max(img.size)
+    img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def _vase(seed: int) -> Image.Image:
+    return draw_object(seed, "vase", "terracotta")
+
+
+@pytest.fixture(scope="module")
+def small_registry():
+    """Real photographs (scikit-image's) and drawn objects, each registered only at 128 px."""
+    from conftest import Registry
+
+    images = {i: make_object(2000 + i) for i in range(4)}
+    images.update({10 + i: Image.fromarray(load()) for i, load in enumerate(PHOTOS.values())})
+    images[20] = _vase(51)
+    return Registry({pid: _small(img, REGISTERED_SIDE, 92) for pid, img in images.items()})
+
+
+def _check(registry, img: Image.Image):
+    query = compute_query(img)
+    return rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=5)
+
+
+@pytest.mark.parametrize(("pid", "side"), [(10, 55), (11, 64), (12, 70), (13, 50), (10, 75), (12, 50)])
+def test_a_thumbnail_of_a_small_registered_photo_is_a_match(small_registry, pid, side):
+    """Real photographs (the rule is calibrated on real ones: bench/eth80.py; a drawn object's hard edges move
+    its thumbnail's dHash further, and it stays `possible`)."""
+    found = _check(small_registry, _small(small_registry.images[pid], side))
+    assert found[0].record_id == 100 + pid
+    assert found[0].verdict == "match", found[0].evidence
+    assert found[0].score >= 0.8
+
+
+@pytest.mark.parametrize("img", [
+    pytest.param(lambda: Image.fromarray(skdata.camera()), id="real photo of a cameraman"),
+    pytest.param(lambda: Image.fromarray(skdata.coins()), id="real photo of coins"),
+    pytest.param(lambda: make_object(2100), id="another drawn object"),
+    pytest.param(lambda: _vase(52), id="another terracotta vase"),
+    pytest.param(lambda: _vase(53), id="a third terracotta vase"),
+])
+def test_a_small_photo_of_an_unregistered_object_is_not_a_match(small_registry, img):
+    for side in (50, 64, 96):
+        assert all(m.verdict != "match" for m in _check(small_registry, _small(img(), side)))
+
+
+def test_the_rule_is_for_small_photos_only(small_registry):
+    """A large photo whose hashes are near but that verifies nothing is not called a match by this rule."""
+    query = compute_query(_small(small_registry.images[20], 640))
+    assert query.source_side == 640
+    found = rank(query, small_registry.index.search(query, candidates_to_verify(query)), small_registry.load, top=5)
+    assert not any(m.evidence["small_photo_near_copy"] for m in found)
