@@ -352,21 +352,17 @@ def _add_rows(everything: matching.HashIndex, reported: matching.HashIndex, rows
 
 def _live_photo_statuses(photo_ids: Iterable[int] | None = None):
     """(photo id, record status) of the photos a complete index holds (of ``photo_ids``, or all)."""
-    statement = (
-        select(Photo.id, ObjectRecord.status)
-        .join(StoredSignature, StoredSignature.photo_id == Photo.id)
-        .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
-        .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
-    )
-    if photo_ids is not None:
-        statement = statement.where(Photo.id.in_(list(photo_ids)))
-    return statement
+    return _live(photo_ids, Photo.id, ObjectRecord.status)
 
 
 def _live_rows(photo_ids: Iterable[int] | None = None):
     """Photos not removed, with a signature of the current algorithm: (photo id, record id, key, status)."""
+    return _live(photo_ids, Photo.id, Photo.record_id, StoredSignature.index_key, ObjectRecord.status)
+
+
+def _live(photo_ids: Iterable[int] | None, *columns):
     statement = (
-        select(Photo.id, Photo.record_id, StoredSignature.index_key, ObjectRecord.status)
+        select(*columns)
         .join(StoredSignature, StoredSignature.photo_id == Photo.id)
         .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
         .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
