@@ -197,3 +197,18 @@ def test_service_refuses_a_negative_measurement_naming_the_field(app):
     with pytest.raises(InvalidRecord) as refused:
         normalise_fields({"object_number": "N-1", "object_type": "Vase", "weight_kg": -2.0})
     assert str(refused.value) == "weight must be a positive number" and refused.value.field == "weight_kg"
+
+
+def test_the_registration_page_asks_for_several_views_and_the_sheet_counts_them(client, record_fields, make_image):
+    form = client.get("/objects/new").get_data(as_text=True)
+    assert "three-quarter view from each side" in form and "registered view nearest to that side" in form
+    response = _register(client, record_fields, photos=[(make_image(1), "front.jpg"), (make_image(2), "back.jpg")])
+    sheet = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Views photographed: 2" in sheet and "Three or more views" in sheet
+    record = _record()
+    client.post(f"/objects/{record.id}/edit", content_type="multipart/form-data",
+                data={**record_fields(), "version": record.version, "photos": [(io.BytesIO(make_image(3)), "side.jpg")]})
+    sheet = client.get(f"/objects/{record.id}").get_data(as_text=True)
+    assert "Views photographed: 3" in sheet and "Three or more views" not in sheet
+    french = client.get(f"/objects/{record.id}?lang=fr").get_data(as_text=True)
+    assert "Vues photographiées : 3" in french
