@@ -1,12 +1,17 @@
-"""Refuse requests carrying NUL characters: no text the registry stores or searches may hold one (PostgreSQL cannot)."""
+"""Refuse requests carrying control characters: no text the registry stores or searches may hold NUL (PostgreSQL
+cannot), nor any other character XML 1.0 forbids (U+0001-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF):
+one such character in one record made the Atom feed and the LIDO export fail for everyone (issue 24)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from flask import Flask, abort, request
 
-MESSAGE = "Text may not contain NUL (\\0) characters; remove them and send again."
+MESSAGE = ("Text may not contain control characters such as NUL (\\0) or U+0001-U+001F other than tab and line "
+           "breaks; remove them and send again.")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -27,18 +32,23 @@ def _request_texts() -> Iterable[str]:
         for key, values in source.lists():
             yield key or ""  # a multipart part whose name Werkzeug cannot read comes with the key None
             yield from values
-    for upload in request.files.values():
-        yield upload.filename or ""
     if request.is_json:
         yield from _strings(request.get_json(silent=True))
 
 
-def refuse_nul_characters() -> None:
-    """before_request: a 400 (JSON for the API, a page otherwise) when any submitted text holds a NUL."""
-    if any("\x00" in text for text in _request_texts()):
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a character refused here (see the module's docstring)."""
+    return _FORBIDDEN.search(text) is not None
+
+
+def refuse_control_characters() -> None:
+    """before_request: a 400 (JSON for the API, a page otherwise) when any submitted text holds one."""
+    # uploaded files' names: only NUL; the rest is stripped where a name is kept (services.photos._safe_name)
+    if any(has_control_characters(text) for text in _request_texts()) or any(
+            "\x00" in (upload.filename or "") for upload in request.files.values()):
         abort(400, description=MESSAGE)
 
 
 def init_app(app: Flask) -> None:
     """Install the check on every request."""
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_control_characters)

@@ -52,7 +52,12 @@ def api_error(error: ApiError):
 def api_http_error(error: HTTPException):
     messages = (getattr(error, "data", None) or {}).get("messages")
     if messages:
-        # webargs/marshmallow validation: {"json": {"field": ["message"]}} -> one readable sentence, plus the details
-        details = {field: problem for location in messages.values() for field, problem in location.items()}
-        return error_response("invalid input: " + "; ".join(_flatten(details)), error.code or 422, details)
+        # webargs/marshmallow validation: {"json": {"field": ["message"]}} -> one readable sentence, plus the details;
+        # a body that is not JSON at all comes as {"json": ["Invalid JSON body."]}: the location is the detail's name
+        details = {field: problem for location, found in messages.items()
+                   for field, problem in (found.items() if isinstance(found, dict) else [(location, found)])}
+        status = error.code or 422
+        if any(not isinstance(found, dict) for found in messages.values()):
+            status = 400  # not a value refused: the body could not be read
+        return error_response("invalid input: " + "; ".join(_flatten(details)), status, details)
     return error_response(error.description or error.name, error.code or 500)

@@ -26,7 +26,7 @@ LIST_SEPARATOR = ";"
 _COLUMN_TO_KEY = {"measurements": "measurements_text"}
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection); such cells
 # are written with a leading apostrophe, which csv_to_records removes again.
-_FORMULA_STARTS = frozenset("=+-@\t\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def records_to_csv(records: list[dict[str, Any]]) -> str:
@@ -62,11 +62,11 @@ def _row(record: dict[str, Any]) -> dict[str, str]:
 
 
 def _escape(text: str) -> str:
-    return "'" + text if text[:1] in _FORMULA_STARTS or _unescape(text) != text else text
+    return "'" + text if text[:1] in FORMULA_STARTS or _unescape(text) != text else text
 
 
 def _unescape(text: str) -> str:
-    return text[1:] if len(text) >= 2 and text[0] == "'" and (text[1] in _FORMULA_STARTS or text[1] == "'") else text
+    return text[1:] if len(text) >= 2 and text[0] == "'" and (text[1] in FORMULA_STARTS or text[1] == "'") else text
 
 
 def csv_to_records(text: str) -> list[dict[str, Any]]:

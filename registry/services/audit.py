@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.exchange.csv_io import FORMULA_STARTS
 from registry.models import AuditEvent, RecordChange
 
 AUDIT_COLUMNS = ("at", "actor", "ip", "target_type", "target_id", "action", "field", "old_value", "new_value")
@@ -35,5 +36,10 @@ def audit_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=AUDIT_COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula, written with a leading apostrophe (as the record CSV does)."""
+    return "'" + value if isinstance(value, str) and value[:1] in FORMULA_STARTS else value

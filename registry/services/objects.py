@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
+from registry.input_guard import has_control_characters
 from registry.models import Institution, ObjectRecord, Photo, RecordChange
 from registry.messages import N_, ReadableError
 from registry.models.objects import utcnow
@@ -89,6 +90,9 @@ def institution_named(name: str) -> Institution:
     name = " ".join((name or "").split())
     if not name:
         raise InvalidRecord(N_("the registering institution is required"), "institution")
+    if has_control_characters(name):
+        raise InvalidRecord(N_("%(label)s contains a control character; remove it and send again"), "institution",
+                            label="institution")
     if len(name) > INSTITUTION_NAME_LENGTH:
         raise InvalidRecord(N_("%(label)s is longer than %(limit)s characters"), "institution",
                             label="institution", limit=INSTITUTION_NAME_LENGTH)
@@ -127,11 +131,21 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if clean.get(name) is None:
             clean[name] = value
     _check_lengths(clean)
+    _check_characters(clean)
     check_year_range(clean.get("year_from"), clean.get("year_to"))
     for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
         if clean.get(name) is not None and clean[name] <= 0:
             raise InvalidRecord(N_("%(label)s must be a positive number"), name, label=TRACKED_FIELDS[name].lower())
     return clean
+
+
+def _check_characters(values: dict[str, Any]) -> None:
+    """Control characters are refused at every door (pages and API: input_guard; imports: here): one in one record
+    made the Atom feed and the LIDO export fail for everyone (issue 24)."""
+    for name, value in values.items():
+        if isinstance(value, str) and has_control_characters(value):
+            raise InvalidRecord(N_("%(label)s contains a control character; remove it and send again"), name,
+                                label=TRACKED_FIELDS.get(name, name))
 
 
 def _check_lengths(values: dict[str, Any]) -> None:
@@ -267,6 +281,7 @@ def _clean_status_fields(status_fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("loss_place", "case_reference", "loss_notes"):
         clean[name] = clean.get(name) or ""
     _check_lengths(clean)
+    _check_characters(clean)
     return clean
 
 
