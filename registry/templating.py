@@ -6,6 +6,8 @@ the mappings below give their translatable form, looked up at display time. Reco
 
 from __future__ import annotations
 
+import math
+
 from datetime import date, datetime
 from typing import Any
 
@@ -256,6 +258,8 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
     """A number in the page's language (decimal comma in French and Spanish); `decimals` fixes the digits shown."""
     if value is None:
         return ""
+    if not math.isfinite(value) or abs(value) >= 1e15:  # Babel cannot round such a number (a 500 on a public page)
+        return f"{value:g}"
     pattern = None if decimals is None else ("0." + "0" * decimals if decimals else "0")
     return format_decimal(value, format=pattern)
 

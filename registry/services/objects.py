@@ -31,6 +31,10 @@ from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
 
 INSTITUTION_NAME_LENGTH = Institution.__table__.columns["name"].type.length
+# Larger than any movable cultural object (a 100 m sculpture, a 10 000 t monolith): beyond, a unit was mistaken,
+# and 1e308 made a public page fail (issue 24).
+LARGEST_MEASURE = {"height_cm": 10_000.0, "width_cm": 10_000.0, "depth_cm": 10_000.0, "diameter_cm": 10_000.0,
+                   "weight_kg": 10_000_000.0}
 RECORD_FIELDS = tuple(name for name in TRACKED_FIELDS if name not in ("status", *LOSS_FIELDS))
 
 
@@ -136,6 +140,9 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg"):
         if clean.get(name) is not None and clean[name] <= 0:
             raise InvalidRecord(N_("%(label)s must be a positive number"), name, label=TRACKED_FIELDS[name].lower())
+        if clean.get(name) is not None and not clean[name] <= LARGEST_MEASURE[name]:
+            raise InvalidRecord(N_("%(label)s is larger than %(limit)s: check the unit"), name,
+                                label=TRACKED_FIELDS[name].lower(), limit=int(LARGEST_MEASURE[name]))
     return clean
 
 

@@ -8,6 +8,10 @@ from urllib.parse import quote
 
 import pytest
 from lxml import etree
+from sqlalchemy import update
+
+from registry.extensions import db
+from registry.models import ObjectRecord
 
 from registry.objectid.standard import InvalidRecord
 from registry.services.objects import create_record, update_record
@@ -56,3 +60,15 @@ def test_the_audit_export_does_not_hand_formulas_to_a_spreadsheet(client, login_
     assert created["actor"] == "'+cmd|' /C calc'!A0"
     texts = [value for row in rows for value in row.values() if value]
     assert not any(value[:1] in "=+-@" for value in texts)
+
+
+def test_an_absurd_measurement_is_refused_and_one_already_stored_does_not_break_the_public_page(client, api_headers):
+    response = client.post("/api/v1/records", headers=api_headers("registrar"),
+                           json={"object_number": "W-1", "object_type": "Vase", "weight_kg": 1e308})
+    assert response.status_code == 400 and "check the unit" in response.get_json()["error"]
+    record = create_record("Museum of Testing", {"object_number": "W-2", "object_type": "Vase", "weight_kg": 2.5},
+                           "test", status_fields={"status": "stolen"})
+    db.session.execute(update(ObjectRecord).where(ObjectRecord.id == record.id).values(weight_kg=1e308, height_cm=1e300))
+    db.session.commit()  # as stored before the rule (issue 24)
+    page = client.get(f"/objects/{record.id}")
+    assert page.status_code == 200 and "1e+308" in page.get_data(as_text=True)
