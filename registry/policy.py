@@ -85,6 +85,11 @@ def can_view_record(principal: Principal, status: str, institution_id: int) -> b
     return _in_scope(principal, "records.view_inventory", institution_id=institution_id)
 
 
+def can_view_removed_photo(principal: Principal, institution_id: int) -> bool:
+    """A photo taken off a record stays as evidence, for those who may read the record's history only."""
+    return _in_scope(principal, "records.view_history", institution_id=institution_id)
+
+
 def can_change_record(principal: Principal, action: str, institution_id: int) -> bool:
     """May the principal create/edit/change status/tag a record of this institution?"""
     return _in_scope(principal, action, institution_id=institution_id)

@@ -6,7 +6,7 @@ from sqlalchemy import String, cast, select
 from registry.auth.access import current_principal
 from registry.extensions import db
 from registry.models import Check, ObjectRecord, Photo
-from registry.policy import can_view_check, can_view_record
+from registry.policy import can_view_check, can_view_record, can_view_removed_photo
 from registry.services.photos import media_store
 
 bp = Blueprint("media", __name__)
@@ -30,9 +30,13 @@ def photo_file(kind: str, sha256: str):
 def _may_view(sha256: str) -> bool:
     principal = current_principal()
     records = db.session.execute(
-        select(ObjectRecord.status, ObjectRecord.institution_id).join(Photo, Photo.record_id == ObjectRecord.id).where(Photo.sha256 == sha256)
+        select(ObjectRecord.status, ObjectRecord.institution_id, Photo.removed_at)
+        .join(Photo, Photo.record_id == ObjectRecord.id).where(Photo.sha256 == sha256)
     ).all()
-    if any(can_view_record(principal, status, institution_id) for status, institution_id in records):
+    # a removed photo is no longer shown at its old address, but to those who may read the record's history
+    if any(can_view_record(principal, status, institution_id)
+           and (removed_at is None or can_view_removed_photo(principal, institution_id))
+           for status, institution_id, removed_at in records):
         return True
     if principal.is_anonymous:
         return False

@@ -212,3 +212,27 @@ def test_the_registration_page_asks_for_several_views_and_the_sheet_counts_them(
     assert "Views photographed: 3" in sheet and "Three or more views" not in sheet
     french = client.get(f"/objects/{record.id}?lang=fr").get_data(as_text=True)
     assert "Vues photographiées : 3" in french
+
+
+def _served(client, url: str) -> int:
+    response = client.get(url)
+    response.close()
+    return response.status_code
+
+
+def test_a_removed_photo_is_no_longer_served_but_to_those_who_read_the_history(client, record_fields, make_image, login_as):
+    _register(client, record_fields, photos=[(make_image(1), "a.jpg"), (make_image(2), "b.jpg")], status="stolen")
+    record = _record()
+    removed, kept = record.current_photos
+    display = {photo: f"/media/display/{photo.sha256}.jpg" for photo in (removed, kept)}
+    assert client.post(f"/objects/{record.id}/photos/{removed.id}/remove").status_code == 302
+    assert _served(client, display[removed]) == 200  # the admin may read the history: the evidence stays reachable
+    anonymous = client.application.test_client()
+    assert _served(anonymous, display[kept]) == 200  # a published record's photo stays public
+    assert _served(anonymous, display[removed]) == 404
+    assert _served(anonymous, f"/media/thumb/{removed.sha256}.jpg") == 404
+    dealer = client.application.test_client()
+    user = login_as("dealer")  # may see the published record, not its history
+    assert dealer.post("/auth/login", data={"email": user.email, "password": "correct horse battery staple"}).status_code == 302
+    assert _served(dealer, display[removed]) == 404
+    assert _served(dealer, display[kept]) == 200
