@@ -286,6 +286,19 @@ def start_reconciler(app: Flask, every: float | None = None) -> Reconciler:
     return reconciler
 
 
+_RECONCILER_OF_PROCESS: dict[int, Reconciler] = {}
+
+
+def reconcile_in_every_worker(app: Flask) -> None:
+    """Have each process that serves ``app`` start its own :class:`Reconciler` with its first request: threads do
+    not survive a fork, so one started as the app is loaded would run only in gunicorn's master with --preload."""
+
+    @app.before_request
+    def ensure_reconciler() -> None:
+        if os.getpid() not in _RECONCILER_OF_PROCESS:
+            _RECONCILER_OF_PROCESS[os.getpid()] = start_reconciler(app)
+
+
 def database_digest() -> IndexDigest:
     """What a current index must hold, computed by the database (see :class:`IndexDigest`)."""
     live = _live_photo_statuses().subquery()

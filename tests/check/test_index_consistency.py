@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import threading
 import time
 
@@ -181,3 +182,16 @@ def test_readiness_reports_the_index_in_step_with_the_database(app):
     assert report["loaded"] and report["in_sync"]
     assert report["photos"] == report["lost_photos"] == 2
     assert report["digest"] == report["database_digest"] == f"2:{sum(p.id for p in record.photos)}:2:{sum(p.id for p in record.photos)}"
+
+
+def test_each_serving_process_starts_its_own_reconciler_with_its_first_request(app, client):
+    from registry.services import index as index_service
+
+    index_service.reconcile_in_every_worker(app)
+    assert os.getpid() not in index_service._RECONCILER_OF_PROCESS
+    client.get("/healthz")
+    reconciler = index_service._RECONCILER_OF_PROCESS.pop(os.getpid())
+    try:
+        assert reconciler.is_alive() and reconciler.every == index_service.RECONCILE_EVERY_SECONDS
+    finally:
+        reconciler.stop()
