@@ -112,9 +112,12 @@ def _init_login(app: Flask, login_manager) -> None:
         from flask import request
 
         # The API authenticates by token only: a browser session must not carry over to the (CSRF-exempt) API.
-        if request.path.startswith("/api/") or not user_id.isdigit():
+        user_part, _, epoch = user_id.partition(":")
+        if request.path.startswith("/api/") or not (user_part.isdigit() and epoch.isdigit()):
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_part))
+        # a cookie from before the user's last sign-out or password change names an older epoch
+        return user if user is not None and user.session_epoch == int(epoch) else None
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyotp
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -78,6 +78,7 @@ def password():
             except AccountError as exc:
                 form.new.errors = [readable(exc)]
             else:
+                login_user(current_user._get_current_object())  # this session goes on; every other one ended
                 flash(_("Password changed."), "success")
                 return redirect(url_for("account.dashboard"))
     return render_template("account/password.html", form=form)

@@ -11,8 +11,8 @@ from flask_login import current_user, login_user, logout_user
 
 from registry.auth import bp
 from registry.auth.forms import LoginForm
-from registry.extensions import limiter
-from registry.services.accounts import authenticate
+from registry.extensions import db, limiter
+from registry.services.accounts import audit, authenticate, end_sessions
 
 FAILED = _l("E-mail, password or code is not right, or the account is locked for a while after repeated failures.")
 
@@ -36,7 +36,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: this session and every copy of its cookie (and the user's other sessions) end."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        audit(current_user.label, "user", current_user.id, "signed_out", actor_user_id=current_user.id)
+        db.session.commit()
     logout_user()
     flash(_("Signed out."), "success")
     return redirect(url_for("objects.search"))

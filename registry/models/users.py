@@ -32,12 +32,19 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of what a session cookie names (get_id): raised on sign-out and password change, so that a copy of an
+    # earlier cookie no longer signs anyone in (issue 24).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     institution: Mapped[Institution | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user and the current epoch of their sessions."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def label(self) -> str:

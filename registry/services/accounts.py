@@ -127,8 +127,14 @@ def set_password(user: User, password: str, actor: str) -> None:
     _check_password(password)
     user.password_hash = generate_password_hash(password)
     user.failed_logins, user.locked_until = 0, None
+    end_sessions(user)
     audit(actor, "user", user.id, "password_changed")
     db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie the user holds, or anyone copied, stop signing in (not committed)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def set_active(user: User, active: bool, actor: str) -> None:

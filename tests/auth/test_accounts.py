@@ -34,6 +34,40 @@ def test_sign_in_and_out(client, make_user):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "signed_in", AuditEvent.target_id == user.id))
 
 
+def _copy_of_session(app, client):
+    """Another browser holding a copy of ``client``'s session cookie (stolen, or left on a shared computer)."""
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+    return thief
+
+
+def test_a_copied_session_cookie_stops_working_when_its_owner_signs_out(app, client, make_user):
+    make_user("dealer")
+    _login(client, "dealer@test.example")
+    thief = _copy_of_session(app, client)
+    assert thief.get("/account/").status_code == 200
+    client.post("/auth/logout")
+    assert thief.get("/account/").status_code == 302
+    assert client.get("/account/").status_code == 302
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "signed_out"))
+    assert _login(client, "dealer@test.example").status_code == 302  # signing in again works
+    assert client.get("/account/").status_code == 200
+
+
+def test_a_password_change_ends_every_other_session_but_not_the_one_that_made_it(app, client, make_user):
+    make_user("dealer")
+    _login(client, "dealer@test.example")
+    other_browser = app.test_client()
+    _login(other_browser, "dealer@test.example")
+    thief = _copy_of_session(app, client)
+    new = "a much longer passphrase 2026"
+    changed = client.post("/account/password", data={"current": PASSWORD, "new": new, "repeat": new})
+    assert changed.status_code == 302
+    assert client.get("/account/").status_code == 200
+    assert thief.get("/account/").status_code == 302
+    assert other_browser.get("/account/").status_code == 302
+
+
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
     make_user("dealer")
     wrong = _login(client, "dealer@test.example", "wrong password!!")
