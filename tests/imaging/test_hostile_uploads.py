@@ -6,11 +6,13 @@ import io
 import struct
 import zlib
 
+import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.imaging import PhotoRejected, decode_photo
 from registry.models import ObjectRecord, Photo
 
 
@@ -97,3 +99,33 @@ def test_nul_in_a_file_name_is_refused_before_anything_is_read(client, record_fi
     response = client.post("/objects/new", data=form, content_type="multipart/form-data")
     assert response.status_code == 400 and b"NUL" in response.data
     assert db.session.scalar(select(Photo)) is None
+
+
+def _noise_jpeg(seed: int) -> bytes:
+    pixels = np.random.default_rng(seed).integers(0, 256, (600, 600, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def test_markup_letters_met_by_chance_in_the_compressed_picture_do_not_refuse_a_photo():
+    """Seed 253's compressed picture data happens to hold the bytes "<Img": a genuine photo (issue 24: about 1
+    camera photo in 100 was refused this way)."""
+    data = _noise_jpeg(253)
+    assert b"<Img" in data
+    assert decode_photo(data, "noise.jpg").width == 600
+
+
+def test_html_glued_after_a_jpeg_is_refused_even_when_it_ends_like_one():
+    data = _noise_jpeg(3) + b"<html><body>hello</body></html>\xff\xd9"
+    with pytest.raises(PhotoRejected, match="after the picture"):
+        decode_photo(data, "glued.jpg")
+
+
+@pytest.mark.parametrize("comment", [b'<img src=x onerror="alert(1)">', b"<body onload=alert(1)>", b"<OBJECT data=x>"])
+def test_markup_in_a_jpeg_comment_is_refused(comment):
+    image = Image.fromarray(np.random.default_rng(4).integers(0, 256, (64, 64, 3), dtype=np.uint8))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", comment=comment)
+    with pytest.raises(PhotoRejected, match="polyglot"):
+        decode_photo(buffer.getvalue(), "comment.jpg")
