@@ -35,9 +35,35 @@ def audit(actor: str, target_type: str, target_id: int | None, action: str, old:
                               target_id=target_id, action=action, old_value=old, new_value=new))
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+MIN_DISTINCT_CHARACTERS = 5  # "aaaaaaaaaaaa" and "abababababab" are long but guessed at once
+MIN_OWN_CHARACTERS = 6  # what must be left once common words and digits are taken out ("password1234": nothing)
+_COMMON_WORDS = ("password", "passwort", "passe", "contrasena", "contraseña", "qwerty", "azerty", "letmein", "welcome",
+                 "admin", "registry", "musee", "museum", "museo", "secret", "abc")
+
+
+def _check_password(password: str, email: str = "") -> None:
+    """Refuse passwords guessed at once: too short, too few different characters, a common word with digits, or
+    the account's own e-mail address (issue 24)."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(N_("the password must have at least %(count)s characters"), count=MIN_PASSWORD_LENGTH)
+    if len(set(password)) < MIN_DISTINCT_CHARACTERS:
+        raise AccountError(N_("the password repeats too few different characters; choose one harder to guess"))
+    lowered = password.lower()
+    address = normalise_email(email)
+    name = address.split("@")[0]
+    mostly_the_name = len(name) >= 4 and name in lowered and _own_characters(lowered, (name,)) < MIN_OWN_CHARACTERS
+    if address and (address in lowered or mostly_the_name):
+        raise AccountError(N_("the password must not contain the account's e-mail address"))
+    if _own_characters(lowered, _COMMON_WORDS) < MIN_OWN_CHARACTERS:
+        raise AccountError(N_("the password is mostly a common word and digits; choose one harder to guess"))
+
+
+def _own_characters(lowered: str, words: tuple[str, ...]) -> int:
+    """How many letters and signs are left once ``words``, digits and spaces are taken out."""
+    for word in words:
+        lowered = lowered.replace(word, "")
+    return sum(1 for ch in lowered if not ch.isdigit() and not ch.isspace())
 
 
 def normalise_email(email: str) -> str:
@@ -55,7 +81,7 @@ def create_user(email: str, name: str, role: str, password: str, actor: str, ins
         raise AccountError(N_("role must be one of %(roles)s"), roles=", ".join(r for r in ROLES if r != "anonymous"))
     if db.session.scalar(select(User).where(User.email == email)):
         raise AccountError(N_("an account with e-mail %(email)s already exists"), email=email)
-    _check_password(password)
+    _check_password(password, email)
     institution_row = None
     if role == "registrar":
         if not institution.strip():
@@ -124,7 +150,7 @@ def _record_failure(user: User, now: datetime) -> None:
 
 def set_password(user: User, password: str, actor: str) -> None:
     """Change a password (committed) and unlock the account."""
-    _check_password(password)
+    _check_password(password, user.email)
     user.password_hash = generate_password_hash(password)
     user.failed_logins, user.locked_until = 0, None
     end_sessions(user)

@@ -214,3 +214,26 @@ def test_evidence_rows_cannot_be_rewritten(app, make_user):
         db.session.commit()
     db.session.rollback()
     assert db.session.scalar(select(RecordChange.new_value).where(RecordChange.id == change.id)) != "forged"
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("aaaaaaaaaaaa", "too few different characters"),
+    ("abababababab", "too few different characters"),
+    ("password1234", "a common word and digits"),
+    ("Password 2026!!", "a common word and digits"),
+    ("Admin12345678", "a common word and digits"),
+    ("weak.owner@test.example", "e-mail address"),
+    ("weak.owner-2026-x", "e-mail address"),
+])
+def test_passwords_guessed_at_once_are_refused(make_user, password, why):
+    from registry.services.accounts import AccountError, create_user
+
+    with pytest.raises(AccountError, match=why):
+        create_user("weak.owner@test.example", "Weak", "dealer", password, "test", organisation="X")
+    if "e-mail" not in why:  # another account's address in a password is only a weak word
+        from registry.services.accounts import set_password
+
+        with pytest.raises(AccountError, match=why):
+            set_password(make_user("dealer"), password, "test")
+    assert create_user("strong@test.example", "Strong", "dealer", "correct horse battery staple", "test", organisation="X")
+    assert create_user("other@test.example", "Other", "dealer", "another long password", "test", organisation="X")
