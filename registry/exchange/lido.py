@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,32 @@ from lxml import etree
 from registry.exchange import lido_terms as t
 from registry.exchange.errors import ExchangeError, LidoError, LidoSchemaNotFound
 from registry.exchange.lido_export import append_lido
-from registry.exchange.lido_import import read_lido
+from registry.exchange.lido_import import read_lido_with_notes, record_label
 from registry.exchange.record import normalize_record
 
-__all__ = ["LidoError", "LidoSchemaNotFound", "find_schema", "lido_to_records", "records_to_lido", "validate_lido"]
+__all__ = ["LidoError", "LidoReading", "LidoSchemaNotFound", "find_schema", "lido_to_records", "read_lido_document",
+           "records_to_lido", "validate_lido"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCHEMA_PATH = REPO_ROOT.parent / "shared" / "lido" / "lido-v1.1.xsd"
 SCHEMA_ENV_VAR = "REGISTRY_LIDO_XSD"
 _VALIDATION_LOCK = threading.Lock()
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)")
+# Namespaces some systems write for LIDO 1.0 or 1.1 instead of the schemas' own (read as if they were it).
+_NAMESPACE_VARIANTS = frozenset({"http://www.lido-schema.org/", "https://www.lido-schema.org",
+                                 "https://www.lido-schema.org/", "http://lido-schema.org", "https://lido-schema.org",
+                                 "http://www.lido-schema.org/schema/v1.0", "http://www.lido-schema.org/schema/v1.1"})
+
+
+@dataclass
+class LidoReading:
+    """One lido:lido element of a document as read: its record, or why it could not be read, and notes."""
+
+    position: int
+    label: str
+    record: dict[str, Any] | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def records_to_lido(records: list[dict[str, Any]], publisher: str = "Object ID Registry", lang: str = "und") -> bytes:
@@ -64,7 +81,21 @@ def lido_to_records(data: bytes) -> list[dict[str, Any]]:
     :raises LidoError: for malformed or hostile XML (entity declarations), a root that is not LIDO,
         or a record without an object number; the message names the line or the record.
     """
-    root = parse_lido(data)
+    readings = read_lido_document(data)
+    for reading in readings:
+        if reading.error:
+            raise LidoError(reading.error)
+    return [reading.record for reading in readings]  # type: ignore[misc]
+
+
+def read_lido_document(data: bytes) -> list[LidoReading]:
+    """Read every lido:lido of a document (a lido:lidoWrap, or one lido:lido as root) on its own.
+
+    A record that cannot be read (no object number anywhere) is a reading with an error; the others are read.
+
+    :raises LidoError: for a document that cannot be read at all: malformed or hostile XML, a root that is not LIDO.
+    """
+    root = _canonical_namespace(parse_lido(data))
     if root.tag == t.lido("lido"):
         elements = [root]
     elif root.tag == t.lido("lidoWrap"):
@@ -74,7 +105,31 @@ def lido_to_records(data: bytes) -> list[dict[str, Any]]:
             f"the document's root element is {root.tag!r}, not lido:lidoWrap or lido:lido "
             f"in the namespace {t.LIDO_NS}; is this a LIDO file?"
         )
-    return [read_lido(element, index) for index, element in enumerate(elements, start=1)]
+    return [_reading(element, index) for index, element in enumerate(elements, start=1)]
+
+
+def _reading(element: etree._Element, index: int) -> LidoReading:
+    label = record_label(element, index)
+    try:
+        record, notes = read_lido_with_notes(element, index)
+    except LidoError as error:
+        return LidoReading(index, label, error=str(error))
+    return LidoReading(index, label, record=record, notes=notes)
+
+
+def _canonical_namespace(root: etree._Element) -> etree._Element:
+    """The tree with a variant LIDO namespace (https, a trailing slash, a version path) renamed to LIDO's own."""
+    namespace = etree.QName(root).namespace
+    if namespace not in _NAMESPACE_VARIANTS:
+        return root
+    prefix = f"{{{namespace}}}"
+    for element in root.iter(etree.Element):
+        if element.tag.startswith(prefix):
+            element.tag = t.lido(element.tag[len(prefix):])
+        for name in [name for name in element.attrib if name.startswith(prefix)]:
+            element.set(t.lido(name[len(prefix):]), element.attrib.pop(name))
+    etree.cleanup_namespaces(root)
+    return root
 
 
 def parse_lido(data: bytes) -> etree._Element:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from registry.exchange import lido_terms as t
+from registry.exchange import lido_vocabulary as words
 from registry.exchange.errors import LidoError
 from registry.exchange.record import empty_record
 from registry.objectid.measurements import LENGTH_UNITS_TO_CM, WEIGHT_UNITS_TO_KG
@@ -15,16 +17,8 @@ from registry.objectid.measurements import LENGTH_UNITS_TO_CM, WEIGHT_UNITS_TO_K
 Record = dict[str, Any]
 Element = etree._Element
 
-_PRODUCTION_TERMS = frozenset({"production", "creation", "manufacture", "making", "herstellung", "fabrication"})
-_LOSS_TERMS = frozenset({"loss", "theft", "looting", "disappearance", "verlust", "diebstahl", "perte", "vol"})
 _DOCUMENTED_IN_TERMS = ("documented", "bibliograph", "literature", "publication", "archive", "reference")
-_DIMENSION_WORDS = {
-    "height": "height_cm", "width": "width_cm", "length": "width_cm", "depth": "depth_cm",
-    "diameter": "diameter_cm", "weight": "weight_kg",
-}
-_UNIT_ALIASES = {"centimetres": "cm", "centimeters": "cm", "millimetres": "mm", "millimeters": "mm",
-                 "metres": "m", "meters": "m", "inches": "in", "inch": "in", "kilograms": "kg",
-                 "grams": "g", "pounds": "lb", "lbs": "lb"}
+_PREFERRED_IMAGE_TYPES = ("master", "original", "large", "full", "display", "")
 _YEAR = re.compile(r"^\s*(-?)0*(\d+)")
 
 
@@ -82,35 +76,83 @@ def record_label(element: Element, index: int) -> str:
 def read_lido(element: Element, index: int) -> Record:
     """Turn one lido:lido element into a record dict; unknown or missing parts become empty values.
 
-    :raises LidoError: when the record has no object number (repositorySet/workID).
+    :raises LidoError: when the record has no object number anywhere a museum writes one.
+    """
+    return read_lido_with_notes(element, index)[0]
+
+
+def read_lido_with_notes(element: Element, index: int) -> tuple[Record, list[str]]:
+    """One lido:lido element as a record dict, with notes on what was read from an unusual place.
+
+    The object number is the repository's workID; failing that, as collection systems often write it, the
+    local recordID, then the last part of the objectPublishedID or lidoRecID (a URL or a path).
+
+    :raises LidoError: when none of these holds an object number; the message names the record.
     """
     record = empty_record()
     descriptive = find(element, "lido:descriptiveMetadata")
     administrative = find(element, "lido:administrativeMetadata")
     identification = find(descriptive, "lido:objectIdentificationWrap")
-    record.update(_read_repository(identification, record_label(element, index)))
+    record.update(_read_repository(identification))
+    notes: list[str] = []
+    if not record["object_number"]:
+        record["object_number"], source = _object_number_elsewhere(element, administrative, record_label(element, index))
+        notes.append(f"{record_label(element, index)}: no lido:workID; the object number {record['object_number']!r} "
+                     f"was read from {source}")
     record.update(_read_classification(find(descriptive, "lido:objectClassificationWrap")))
     record.update(_read_identification(identification))
     record.update(_read_events(find(descriptive, "lido:eventWrap"), identification, record["status"]))
     record.update(_read_relations(find(descriptive, "lido:objectRelationWrap")))
     record.update(_read_administrative(administrative))
-    return record
+    return record, notes
 
 
-def _read_repository(identification: Element | None, label: str) -> Record:
+def _read_repository(identification: Element | None) -> Record:
     repositories = find_all(identification, "lido:repositoryWrap/lido:repositorySet")
     current = [r for r in repositories if type_of(r) in ("", t.CURRENT_REPOSITORY)] + repositories
     for repository in current:
         work_ids = find_all(repository, "lido:workID")
-        numbered = [w for w in work_ids if "inventory" in type_of(w)] + work_ids
+        numbered = [w for w in work_ids if _is_inventory_type(type_of(w))] + work_ids
         number = next((text_of(w) for w in numbered if text_of(w).strip()), "")
         if number:
             name = find(repository, "lido:repositoryName/lido:legalBodyName/lido:appellationValue")
             return {"institution": text_of(name), "object_number": number}
+    names = [find(r, "lido:repositoryName/lido:legalBodyName/lido:appellationValue") for r in current]
+    return {"institution": next((text_of(n) for n in names if text_of(n).strip()), ""), "object_number": ""}
+
+
+def _is_inventory_type(kind: str) -> bool:
+    return any(word in kind for word in words.INVENTORY_TYPE_WORDS)
+
+
+def _object_number_elsewhere(element: Element, administrative: Element | None, label: str) -> tuple[str, str]:
+    record_ids = find_all(administrative, "lido:recordWrap/lido:recordID")
+    local = [r for r in record_ids if type_of(r) == t.LOCAL_ID_TYPE or _is_inventory_type(type_of(r))]
+    for record_id in local:
+        if text_of(record_id).strip():
+            return text_of(record_id).strip(), "lido:recordWrap/lido:recordID (type local)"
+    for path in ("lido:objectPublishedID", "lido:lidoRecID"):
+        for identifier in find_all(element, path):
+            number = last_part(text_of(identifier))
+            if number:
+                return number, f"the end of {path} {text_of(identifier).strip()!r}"
     raise LidoError(
         f"{label} has no object number: add a lido:workID (lido:type=\"inventory number\") in "
-        "lido:descriptiveMetadata/lido:objectIdentificationWrap/lido:repositoryWrap/lido:repositorySet"
+        "lido:descriptiveMetadata/lido:objectIdentificationWrap/lido:repositoryWrap/lido:repositorySet, "
+        "or a lido:recordID lido:type=\"local\" in lido:recordWrap"
     )
+
+
+def last_part(identifier: str) -> str:
+    """The last part of an identifier written as a URL, a path or a URN: the object number it ends with.
+
+    https://museum.example/collection/object/SK-A-1505 -> SK-A-1505; DE-Mb112/lido-obj00154983 -> lido-obj00154983.
+    """
+    text = identifier.strip()
+    if "://" in text:
+        text = urlsplit(text).path
+    parts = [part for part in re.split(r"[/:]", text.rstrip("/")) if part.strip()]
+    return unquote(parts[-1]).strip() if parts else ""
 
 
 def _read_classification(wrap: Element | None) -> Record:
@@ -170,19 +212,23 @@ def _read_measurements(identification: Element | None) -> Record:
 
 
 def _read_dimension(measurement: Element) -> tuple[str | None, float | None]:
-    kind = concept_text(find(measurement, "lido:measurementType")).strip().lower()
-    unit = concept_text(find(measurement, "lido:measurementUnit")).strip().lower()
-    unit = _UNIT_ALIASES.get(unit, unit)
-    key = _DIMENSION_WORDS.get(kind)
+    key = _term_meaning(find(measurement, "lido:measurementType"), words.DIMENSION_WORDS)
+    unit = _term_meaning(find(measurement, "lido:measurementUnit"), words.UNIT_WORDS)
     try:
         value = float(text_of(find(measurement, "lido:measurementValue")).strip().replace(",", "."))
     except ValueError:
         return None, None
     table = WEIGHT_UNITS_TO_KG if key == "weight_kg" else LENGTH_UNITS_TO_CM
     target = "kg" if key == "weight_kg" else "cm"
-    if key is None or unit not in table:
+    if key is None or unit is None or unit not in table:
         return None, None
     return key, value if unit == target else round(value * table[unit], 6)
+
+
+def _term_meaning(concept: Element | None, table: dict[str, str]) -> str | None:
+    """What a concept means in `table`, from its preferred term or any of its terms (in any language)."""
+    candidates = [concept_text(concept)] + [text_of(term) for term in find_all(concept, "lido:term")]
+    return next((meaning for word in candidates if (meaning := words.look_up(table, word))), None)
 
 
 def _read_events(wrap: Element | None, identification: Element | None, status: str | None) -> Record:
@@ -197,12 +243,16 @@ def _read_events(wrap: Element | None, identification: Element | None, status: s
 def _event_kind(event: Element) -> str:
     event_type = find(event, "lido:eventType")
     uris = concept_ids(event_type)
-    terms = {term.strip().lower() for term in [concept_text(event_type)] + [text_of(x) for x in find_all(event_type, "lido:term")]}
-    if t.LOSS_EVENT in uris or terms & _LOSS_TERMS:
+    if t.LOSS_EVENT in uris or words.loss_status(_event_words(event)):
         return "loss"
-    if t.PRODUCTION_EVENT in uris or t.CREATION_EVENT in uris or terms & _PRODUCTION_TERMS:
+    if t.PRODUCTION_EVENT in uris or t.CREATION_EVENT in uris or words.is_production(_event_words(event)):
         return "production"
     return ""
+
+
+def _event_words(event: Element) -> set[str]:
+    event_type = find(event, "lido:eventType")
+    return {concept_text(event_type)} | {text_of(x) for x in find_all(event_type, "lido:term")}
 
 
 def _read_production(event: Element | None, identification: Element | None) -> Record:
@@ -252,9 +302,9 @@ def _read_materials_tech(sets: list[Element]) -> Record:
     terms = [term for s in sets for term in find_all(s, "lido:materialsTech/lido:termMaterialsTech")]
     for term in terms:
         kind = type_of(term)
-        if "techni" in kind:
+        if any(word in kind for word in words.TECHNIQUE_TYPE_WORDS):
             techniques.append(concept_text(term))
-        elif "material" in kind or not kind:
+        elif any(word in kind for word in words.MATERIAL_TYPE_WORDS) or not kind:
             materials.append(concept_text(term))
     if not terms:
         materials = [text_of(find(s, "lido:displayMaterialsTech")) for s in sets]
@@ -269,8 +319,9 @@ def _read_loss(event: Element | None, status: str | None) -> Record:
     case = [i for i in event_ids if type_of(i) == t.CASE_REFERENCE_TYPE] + event_ids
     earliest, _ = _read_date_range(event)
     method = concept_text(find(event, "lido:eventMethod")).strip().lower()
+    stated = t.STATUS_FROM_METHOD.get(method) or words.loss_status({method} | _event_words(event)) or "missing"
     return {
-        "status": status if status is not None else t.STATUS_FROM_METHOD.get(method, "missing"),
+        "status": status if status is not None else stated,
         "case_reference": text_of(case[0]) if case else "",
         "loss_date": earliest or text_of(find(event, "lido:eventDate/lido:displayDate")) or None,
         "loss_place": _read_place(event),
@@ -328,8 +379,20 @@ def _read_photo(resource: Element) -> dict[str, str]:
     descriptions = find_all(resource, "lido:resourceDescription")
     captions = [d for d in descriptions if type_of(d) == t.CAPTION_TYPE] + descriptions
     return {
-        "url": text_of(find(resource, "lido:resourceRepresentation/lido:linkResource")),
+        "url": _image_link(resource),
         "sha256": ids.get(t.SHA256_TYPE, ""),
         "filename": ids.get(t.FILENAME_TYPE, ""),
         "caption": text_of(captions[0]) if captions else "",
     }
+
+
+def _image_link(resource: Element) -> str:
+    """The link of a resource's largest image: its master or original representation before any thumbnail."""
+    representations = find_all(resource, "lido:resourceRepresentation")
+    links = [(type_of(r), text_of(find(r, "lido:linkResource")).strip()) for r in representations]
+    links = [(kind, link) for kind, link in links if link]
+    for preferred in _PREFERRED_IMAGE_TYPES:
+        for kind, link in links:
+            if preferred in kind and "thumb" not in kind:
+                return link
+    return links[0][1] if links else ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry import matching
 from registry.exchange.csv_io import CSV_COLUMNS, REQUIRED_COLUMNS, csv_to_records
 from registry.exchange.errors import ExchangeError
-from registry.exchange.lido import lido_to_records
+from registry.exchange.lido import read_lido_document
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord, check_status
@@ -83,12 +84,22 @@ def read_csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
     return [(index + 2, record) for index, record in enumerate(records)]
 
 
+UNREADABLE = "_unreadable"  # key of a record that could not be read: its reason (reported as that record's rejection)
+NOTES = "_notes"  # key of what was read from an unusual place (reported as warnings)
+
+
 def read_lido_records(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """Parse a LIDO document into (position, exchange record) pairs; raise ImportFileError for a bad document."""
+    """Parse a LIDO document into (position, exchange record) pairs; raise ImportFileError for a bad document.
+
+    A record that cannot be read is not a bad document: it comes as {object_number, UNREADABLE: reason},
+    rejected on its own by import_records while the others are imported.
+    """
     try:
-        return list(enumerate(lido_to_records(data), start=1))
+        readings = read_lido_document(data)
     except ExchangeError as exc:
         raise ImportFileError(str(exc)) from exc
+    return [(reading.position, {**reading.record, NOTES: reading.notes} if reading.record is not None
+             else {"object_number": "", "photos": [], UNREADABLE: reading.error}) for reading in readings]
 
 
 def import_records(
@@ -201,6 +212,9 @@ class _SignaturesAhead:
 
 def _import_record(record: dict[str, Any], photos_dir: Path | None, default_institution: str | None, actor: str,
                    photos_required: bool, report: ImportReport) -> str:
+    if record.get(UNREADABLE):
+        raise ImportFileError(record[UNREADABLE])
+    report.warnings.extend(record.get(NOTES) or [])
     institution_name = record.get("institution") or default_institution
     if not institution_name:
         raise InvalidRecord("no institution: add an institution column or pass --institution")
@@ -257,11 +271,11 @@ def _date(value: Any, name: str) -> date | None:
 def _photos(record: dict[str, Any], photos_dir: Path | None, required: bool, report: ImportReport) -> tuple[list[DecodedPhoto], list[str]]:
     decoded, names = [], []
     for photo in record.get("photos") or []:
-        name = (photo.get("filename") or "").strip()
+        names_tried = _photo_names(photo)
+        name = names_tried[0] if names_tried else ""
         data = _photo_bytes(photo, photos_dir)
         if data is None:
-            problem = f"{name or photo.get('url') or 'a photo'}: no such file in {photos_dir}" if photos_dir else \
-                f"{name or photo.get('url')}: the record names photos but no --photos folder was given"
+            problem = _missing_photo(photo, photos_dir)
             if required:
                 raise ImportFileError(problem) if not photos_dir else PhotoRejected(problem)
             report.warnings.append(f"{record.get('object_number')}: photo not imported ({problem})")
@@ -271,16 +285,46 @@ def _photos(record: dict[str, Any], photos_dir: Path | None, required: bool, rep
     return decoded, names
 
 
+def _missing_photo(photo: dict[str, Any], photos_dir: Path | None) -> str:
+    name = (photo.get("filename") or "").strip() or (photo.get("url") or "").strip() or "a photo"
+    if not (photo.get("filename") or "").strip() and _is_web_link(photo.get("url") or ""):
+        return f"{name}: a web link, not fetched (the registry downloads nothing); put the file in the photos folder"
+    if photos_dir:
+        return f"{name}: no such file in {photos_dir}"
+    return f"{name}: the record names photos but no --photos folder was given"
+
+
+def _is_web_link(link: str) -> bool:
+    return urlsplit(link.strip()).scheme.lower() in ("http", "https", "ftp")
+
+
+def _photo_names(photo: dict[str, Any]) -> list[str]:
+    """Where in the photos folder a photo may be: its file name, else its link read as a relative path or file:
+    URL, then its last part (an export often links images/x.jpg while the files lie side by side). A web link
+    is never fetched."""
+    name = (photo.get("filename") or "").strip()
+    if name:
+        return [name]
+    link = (photo.get("url") or "").strip()
+    parts = urlsplit(link)
+    if not link or parts.scheme.lower() not in ("", "file"):
+        return []
+    path = unquote(parts.path if parts.scheme else link).lstrip("/")
+    return [path, Path(path).name] if path else []
+
+
 def _photo_file(photo: dict[str, Any], photos_dir: Path | None) -> Path | None:
     """The photo's file in ``photos_dir``, if it names one that is there; PhotoRejected if its path leads out."""
-    name = (photo.get("filename") or "").strip()
-    if photos_dir is None or not name:
+    if photos_dir is None:
         return None
     root = photos_dir.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root):
-        raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
-    return path if path.is_file() else None
+    for name in _photo_names(photo):
+        path = (root / name).resolve()
+        if not path.is_relative_to(root):
+            raise PhotoRejected(f"{name}: the photo path leads outside the photos folder")
+        if path.is_file():
+            return path
+    return None
 
 
 def _photo_bytes(photo: dict[str, Any], photos_dir: Path | None) -> bytes | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LIDO_SCHEMA_DIR = REPO_ROOT.parent / "shared" / "lido"
+# $REGISTRY_LIDO_XSD (as the registry reads it) names the schemas where a checkout is not beside ../shared/.
+LIDO_SCHEMA_DIR = (Path(os.environ["REGISTRY_LIDO_XSD"]).parent if os.environ.get("REGISTRY_LIDO_XSD")
+                   else REPO_ROOT.parent / "shared" / "lido")
 
 
 @pytest.fixture

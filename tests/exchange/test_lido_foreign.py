@@ -96,7 +96,7 @@ def test_lido_1_0_record_imports(lido_schema):
     assert record["height_cm"] == 35.0 and record["measurements_text"] == "h. 350 mm"
     assert record["maker"] == "Berlin Painter"
     assert (record["date_period"], record["year_from"], record["year_to"]) == ("c. 490 BC", -500, -480)
-    assert record["status"] == "missing" and record["loss_date"] == "1999"
+    assert record["status"] == "stolen" and record["loss_date"] == "1999"  # a theft event: stolen
     assert record["photos"] == [{"url": "https://img.example/1907-12.jpg", "sha256": "", "filename": "", "caption": ""}]
 
 

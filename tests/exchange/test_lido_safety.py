@@ -46,16 +46,22 @@ def test_validation_refuses_hostile_xml_too(lido_schema):
         validate_lido(BILLION_LAUGHS, lido_schema)
 
 
-def test_record_without_work_id_names_the_record():
-    data = MINIMAL.replace(b'<lido:workID lido:type="Inventarnummer">Gm 1234</lido:workID>', b"")
-    with pytest.raises(LidoError, match=r"lidoRecID 'DE-MUS-123/obj/42' has no object number.*lido:workID"):
-        lido_to_records(data)
+def _without_any_number(data: bytes) -> bytes:
+    # the workID, the local recordID and the lidoRecID are each a place the object number is read from
+    return (data.replace(b'<lido:workID lido:type="Inventarnummer">Gm 1234</lido:workID>', b"")
+            .replace(b'<lido:recordID lido:type="local">42</lido:recordID>', b'<lido:recordID lido:type="local"> </lido:recordID>')
+            .replace(b">DE-MUS-123/obj/42<", b"> <"))
+
+
+def test_record_without_any_object_number_names_the_record():
+    with pytest.raises(LidoError, match=r"lido record #1 \(line 2\) has no object number.*lido:workID.*lido:recordID"):
+        lido_to_records(_without_any_number(MINIMAL))
 
 
 def test_record_with_blank_work_id_is_refused():
-    data = MINIMAL.replace(b">Gm 1234<", b">  <")
+    data = _without_any_number(MINIMAL)
     with pytest.raises(LidoError, match="has no object number"):
-        lido_to_records(data)
+        lido_to_records(data.replace(b"</lido:repositoryName>", b"</lido:repositoryName><lido:workID>  </lido:workID>"))
 
 
 @pytest.mark.parametrize("data", [b"", b"   ", b"<html><body/></html>"])
