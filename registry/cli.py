@@ -321,3 +321,11 @@ def init_app(app: Flask) -> None:
     """Register the registry's commands on the app's CLI."""
     for command in (seed_demo_command, import_objects_command, export_command, reindex_command, match_command, redlists_group, users_group):
         app.cli.add_command(command)
+    app.cli.add_command(_lazy("registry.objects.cli", "search_command"))
+
+
+def _lazy(module: str, name: str) -> click.Command:
+    """A command from a feature's own module (imported when the app is made, not when this module is)."""
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUSES
+from registry.services.search import SIZE_LIMITS, SIZE_UNITS, InvalidSearch, check_size_ranges, size_bounds
 
 _text = {"load_default": "", "validate": validate.Length(max=10000)}
 _positive = {"allow_none": True, "load_default": None, "validate": validate.Range(min=0, min_inclusive=False)}
@@ -151,6 +152,14 @@ class RecordSchema(RecordFieldsSchema):
                                                       "send it back (or the ETag as If-Match) with a change"})
 
 
+def _size_bound(name: str, end: str) -> fields.Float:
+    """A search parameter bounding one measurement (its rules are services.search.check_size_ranges)."""
+    return fields.Float(allow_none=True, load_default=None, metadata={
+        "description": f"Only records whose {name} is {'at least' if end == 'min' else 'at most'} this many "
+                       f"{SIZE_UNITS[name]} (0 to {SIZE_LIMITS[name]:g}; records that do not give their {name} are left "
+                       "out). A bound out of range, or a minimum above its maximum, is refused with 422."})
+
+
 class RecordQueryArgsSchema(Schema):
     """Search parameters (all optional, combined with AND)."""
 
@@ -166,6 +175,21 @@ class RecordQueryArgsSchema(Schema):
     institution_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    height_min = _size_bound("height", "min")
+    height_max = _size_bound("height", "max")
+    width_min = _size_bound("width", "min")
+    width_max = _size_bound("width", "max")
+    depth_min = _size_bound("depth", "min")
+    depth_max = _size_bound("depth", "max")
+    weight_min = _size_bound("weight", "min")
+    weight_max = _size_bound("weight", "max")
+
+    @validates_schema
+    def _check_sizes(self, data, **kwargs):
+        try:
+            check_size_ranges(size_bounds(data))
+        except InvalidSearch as exc:
+            raise ValidationError(str(exc), exc.field) from exc
 
 
 class RecordPageSchema(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, FloatField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -101,3 +101,14 @@ class SearchForm(FlaskForm):
     year_from = IntegerField(_l("From year"), validators=_year)
     year_to = IntegerField(_l("To year"), validators=_year)
     institution = SelectField(_l("Institution"), coerce=int, default=0)
+    # Size ranges in cm (kg for weight); their rules are services.search.check_size_ranges, shared with the API and CLI.
+    height_min = FloatField(_l("Height at least (cm)"), validators=[Optional()])
+    height_max = FloatField(_l("Height at most (cm)"), validators=[Optional()])
+    width_min = FloatField(_l("Width at least (cm)"), validators=[Optional()])
+    width_max = FloatField(_l("Width at most (cm)"), validators=[Optional()])
+    depth_min = FloatField(_l("Depth at least (cm)"), validators=[Optional()])
+    depth_max = FloatField(_l("Depth at most (cm)"), validators=[Optional()])
+    weight_min = FloatField(_l("Weight at least (kg)"), validators=[Optional()])
+    weight_max = FloatField(_l("Weight at most (kg)"), validators=[Optional()])
+
+    SIZE_FIELDS = ("height_min", "height_max", "width_min", "width_max", "depth_min", "depth_max", "weight_min", "weight_max")

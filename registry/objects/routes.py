@@ -26,7 +26,7 @@ from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusFor
 from registry.services import objects as record_service
 from registry.services.photos import decode_upload, remove_photo
 from registry.services.redlists import active_tags, suggestions_for_record
-from registry.services.search import RecordQuery, search_statement
+from registry.services.search import InvalidSearch, RecordQuery, check_size_ranges, search_statement, size_bounds
 
 _TEXT_FIELDS = (
     "object_number", "object_type", "materials", "techniques", "measurements_text", "inscriptions",
@@ -50,20 +50,33 @@ def search():
     form.institution.choices = [SelectChoice(0, _("Any institution"))] + [
         SelectChoice(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
     ]
-    query = RecordQuery()
-    if form.validate():
-        query = RecordQuery(
-            text=form.q.data or "",
-            object_type=form.object_type.data or "",
-            material=form.material.data or "",
-            status=form.status.data or "",
-            year_from=form.year_from.data,
-            year_to=form.year_to.data,
-            institution_id=form.institution.data or None,
-        )
-    page = db.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False)
+    query = _search_query(form)
+    # A search that cannot be run as asked lists nothing (rather than every record) beside the reason.
+    page = db.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False) if query else None
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("objects/search.html", form=form, page=page, args=args)
+
+
+def _search_query(form: SearchForm) -> RecordQuery | None:
+    """The query the search form asks for; None, with the reason beside the field, when it cannot be run."""
+    if not form.validate():
+        return None
+    sizes = size_bounds({name: form[name].data for name in form.SIZE_FIELDS})
+    try:
+        check_size_ranges(sizes)
+    except InvalidSearch as exc:
+        form[exc.field].errors = [*form[exc.field].errors, readable(exc)]
+        return None
+    return RecordQuery(
+        text=form.q.data or "",
+        object_type=form.object_type.data or "",
+        material=form.material.data or "",
+        status=form.status.data or "",
+        year_from=form.year_from.data,
+        year_to=form.year_to.data,
+        institution_id=form.institution.data or None,
+        sizes=sizes,
+    )
 
 
 def _per_page() -> int:
