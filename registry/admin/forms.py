@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.policy import ROLE_LABELS
 from registry.templating import ROLE_TEXT
@@ -21,3 +21,20 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Initial password (12 characters or more)"), validators=[DataRequired(), Length(min=12, max=500)])
 
 
+
+
+class AuditFilterForm(FlaskForm):
+    """Filter the audit trail; submitted with GET (the page and its CSV and JSON exports), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From (UTC day)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC day)"), validators=[Optional()])
+    user = StringField(_l("User (e-mail or part of it)"), validators=[Length(max=254)])
+    agency = StringField(_l("Agency"), validators=[Length(max=200)])
+
+    def validate_date_to(self, field: DateField) -> None:
+        """The last day may not come before the first."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The last day comes before the first day."))

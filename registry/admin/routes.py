@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from registry.admin import bp
-from registry.admin.forms import UserForm
+from registry.admin.forms import AuditFilterForm, UserForm
 from registry.extensions import db
 from registry.models import User
 from registry.services.accounts import AccountError, create_user, set_active
-from registry.services.audit import audit_csv, audit_trail
+from registry.services.audit import AuditFilter, audit_csv, audit_trail
 from registry.i18n import readable
 
 
@@ -52,14 +52,28 @@ def user_action(user_id: int, action: str):
 
 @bp.get("/audit")
 def audit():
-    """The latest audit entries."""
-    return render_template("admin/audit.html", rows=audit_trail(limit=500))
+    """The latest audit entries (record changes, account events, checks), filtered by date, user and agency."""
+    form = AuditFilterForm(request.args)
+    rows = audit_trail(limit=500, filters=_audit_filter(form)) if form.validate() else []
+    export_args = {name: value for name, value in request.args.items() if name in form and value}
+    return render_template("admin/audit.html", rows=rows, form=form, export_args=export_args)
+
+
+def _audit_filter(form: AuditFilterForm) -> AuditFilter:
+    return AuditFilter(date_from=form.date_from.data, date_to=form.date_to.data, user=form.user.data or "",
+                       agency=form.agency.data or "")
 
 
 @bp.get("/audit.<fmt>")
 def audit_export(fmt: str):
-    """The whole audit trail as CSV or JSON."""
-    rows = audit_trail()
+    """The whole audit trail, or what the filters keep, as CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        problems = "; ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+        abort(400, description=problems)
+    rows = audit_trail(filters=_audit_filter(form))
     if fmt == "csv":
         return Response(audit_csv(rows), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=audit.csv"})
     if fmt == "json":
