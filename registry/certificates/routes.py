@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,13 +11,14 @@ from sqlalchemy import select
 
 from registry.auth.access import current_principal
 from registry.certificates import bp
-from registry.certificates.pdf import certificate_pdf
+from registry.certificates.pdf import certificate_pdf, described_fields
 from registry.i18n import current_language, readable
 from registry.extensions import db
 from registry.models import Certificate, CertificateAlert, Check
-from registry.policy import rule
+from registry.policy import can_view_check, rule
 from registry.services.certificates import CertificateError, issue_certificate
 from registry.services.certificates import verify as verify_certificate
+from registry.services.photos import media_store
 
 
 @bp.post("/checks/<int:check_id>/certificate")
@@ -48,6 +51,7 @@ def show(number: str):
     certificate = _certificate_or_404(number)
     alerts = db.session.scalars(select(CertificateAlert).where(CertificateAlert.certificate_id == certificate.id)).all()
     return render_template("certificates/show.html", certificate=certificate, content=certificate.content, alerts=alerts,
+                           described=described_fields(certificate.content["check"].get("description")),
                            verify_url=url_for("certificates.verify", code=certificate.verification_code, _external=True))
 
 
@@ -57,8 +61,25 @@ def pdf(number: str):
     certificate = _certificate_or_404(number)
     data = certificate_pdf(certificate.content, certificate.verification_code,
                            url_for("certificates.verify", code=certificate.verification_code, _external=True),
-                           language=current_language())
+                           language=current_language(), photo_paths=_thumbnails(certificate))
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={number}.pdf"})
+
+
+def _thumbnails(certificate: Certificate) -> list[Path | None]:
+    """The stored thumbnail of each photo the certificate's check was given (None where it was not kept).
+
+    The same rule as the photos' web addresses: only to those who may view the check itself.
+    """
+    photos = certificate.content["check"].get("photos") or []
+    check = certificate.check
+    if check is None or not can_view_check(current_principal(), check.user_id, check.agency):
+        return [None] * len(photos)
+    store = media_store()
+    paths: list[Path | None] = []
+    for photo in photos:
+        path = store.path("thumb", photo["sha256"])
+        paths.append(path if path.is_file() else None)
+    return paths
 
 
 @bp.get("/verify")

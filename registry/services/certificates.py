@@ -15,12 +15,13 @@ from registry import matching
 from registry.extensions import db
 from registry.messages import N_, ReadableError
 from registry.models import (
-    Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, RedListRow, User,
+    Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, User,
 )
 from registry.models.objects import utcnow
 from registry.objectid.standard import LOSS_STATUSES
 from registry.services.accounts import audit
 from registry.services.photos import media_store
+from registry.services.redlists import red_lists_compared
 
 CODE_LENGTH = 24
 NUMBER_ATTEMPTS = 20  # tries at a free certificate number when other certificates are being issued at the same moment
@@ -60,7 +61,7 @@ def _holder(user: User) -> dict[str, str]:
 
 
 def _content(check: Check, user: User, number: str) -> dict[str, Any]:
-    red_lists = db.session.scalars(select(RedListRow).order_by(RedListRow.slug)).all()
+    red_lists = red_lists_compared(check.query_fields or {}, check.results or [])
     return {
         "number": number,
         "issued_at": utcnow().isoformat(timespec="seconds"),

@@ -15,6 +15,8 @@ from registry.models.objects import utcnow
 from registry.redlists import Category, CategoryFit, RedListSet, look_up, suggest
 from registry.redlists.loader import FORMAT_ID, category_to_data, parse, red_list_to_data
 
+# The fields of a check's description that are compared with every stored category.
+DESCRIBING_FIELDS = ("description", "object_type", "materials")
 # A category reached only through a matching record's tag scores like this, times the match score.
 TAGGED_ON_MATCH_WEIGHT = 1.0
 ADVICE = (
@@ -197,7 +199,7 @@ def categories_for_check(
     From its description (when one was given), and from the tags of the records it matches.
     """
     found: dict[str, dict[str, Any]] = {}
-    if any(query_fields.get(k) for k in ("description", "object_type", "materials")):
+    if describes_object(query_fields):
         for fit in suggest(categories, query_fields, limit=limit):
             found[fit.code] = fit_as_dict(fit)
     for candidate in candidates:
@@ -214,6 +216,22 @@ def categories_for_check(
             if reason not in entry["reasons"]:
                 entry["reasons"].append(reason)
     return sorted(found.values(), key=lambda e: (-e["score"], e["code"]))[:limit]
+
+
+def describes_object(query_fields: dict[str, Any]) -> bool:
+    """Did a check describe the object in words, so that every stored category was compared with it?"""
+    return any(query_fields.get(name) for name in DESCRIBING_FIELDS)
+
+
+def red_lists_compared(query_fields: dict[str, Any], results: Iterable[dict[str, Any]]) -> list[RedListRow]:
+    """The Red Lists whose categories a check compared: every list that has categories when the object was described,
+    and the lists of the categories tagged on the records it matched. A list without categories is never compared.
+    """
+    slugs = {category["red_list"] for result in results for category in result.get("red_list_categories", [])
+             if category.get("red_list")}
+    with_categories = select(RedListRow).where(RedListRow.categories.any())
+    statement = with_categories if describes_object(query_fields) else with_categories.where(RedListRow.slug.in_(slugs))
+    return list(db.session.scalars(statement.order_by(RedListRow.year, RedListRow.slug)))
 
 
 def _tags_of(record_id: int) -> list[CategoryTag]:
