@@ -199,5 +199,6 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"), app.config["DATABASE_CONNECT_TIMEOUT"]
     )
     app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(Path(app.instance_path) / "media")
+    app.config["SIGNING_KEY_FILE"] = app.config.get("SIGNING_KEY_FILE") or str(Path(app.instance_path) / "signing-key.pem")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)

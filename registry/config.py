@@ -35,6 +35,12 @@ class Config:
     DATABASE_CONNECT_TIMEOUT = 5
     # Retry-After of a 503 (database unreachable, media store unwritable): seconds a client should wait.
     RETRY_AFTER_SECONDS = 30
+    # The registry's Ed25519 key, signing offline banks and the stolen feed (`registry offline-bank keys --generate`);
+    # default: <instance>/signing-key.pem. Never in the repository.
+    SIGNING_KEY_FILE: str | None = None
+    CONTACT = ""  # who to call about a lost object found (a phone, an address), written in offline banks
+    OFFLINE_BANK_VALID_DAYS = 30  # a bank (or its newest delta) older than this is refused by checks
+    OFFLINE_BANK_MAX_MB = 40  # a bank's features are thinned to keep it within this size
 
 
 def load_or_create_secret_key(instance_path: str) -> str:
