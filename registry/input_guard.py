@@ -1,17 +1,19 @@
 """Refuse requests carrying control characters: no text the registry stores or searches may hold NUL (PostgreSQL
-cannot), nor any other character XML 1.0 forbids (U+0001-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF):
-one such character in one record made the Atom feed and the LIDO export fail for everyone (issue 24)."""
+cannot), nor any other character XML 1.0 forbids (U+0001-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF,
+unpaired surrogates): one such character in one record made the Atom feed and the LIDO export fail for everyone
+(issue 24). Which characters: registry.clean_text."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
 from flask import Flask, abort, request
 
+from registry.clean_text import has_forbidden_characters
+
+# Exact English text; the pages show it translated (registry/templating.py KNOWN_MESSAGES), the API as it is.
 MESSAGE = ("Text may not contain control characters such as NUL (\\0) or U+0001-U+001F other than tab and line "
-           "breaks; remove them and send again.")
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+           "breaks, nor U+FFFE, U+FFFF or unpaired surrogates; remove them and send again.")
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -38,7 +40,7 @@ def _request_texts() -> Iterable[str]:
 
 def has_control_characters(text: str) -> bool:
     """Whether ``text`` holds a character refused here (see the module's docstring)."""
-    return _FORBIDDEN.search(text) is not None
+    return has_forbidden_characters(text)
 
 
 def refuse_control_characters() -> None:

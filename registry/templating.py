@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from registry.errors import DATABASE_UNAVAILABLE, MEDIA_FULL, MEDIA_UNWRITABLE
+from registry.input_guard import MESSAGE as FORBIDDEN_CHARACTERS
 from registry.objectid.measurements import from_cm, from_kg
 from registry.objectid.standard import LOSS_STATUSES, MEASUREMENT_FIELDS, STATUS_LABELS, TEXT_FIELDS, TRACKED_FIELDS
 from registry.services.redlists import ADVICE
@@ -150,6 +151,8 @@ KNOWN_MESSAGES: dict[str, Any] = {
         "Nothing was saved. Please try again later, or tell the registry's administrator."
     ),
     MEDIA_FULL: _l("The registry's photo storage is full. Nothing was saved. Please tell the registry's administrator."),
+    FORBIDDEN_CHARACTERS: _l("Text may not contain control characters such as NUL (\\0) or U+0001-U+001F other than tab and "
+                             "line breaks, nor U+FFFE, U+FFFF or unpaired surrogates; remove them and send again."),
 }
 
 # Titles and default explanations of the HTTP errors the pages can show (Werkzeug's are English).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import threading
@@ -12,9 +13,10 @@ from typing import Any
 
 from lxml import etree
 
+from registry.clean_text import strip_forbidden_in
 from registry.exchange import lido_terms as t
 from registry.exchange.errors import ExchangeError, LidoError, LidoSchemaNotFound
-from registry.exchange.lido_export import append_lido
+from registry.exchange.lido_export import append_lido, lido_record_id
 from registry.exchange.lido_import import read_lido_with_notes, record_label
 from registry.exchange.record import normalize_record
 
@@ -25,6 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCHEMA_PATH = REPO_ROOT.parent / "shared" / "lido" / "lido-v1.1.xsd"
 SCHEMA_ENV_VAR = "REGISTRY_LIDO_XSD"
 _VALIDATION_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)")
 # Namespaces some systems write for LIDO 1.0 or 1.1 instead of the schemas' own (read as if they were it).
 _NAMESPACE_VARIANTS = frozenset({"http://www.lido-schema.org/", "https://www.lido-schema.org",
@@ -49,16 +52,12 @@ def records_to_lido(records: list[dict[str, Any]], publisher: str = "Object ID R
     :param records: record dicts (see registry/exchange/record.py); missing keys count as empty.
     :param publisher: the body named as the record source and lidoRecID source.
     :param lang: xml:lang of the descriptive and administrative metadata ("und": the records' languages vary).
-    :raises LidoError: for a record without an object number, a non-numeric measurement or year,
-        or text holding characters XML cannot carry (control characters); the message names the record.
+    :raises LidoError: for a record without an object number, or a non-numeric measurement or year; the message
+        names the record. Characters XML cannot carry (control characters) are left out, and the record logged.
     """
     wrap = etree.Element(t.lido("lidoWrap"), nsmap=t.NSMAP)
     for index, record in enumerate(records, start=1):
-        normalized = _normalized(record, index)
-        try:
-            append_lido(wrap, normalized, publisher, lang)
-        except ValueError as error:
-            raise LidoError(f"record {normalized['object_number']!r} cannot be written as XML: {error}") from None
+        append_lido(wrap, _normalized(record, index), publisher, lang)
     return etree.tostring(wrap, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -67,6 +66,9 @@ def _normalized(record: dict[str, Any], index: int) -> dict[str, Any]:
         normalized = normalize_record(record)
     except ExchangeError as error:
         raise LidoError(str(error)) from None
+    normalized, fields = strip_forbidden_in(normalized)
+    if fields:
+        log.warning("LIDO record %s: characters XML 1.0 forbids left out of %s", lido_record_id(normalized), ", ".join(fields))
     if not normalized["object_number"].strip():
         raise LidoError(f"record #{index} has no object number; LIDO needs one (lido:workID) to identify the object")
     return normalized

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, jsonify, request
 from lxml import etree
 from sqlalchemy import select
 
+from registry.clean_text import strip_forbidden
 from registry.extensions import db
 from registry.models import ObjectRecord
 from registry.objectid.standard import LOSS_STATUSES
@@ -17,6 +19,7 @@ from registry.services.redlists import tag_codes_by_record
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 200
 ATOM = "http://www.w3.org/2005/Atom"
+log = logging.getLogger(__name__)
 
 
 def _lost_records() -> list[ObjectRecord]:
@@ -66,18 +69,22 @@ def stolen_atom():
     for record in records:
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", public_url(f"/objects/{record.id}"))
-        _text(entry, "title", f"{record.status.upper()}: {record.title or record.object_type} ({record.institution.name}, {record.object_number})")
+        _text(entry, "title", f"{record.status.upper()}: {record.title or record.object_type} ({record.institution.name}, {record.object_number})", record.id)
         _text(entry, "updated", record.updated_at.isoformat())
         author = etree.SubElement(entry, f"{{{ATOM}}}author")
-        _text(author, "name", record.institution.name)
+        _text(author, "name", record.institution.name, record.id)
         etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=public_url(f"/objects/{record.id}"))
         for photo in record.current_photos[:1]:
             etree.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure", type="image/jpeg", href=public_url(f"/media/display/{photo.sha256}.jpg"))
         summary = "; ".join(filter(None, (record.object_type, record.materials, record.date_period, record.measurements_text,
                                           record.distinguishing_features, f"case {record.case_reference}" if record.case_reference else "")))
-        _text(entry, "summary", summary)
+        _text(entry, "summary", summary, record.id)
     return Response(etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True), mimetype="application/atom+xml")
 
 
-def _text(parent, tag: str, value: str) -> None:
-    etree.SubElement(parent, f"{{{ATOM}}}{tag}").text = value
+def _text(parent, tag: str, value: str, record_id: int | None = None) -> None:
+    """Text stored before characters XML forbids were refused has them left out, and its record is logged."""
+    clean = strip_forbidden(value)
+    if clean != value:
+        log.warning("record %s: characters XML 1.0 forbids left out of its Atom %s", record_id, tag)
+    etree.SubElement(parent, f"{{{ATOM}}}{tag}").text = clean

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Iterable
 
 from flask import current_app
 
+from registry.clean_text import strip_forbidden_in
 from registry.exchange.csv_io import records_to_csv
 from registry.exchange.lido import records_to_lido
 from registry.models import ObjectRecord
 from registry.services.importer import FIELD_KEYS
 from registry.services.redlists import tag_codes_by_record
+
+log = logging.getLogger(__name__)
 
 
 def public_url(path: str) -> str:
@@ -20,6 +24,9 @@ def public_url(path: str) -> str:
 
 def record_to_exchange(record: ObjectRecord, tag_codes: list[str] | None = None) -> dict[str, Any]:
     """A record as the plain dict the CSV and LIDO writers take (photos as links to their served copies).
+
+    Characters XML cannot carry, in text stored before they were refused, are left out (and the record logged), so
+    that one old record cannot make an export or a feed fail.
 
     :param tag_codes: the record's category codes when already fetched for many records.
     """
@@ -36,7 +43,10 @@ def record_to_exchange(record: ObjectRecord, tag_codes: list[str] | None = None)
         photos=[{"url": public_url(f"/media/display/{p.sha256}.jpg"), "sha256": p.sha256, "filename": p.original_filename,
                  "caption": p.caption} for p in record.current_photos],
     )
-    return exchanged
+    clean, fields = strip_forbidden_in(exchanged)
+    if fields:
+        log.warning("record %s: characters XML 1.0 forbids left out of the exported %s", record.id, ", ".join(fields))
+    return clean
 
 
 def export_records(records: Iterable[ObjectRecord], fmt: str) -> bytes:

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry import matching
+from registry.clean_text import strip_forbidden_in
 from registry.exchange.csv_io import CSV_COLUMNS, REQUIRED_COLUMNS, csv_to_records
 from registry.exchange.errors import ExchangeError
 from registry.exchange.lido import read_lido_document
@@ -123,6 +124,7 @@ def import_records(
     with _SignaturesAhead(records, photos_dir) as ahead:
         for row, (position, record) in enumerate(records):
             ahead.start_through(row + SIGNATURES_AHEAD)
+            record = _without_forbidden_characters(position, record, report)
             try:
                 outcome = _import_and_commit(record, photos_dir, institution, actor, photos_required, report)
             except (StaleDataError, record_service.RecordChanged):
@@ -135,6 +137,16 @@ def import_records(
                 setattr(report, outcome, getattr(report, outcome) + 1)
             on_row()
     return report
+
+
+def _without_forbidden_characters(position: int, record: dict[str, Any], report: ImportReport) -> dict[str, Any]:
+    """The record with the characters XML 1.0 forbids taken out of its text, and a warning naming the row and the
+    fields they were taken from (the record is kept: a stray control character is a copy-paste accident)."""
+    clean, fields = strip_forbidden_in(record)
+    if fields:
+        report.warnings.append(f"row {position} ({clean.get('object_number', '')}): removed control characters (or "
+                               f"U+FFFE, U+FFFF) that XML cannot carry from {', '.join(fields)}")
+    return clean
 
 
 CHANGED_WHILE_IMPORTED = ("someone else was saving this record at the same time, twice; nothing of this row was "

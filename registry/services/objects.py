@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
-from registry.input_guard import has_control_characters
+from registry.clean_text import has_forbidden_characters
 from registry.models import Institution, ObjectRecord, Photo, RecordChange
 from registry.messages import N_, ReadableError
 from registry.models.objects import utcnow
@@ -94,7 +94,7 @@ def institution_named(name: str) -> Institution:
     name = " ".join((name or "").split())
     if not name:
         raise InvalidRecord(N_("the registering institution is required"), "institution")
-    if has_control_characters(name):
+    if has_forbidden_characters(name):
         raise InvalidRecord(N_("%(label)s contains a control character; remove it and send again"), "institution",
                             label="institution")
     if len(name) > INSTITUTION_NAME_LENGTH:
@@ -150,7 +150,7 @@ def _check_characters(values: dict[str, Any]) -> None:
     """Control characters are refused at every door (pages and API: input_guard; imports: here): one in one record
     made the Atom feed and the LIDO export fail for everyone (issue 24)."""
     for name, value in values.items():
-        if isinstance(value, str) and has_control_characters(value):
+        if isinstance(value, str) and has_forbidden_characters(value):
             raise InvalidRecord(N_("%(label)s contains a control character; remove it and send again"), name,
                                 label=TRACKED_FIELDS.get(name, name))
 

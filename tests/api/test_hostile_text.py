@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from lxml import etree
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from registry.extensions import db
 from registry.models import ObjectRecord
@@ -72,3 +72,27 @@ def test_an_absurd_measurement_is_refused_and_one_already_stored_does_not_break_
     db.session.commit()  # as stored before the rule (issue 24)
     page = client.get(f"/objects/{record.id}")
     assert page.status_code == 200 and "1e+308" in page.get_data(as_text=True)
+
+
+def test_an_import_strips_characters_xml_forbids_and_reports_each_row(client, api_headers):
+    # issue 24, finding 2: a CSV (or LIDO) import keeps the record, without the characters, and says where they were
+    csv_text = ("object_number,object_type,title,description\r\n"
+                "I-1,Vase,\"bell\x07 here\",plain\r\n"
+                "I-2,Bowl,clean,clean too\r\n"
+                "I-3,Cup,x\ufffey,\"esc\x1b[31m\"\r\n")
+    response = client.post("/api/v1/imports", headers=api_headers("registrar"),
+                           data={"format": "csv", "file": (io.BytesIO(csv_text.encode()), "records.csv")})
+    report = response.get_json()
+    assert response.status_code == 200 and report["created"] == 3 and report["rejected"] == 0
+    assert report["warnings"] == [
+        "row 2 (I-1): removed control characters (or U+FFFE, U+FFFF) that XML cannot carry from title",
+        "row 4 (I-3): removed control characters (or U+FFFE, U+FFFF) that XML cannot carry from title, description"]
+    titles = dict(db.session.execute(select(ObjectRecord.object_number, ObjectRecord.title)).all())
+    assert titles == {"I-1": "bell here", "I-2": "clean", "I-3": "xy"}
+
+
+def test_an_unpaired_surrogate_in_json_is_refused(client, api_headers):
+    body = '{"object_number": "S-1", "object_type": "Vase", "title": "half \\ud800 a pair"}'
+    response = client.post("/api/v1/records", headers={**api_headers("registrar"), "Content-Type": "application/json"},
+                           data=body)
+    assert response.status_code == 400 and "unpaired surrogates" in response.get_json()["error"]

@@ -75,9 +75,13 @@ def test_export_refuses_a_record_without_object_number(make_record):
         records_to_lido([make_record("A-1"), make_record("")])
 
 
-def test_export_refuses_control_characters_naming_the_record(make_record):
-    with pytest.raises(LidoError, match="'A-1' cannot be written as XML"):
-        records_to_lido([make_record("A-1", description="bell\x07")])
+def test_export_leaves_out_characters_xml_forbids_and_logs_the_record(make_record, caplog):
+    # issue 24, finding 2: a record stored before such characters were refused no longer fails the whole export
+    data = records_to_lido([make_record("A-1", description="bell\x07 and\ufffe tab\t"), make_record("A-2")])
+    records = lido_to_records(data)
+    assert [record["object_number"] for record in records] == ["A-1", "A-2"]
+    assert records[0]["description"] == "bell and tab\t"
+    assert "A-1: characters XML 1.0 forbids left out of description" in caplog.text
 
 
 def test_export_refuses_a_non_numeric_measurement(make_record):
