@@ -9,6 +9,7 @@ from typing import Any
 
 from registry.exchange.errors import CsvError, ExchangeError
 from registry.exchange.record import DATE_KEYS, FLOAT_KEYS, TEXT_KEYS, YEAR_KEYS, empty_record, normalize_record
+from registry.exchange.spreadsheet import restore_formula, write_csv
 
 FOUNDATION_COLUMNS: tuple[str, ...] = (
     "object_number", "object_type", "materials", "techniques", "measurements", "inscriptions",
@@ -24,9 +25,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("object_number", "object_type")
 LIST_SEPARATOR = ";"
 
 _COLUMN_TO_KEY = {"measurements": "measurements_text"}
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection); such cells
-# are written with a leading apostrophe, which csv_to_records removes again.
-FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def records_to_csv(records: list[dict[str, Any]]) -> str:
@@ -34,39 +32,28 @@ def records_to_csv(records: list[dict[str, Any]]) -> str:
 
     The measurements column holds measurements_text; photos holds the photo file names and
     red_list_categories the category codes, each separated by ';'. Text cells a spreadsheet would
-    run as a formula are prefixed with an apostrophe (csv_to_records removes it).
+    run as a formula are prefixed with an apostrophe (registry.exchange.spreadsheet; csv_to_records removes it).
 
     :raises CsvError: when a number or year in a record is not one, naming the record.
     """
-    output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
+    rows = []
     for record in records:
         try:
-            normalized = normalize_record(record)
+            rows.append(_row(normalize_record(record)))
         except ExchangeError as error:
             raise CsvError(str(error)) from None
-        writer.writerow(_row(normalized))
-    return output.getvalue()
+    return write_csv(CSV_COLUMNS, rows)
 
 
 def _row(record: dict[str, Any]) -> dict[str, str]:
-    row = {column: _escape(record[_COLUMN_TO_KEY.get(column, column)]) for column in CSV_COLUMNS
+    row = {column: record[_COLUMN_TO_KEY.get(column, column)] for column in CSV_COLUMNS
            if _COLUMN_TO_KEY.get(column, column) in TEXT_KEYS}
     row.update({key: "" if record[key] is None else repr(record[key]) for key in FLOAT_KEYS})
     row.update({key: "" if record[key] is None else str(record[key]) for key in YEAR_KEYS})
-    row.update({key: _escape(record[key] or "") for key in DATE_KEYS})
-    row["red_list_categories"] = _escape(LIST_SEPARATOR.join(record["red_list_categories"]))
-    row["photos"] = _escape(LIST_SEPARATOR.join(photo["filename"] for photo in record["photos"] if photo["filename"]))
+    row.update({key: record[key] or "" for key in DATE_KEYS})
+    row["red_list_categories"] = LIST_SEPARATOR.join(record["red_list_categories"])
+    row["photos"] = LIST_SEPARATOR.join(photo["filename"] for photo in record["photos"] if photo["filename"])
     return row
-
-
-def _escape(text: str) -> str:
-    return "'" + text if text[:1] in FORMULA_STARTS or _unescape(text) != text else text
-
-
-def _unescape(text: str) -> str:
-    return text[1:] if len(text) >= 2 and text[0] == "'" and (text[1] in FORMULA_STARTS or text[1] == "'") else text
 
 
 def csv_to_records(text: str) -> list[dict[str, Any]]:
@@ -86,7 +73,7 @@ def csv_to_records(text: str) -> list[dict[str, Any]]:
 
 
 def _record(row: dict[str, str | None], line: int) -> dict[str, Any]:
-    cells = {column: _unescape(value or "") for column, value in row.items() if column}
+    cells = {column: restore_formula(value or "") for column, value in row.items() if column}
     record = empty_record()
     for column in CSV_COLUMNS:
         key = _COLUMN_TO_KEY.get(column, column)

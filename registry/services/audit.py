@@ -3,8 +3,6 @@ checks (who checked, when, for which agency, the verdict and the top record), fi
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -12,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from registry.extensions import db
-from registry.exchange.csv_io import FORMULA_STARTS
+from registry.exchange.spreadsheet import write_csv
 from registry.models import AuditEvent, Check, RecordChange, User
 
 AUDIT_COLUMNS = ("at", "actor", "ip", "target_type", "target_id", "action", "field", "old_value", "new_value",
@@ -117,14 +115,5 @@ def check_verdict(candidates: list[dict[str, Any]]) -> str:
 
 
 def audit_csv(rows: list[dict[str, Any]]) -> str:
-    """The audit entries as CSV text."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=AUDIT_COLUMNS)
-    writer.writeheader()
-    writer.writerows({key: _spreadsheet_safe(value) for key, value in row.items()} for row in rows)
-    return buffer.getvalue()
-
-
-def _spreadsheet_safe(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula, written with a leading apostrophe (as the record CSV does)."""
-    return "'" + value if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+    """The audit entries as CSV text (formula-like cells written with an apostrophe: registry.exchange.spreadsheet)."""
+    return write_csv(AUDIT_COLUMNS, rows)
