@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     use_one_native_thread()  # checks run one per worker: see registry/matching/threads.py
     app = Flask(
         __name__,
+        instance_path=_instance_path(test_config),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -183,6 +184,13 @@ def _init_security_headers(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
+
+
+def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:
+    """The instance folder (database, media, secret key, demo passwords): INSTANCE_PATH of the test mapping, else
+    REGISTRY_INSTANCE_PATH, else Flask's default (``instance/`` beside the package)."""
+    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("REGISTRY_INSTANCE_PATH")
+    return str(Path(chosen).resolve()) if chosen else None
 
 
 def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:

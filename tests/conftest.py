@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import atexit
 import io
 import os
+import shutil
+import tempfile
 from typing import Callable
 
 import numpy as np
@@ -11,8 +15,33 @@ import pytest
 from PIL import Image
 from sqlalchemy import text
 
-from registry import create_app
+from registry import PROJECT_ROOT, create_app
 from registry.extensions import db
+
+# Tests never touch the project's instance/ folder (its demo-accounts.txt holds the passwords `make run` printed):
+# every app a test creates without a folder of its own gets this throwaway one.
+os.environ["REGISTRY_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="registry-test-instance-")
+atexit.register(shutil.rmtree, os.environ["REGISTRY_INSTANCE_PATH"], True)
+PROJECT_INSTANCE = PROJECT_ROOT / "instance"
+GUARDED_INSTANCE_FILES = ("demo-accounts.txt", "secret_key")
+
+
+def instance_fingerprint() -> dict[str, str | None]:
+    """SHA-256 of the project's instance files that sign-in depends on (None: absent)."""
+    return {name: hashlib.sha256((PROJECT_INSTANCE / name).read_bytes()).hexdigest()
+            if (PROJECT_INSTANCE / name).is_file() else None for name in GUARDED_INSTANCE_FILES}
+
+
+_INSTANCE_BEFORE = instance_fingerprint()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any test changed the project's instance/ folder."""
+    changed = [name for name, digest in instance_fingerprint().items() if digest != _INSTANCE_BEFORE[name]]
+    if changed:
+        session.config.get_terminal_writer().line(
+            f"tests changed the project's instance/ folder ({', '.join(changed)}): tests must use temporary folders", red=True)
+        session.exitstatus = 1
 
 
 def _database_url(tmp_path) -> str:
@@ -31,6 +60,7 @@ def app_config(tmp_path) -> dict:
     """Settings for a test app; tests may change them before the app fixture is used."""
     return {
         "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": _database_url(tmp_path),
         "MEDIA_DIR": str(tmp_path / "media"),
         "SECRET_KEY": "test-secret-key",
