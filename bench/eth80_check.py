@@ -172,7 +172,7 @@ def agree_with_cli(bench, rows: list[dict], n: int) -> dict:  # noqa: ANN001 (et
         run("db", "upgrade")
         started = time.time()
         imported = json.loads(run("import-objects", str(tmp_path / "objects.csv"), "--photos", str(photos),
-                                  "--institution", "ETH-80 bench", "--json").stdout)
+                                  "--institution", "ETH-80 bench", "--create-institution", "--json").stdout)
         imported_s = time.time() - started
         paths = [str(bench.data / r["object"] / f"{r['query']}.jpg") for r in sample]
         started = time.time()

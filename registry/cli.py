@@ -46,22 +46,43 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {account['role']:16} {account['email']:32} password: {account['password']}")
 
 
-@click.command("import-objects")
+IMPORT_EXIT_CODES = """\b
+Exit codes:
+  0  every row was imported (created, updated or unchanged)
+  1  the import could not run or stopped: the file cannot be read, or the media store cannot be written
+     (the rows before were imported; run the same command again)
+  2  wrong usage: a bad option, or --institution names an institution that does not exist
+     (nothing was imported; the closest names are suggested)
+  3  the import ran to the end but one or more rows were rejected (each with its reason in the report)"""
+EXIT_ROWS_REJECTED = 3
+
+
+@click.command("import-objects", epilog=IMPORT_EXIT_CODES)
 @click.argument("data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "lido"]), help="File format (default: from the extension; .xml is LIDO).")
 @click.option("--photos", "photos_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder the photo file names are relative to.")
-@click.option("--institution", help="Registering institution for records that do not name one.")
+@click.option("--institution", help="Registering institution for records that do not name one (it must exist).")
+@click.option("--create-institution", is_flag=True,
+              help="Create the institutions named (by --institution or the file) that do not exist yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | None, institution: str | None, as_json: bool) -> None:
+def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | None, institution: str | None,
+                           create_institution: bool, as_json: bool) -> None:
     """Bulk-import Object ID records from a CSV file or a LIDO XML file.
 
     Each record is committed on its own: a rejected record leaves nothing behind, and re-running the
     same file updates what changed and creates nothing twice (so an interrupted import can be resumed).
+    An institution that does not exist is refused (a misspelt name would create a second one), with the
+    closest names, unless --create-institution is given.
     """
     from registry.imaging import MediaStoreError
     from registry.services.importer import ImportFileError, import_records, read_csv_records, read_lido_records, read_text_file
+    from registry.services.institutions import find_institution, unknown_institution_message
 
+    if institution and not create_institution and find_institution(institution) is None:
+        if as_json:
+            click.echo(json.dumps({"error": unknown_institution_message(institution)}))
+        raise click.UsageError(unknown_institution_message(institution))
     fmt = fmt or ("lido" if data_file.suffix.lower() == ".xml" else "csv")
     try:
         records = read_lido_records(data_file.read_bytes()) if fmt == "lido" else read_csv_records(read_text_file(data_file))
@@ -70,11 +91,17 @@ def import_objects_command(data_file: Path, fmt: str | None, photos_dir: Path | 
     try:
         with click.progressbar(length=len(records), label="Importing", file=sys.stderr) as bar:
             report = import_records(records, photos_dir, institution, cli_actor(), on_row=lambda: bar.update(1),
-                                    photos_required=fmt == "csv")
+                                    photos_required=fmt == "csv", create_institutions=create_institution)
     except MediaStoreError as exc:
         # Each row is committed on its own: the rows before this one are in; the same command resumes the import.
         _fail(f"{exc}: the import stopped at this row; the rows before it were imported. Run the same command again "
               "once the media store can be written.", as_json)
+    _print_import_report(report, as_json)
+    if report.rejections:
+        click.get_current_context().exit(EXIT_ROWS_REJECTED)
+
+
+def _print_import_report(report, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict()))
         return

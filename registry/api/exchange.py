@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.models import Institution, ObjectRecord
 from registry.services import exchange as exchange_service
 from registry.services import importer
+from registry.services.institutions import CREATE_AS_ADMIN
 from registry.services.search import visible_to
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -81,5 +82,6 @@ def import_records(form: dict):
     institution = current_user.institution.name if current_principal().role == "registrar" else None
     if institution:
         records = [(position, {**record, "institution": institution}) for position, record in records]
-    report = importer.import_records(records, None, institution, web_actor(), photos_required=False)
+    report = importer.import_records(records, None, institution, web_actor(), photos_required=False,
+                                     unknown_institution_remedy=CREATE_AS_ADMIN)
     return report.as_dict()

@@ -25,6 +25,12 @@ from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord, check_status
 from registry.services import objects as record_service
 from registry.services.index import compute_signature_ahead, forget_signatures_ahead
+from registry.services.institutions import (
+    CREATE_WITH_THE_CLI,
+    find_institution,
+    normalise_name,
+    unknown_institution_message,
+)
 from registry.services.photos import attach_photos, decode_upload, media_store
 from registry.services.redlists import TaggingError, active_tags, tag_record
 
@@ -110,6 +116,8 @@ def import_records(
     actor: str,
     on_row: Callable[[], None] = lambda: None,
     photos_required: bool = True,
+    create_institutions: bool = False,
+    unknown_institution_remedy: str = CREATE_WITH_THE_CLI,
 ) -> ImportReport:
     """Import records one by one, committing each; a rejected record leaves nothing of itself behind.
 
@@ -119,13 +127,18 @@ def import_records(
     :param photos_dir: where photo file names are looked up (photos already in the registry are also found by hash).
     :param institution: the registering institution for records that do not name one.
     :param photos_required: reject a record whose photo cannot be found (CSV); otherwise warn and go on (LIDO links).
+    :param create_institutions: create an institution a record names that does not exist; otherwise the record is
+        rejected, with the closest existing names (a misspelt name would create a second institution and duplicates).
+    :param unknown_institution_remedy: what the rejection tells the user to do to create it.
     """
     report = ImportReport()
+    institutions = _InstitutionRule(create_institutions, unknown_institution_remedy)
     with _SignaturesAhead(records, photos_dir) as ahead:
         for row, (position, record) in enumerate(records):
             ahead.start_through(row + SIGNATURES_AHEAD)
             record = _without_forbidden_characters(position, record, report)
             try:
+                institutions.check(record.get("institution") or institution)
                 outcome = _import_and_commit(record, photos_dir, institution, actor, photos_required, report)
             except (StaleDataError, record_service.RecordChanged):
                 db.session.rollback()
@@ -147,6 +160,21 @@ def _without_forbidden_characters(position: int, record: dict[str, Any], report:
         report.warnings.append(f"row {position} ({clean.get('object_number', '')}): removed control characters (or "
                                f"U+FFFE, U+FFFF) that XML cannot carry from {', '.join(fields)}")
     return clean
+
+
+class _InstitutionRule:
+    """Refuses records of institutions that do not exist, unless asked to create them."""
+
+    def __init__(self, create: bool, remedy: str) -> None:
+        self.create, self.remedy, self.known = create, remedy, set()
+
+    def check(self, name: str | None) -> None:
+        name = normalise_name(name)
+        if self.create or not name or name in self.known:
+            return  # no name: the row says why when it is read
+        if find_institution(name) is None:
+            raise InvalidRecord(unknown_institution_message(name, self.remedy))
+        self.known.add(name)
 
 
 CHANGED_WHILE_IMPORTED = ("someone else was saving this record at the same time, twice; nothing of this row was "

@@ -58,7 +58,7 @@ def _comparable(records: list[dict]) -> list[dict]:
 def test_csv_to_registry_to_lido_to_registry_loses_no_field(app, app_config, runner, source, tmp_path):
     csv_path, photos = source
     import_red_list_set(load_default())
-    first = json.loads(runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos), "--json"]).stdout)
+    first = json.loads(runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos), "--create-institution", "--json"]).stdout)
     assert (first["created"], first["rejected"], first["warnings"]) == (2, 0, [])
     lido_path = tmp_path / "export.xml"
     assert runner.invoke(args=["export", "--format", "lido", "-o", str(lido_path)]).exit_code == 0
@@ -72,7 +72,7 @@ def test_csv_to_registry_to_lido_to_registry_loses_no_field(app, app_config, run
         db.create_all()
         import_red_list_set(load_default())
         other_runner = other.test_cli_runner()
-        imported = json.loads(other_runner.invoke(args=["import-objects", str(lido_path), "--photos", str(photos), "--json"]).stdout)
+        imported = json.loads(other_runner.invoke(args=["import-objects", str(lido_path), "--photos", str(photos), "--create-institution", "--json"]).stdout)
         assert (imported["created"], imported["rejected"]) == (2, 0), imported
         csv_out = tmp_path / "again.csv"
         other_runner.invoke(args=["export", "--format", "csv", "-o", str(csv_out)])
@@ -83,7 +83,7 @@ def test_csv_to_registry_to_lido_to_registry_loses_no_field(app, app_config, run
 
 def test_lido_export_maps_object_id_categories(app, runner, source, tmp_path):
     csv_path, photos = source
-    runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos)])
+    runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos), "--create-institution"])
     xml = runner.invoke(args=["export", "--format", "lido"]).stdout_bytes
     root = etree.fromstring(xml)
     ns = {"lido": "http://www.lido-schema.org"}
@@ -113,7 +113,7 @@ def test_api_export_and_import(client, api_headers, source):
 
 def test_stolen_feed_in_json_and_atom(client, runner, source):
     csv_path, photos = source
-    runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos)])
+    runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos), "--create-institution"])
     feed = client.get("/feeds/stolen.json").get_json()
     assert [item["object_number"] for item in feed["items"]] == ["RT-1"]
     assert feed["items"][0]["case_reference"] == "PJ/2024/17"

@@ -261,7 +261,7 @@ def test_an_import_stops_with_a_clear_message_when_the_store_cannot_be_written(s
     csv = tmp_path / "objects.csv"
     csv.write_text("object_number,object_type,photos\nI-1,Vase,a.jpg\nI-2,Vase,a.jpg\n")
     with app.app_context():  # as the `registry` command runs it
-        result = app.test_cli_runner().invoke(args=["import-objects", str(csv), "--photos", str(photos), "--institution", "Museum"])
+        result = app.test_cli_runner().invoke(args=["import-objects", str(csv), "--photos", str(photos), "--institution", "Museum", "--create-institution"])
         db.session.remove()
     assert result.exit_code == 1
     assert "the media store cannot be written (Not a directory): the import stopped at this row" in result.output

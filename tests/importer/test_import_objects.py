@@ -31,6 +31,16 @@ def _row(number, **overrides):
     return row
 
 
+@pytest.fixture(autouse=True)
+def museum(app):
+    """The institution the imports go into (an import never creates one unless asked)."""
+    from registry.services.objects import institution_named
+
+    institution = institution_named("Museum of Testing")
+    db.session.commit()
+    return institution
+
+
 @pytest.fixture
 def photos_dir(tmp_path, make_image):
     folder = tmp_path / "photos"
@@ -58,7 +68,7 @@ def test_import_counts_created_updated_and_rejected(runner, tmp_path, photos_dir
         _row("S-5", photos="missing.jpg"),
     ])
     result = _import(runner, csv_path, photos_dir, "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # rows were rejected
     report = json.loads(result.stdout)
     assert (report["created"], report["updated"], report["rejected"]) == (2, 0, 3)
     reasons = {r["row"]: r["reason"] for r in report["rejected_rows"]}
@@ -171,3 +181,68 @@ def test_an_import_leaves_the_signatures_another_import_computes_ahead(runner, t
         assert index._COMPUTED_AHEAD == {"f" * 64: anothers} and not anothers.cancelled()
     finally:
         index._COMPUTED_AHEAD.clear()
+
+
+def test_an_unknown_institution_is_refused_with_the_closest_names(runner, tmp_path, photos_dir):
+    from registry.models import Institution
+    from registry.services.objects import institution_named
+
+    institution_named("Musée des Testeurs")
+    db.session.commit()
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1"), _row("S-2")])
+    result = runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos_dir), "--institution", "Musuem of Testing"])
+    assert result.exit_code == 2, result.output
+    assert "no institution named 'Musuem of Testing'; did you mean 'Museum of Testing'" in result.output
+    assert "--create-institution" in result.output
+    assert _count(ObjectRecord) == 0 and _count(Institution) == 2
+
+
+def test_a_short_misspelling_still_gets_a_suggestion(app):
+    from registry.services.institutions import closest_institution_names
+
+    assert closest_institution_names("Musuem") == ["Museum of Testing"]
+    assert closest_institution_names("museum  of testing") == ["Museum of Testing"]
+    assert closest_institution_names("Völkerkundemuseum Zürich") == []
+
+
+def test_rows_naming_an_unknown_institution_are_rejected_and_the_others_imported(runner, tmp_path, photos_dir):
+    from registry.models import Institution
+
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1"), _row("S-2")])
+    text = csv_path.read_text(encoding="utf-8").splitlines()
+    with_column = [text[0] + ",institution", text[1] + ",Museum of Testing", text[2] + ",Museum of Tseting"]
+    csv_path.write_text("\n".join(with_column) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import-objects", str(csv_path), "--json"])
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.stdout)
+    assert (report["created"], report["rejected"]) == (1, 1)
+    assert "did you mean 'Museum of Testing'" in report["rejected_rows"][0]["reason"]
+    assert _count(Institution) == 1
+
+
+def test_create_institution_creates_it(runner, tmp_path, photos_dir):
+    from registry.models import Institution
+
+    csv_path = _write_csv(tmp_path / "objects.csv", [_row("S-1")])
+    result = runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos_dir), "--institution",
+                                 "Museum of New Things", "--create-institution", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["created"] == 1
+    assert db.session.scalar(select(Institution).where(Institution.name == "Museum of New Things")).records[0].object_number == "S-1"
+
+
+def test_exit_codes_are_documented_in_the_help(runner):
+    from registry import PROJECT_ROOT
+
+    help_text = runner.invoke(args=["import-objects", "--help"]).output
+    for line in ("0  every row was imported", "1  the import could not run or stopped", "2  wrong usage",
+                 "3  the import ran to the end but one or more rows were rejected"):
+        assert line in help_text
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "--create-institution" in readme and "| 3 |" in readme
+
+
+def test_an_unreadable_file_exits_1(runner, tmp_path, photos_dir):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("number,kind\n1,vase\n", encoding="utf-8")
+    assert _import(runner, bad, photos_dir).exit_code == 1

@@ -3,12 +3,19 @@ reported as rejected with a reason; never a crash, never half a row."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import ObjectRecord
 from registry.services import objects
 from registry.services.importer import CHANGED_WHILE_IMPORTED, import_records
+
+
+@pytest.fixture(autouse=True)
+def museum(app):
+    objects.institution_named("Museum of Testing")
+    db.session.commit()
 
 
 def _seal(number: str, title: str) -> dict:
