@@ -18,6 +18,7 @@ from registry.policy import Principal, can_view_record, rule
 from registry.services.index import live_index, load_features
 from registry.services.photos import media_store
 from registry.services.redlists import categories_for_check, stored_categories
+from registry.services.same_photo import with_records_sharing_photos
 
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
 OPERATOR = Principal(role="admin")
@@ -133,6 +134,9 @@ def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_s
     query = matching.compute_query(photo.decoded.image)
     candidates = index.search(query, matching.candidates_to_verify(query), all_statuses)
     matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top)
+    matches = with_records_sharing_photos(
+        matches, query, candidates, index.everything if all_statuses else index.reported,
+        lambda twins: matching.rank(query, twins, load_features, fields or None, _record_fields, len(twins)))
     took_ms = (time.perf_counter() - started) * 1000
     return {
         "query": photo.label,
