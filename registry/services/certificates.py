@@ -74,7 +74,9 @@ def _content(check: Check, user: User, number: str) -> dict[str, Any]:
         "red_lists": [{"slug": r.slug, "name": r.name, "year": r.year} for r in red_lists],
         "results": [
             {"query": r["query"],
-             "candidates": [{k: c[k] for k in ("object_number", "institution", "status", "score", "verdict")} for c in r["candidates"]],
+             # a record below the "possible" threshold is no finding: a certificate that named it would read as one
+             "candidates": [{k: c[k] for k in ("object_number", "institution", "status", "score", "verdict")}
+                            for c in r["candidates"] if c["verdict"] != "no_match"],
              "red_list_categories": [{k: c[k] for k in ("code", "name", "score")} for c in r.get("red_list_categories", [])]}
             for r in check.results
         ],
