@@ -319,7 +319,7 @@ def users_disable_command(email: str) -> None:
 @click.argument("email")
 @click.password_option(help="New password (prompted when not given).")
 def users_reset_password_command(email: str, password: str) -> None:
-    """Set a new password and unlock the account."""
+    """Set a new password; every address held back from signing in to the account may try again."""
     from registry.services.accounts import AccountError, find_user, set_password
 
     user = find_user(email) or _no_such_user(email)

@@ -4,10 +4,11 @@ from registry.models.objects import Institution, ObjectRecord, RecordChange
 from registry.models.photos import Photo
 from registry.models.matching import Check, IndexEvent, StoredSignature
 from registry.models.redlists import CategoryRow, CategoryTag, RedListRow
-from registry.models.users import ApiToken, AuditEvent, Notification, User
+from registry.models.users import ApiToken, AuditEvent, Notification, SignInBackoff, User
 from registry.models.certificates import Certificate, CertificateAlert, CertificatePhoto
 from registry.models import guards  # noqa: F401,E402  (append-only evidence)
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "Notification", "User",
+    "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "Notification", "SignInBackoff",
+    "User",
     "CategoryRow", "CategoryTag", "RedListRow", "Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pyotp
 from sqlalchemy import func, select
@@ -15,9 +15,8 @@ from registry.extensions import db
 from registry.messages import N_, ReadableError
 from registry.models import ApiToken, AuditEvent, Institution, User
 from registry.models.objects import client_address, utcnow
+from registry.services import sign_in_backoff
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "oidr_"
 # Compared against when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
@@ -108,29 +107,27 @@ def find_user(email: str) -> User | None:
 def authenticate(email: str, password: str, totp_code: str = "") -> User | None:
     """Return the user if the credentials (and two-factor code, when enabled) are right, else None.
 
-    After MAX_FAILED_LOGINS failures the account is locked for LOCKOUT. The caller shows the same
-    message for every failure, so the answer does not reveal whether an e-mail has an account.
+    After repeated failures from one address, that address waits before it may try that account again, longer
+    each time (services.sign_in_backoff); other addresses are not held back. The caller shows the same message for
+    every failure, so the answer does not reveal whether an e-mail has an account.
     """
     user = find_user(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
-    now = utcnow()
-    locked = user.locked_until is not None and _aware(user.locked_until) > now
-    good = check_password_hash(user.password_hash, password or "") and _totp_ok(user, totp_code)
-    if locked or not user.active or not good:
-        if not locked and user.active:
-            _record_failure(user, now)
+    now, address = utcnow(), client_address()
+    waiting = sign_in_backoff.waiting_until(user, address, now)
+    good = not waiting and check_password_hash(user.password_hash, password or "") and _totp_ok(user, totp_code)
+    if waiting or not user.active or not good:
+        if not waiting and user.active:
+            _record_failure(user, address, now)
         db.session.commit()
         return None
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    sign_in_backoff.forget_failures(user, address)
+    user.last_login_at = now
     audit(user.label, "user", user.id, "signed_in", actor_user_id=user.id)
     db.session.commit()
     return user
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _totp_ok(user: User, code: str) -> bool:
@@ -139,20 +136,19 @@ def _totp_ok(user: User, code: str) -> bool:
     return bool(code) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
 
 
-def _record_failure(user: User, now: datetime) -> None:
-    user.failed_logins += 1
-    audit("anonymous", "user", user.id, "sign_in_failed", new=f"failure {user.failed_logins}")
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
-        audit("system", "user", user.id, "locked", new=f"until {user.locked_until.isoformat()}")
+def _record_failure(user: User, address: str, now: datetime) -> None:
+    row = sign_in_backoff.note_failure(user, address, now)
+    audit("anonymous", "user", user.id, "sign_in_failed", new=f"failure {row.failures} from {row.address}")
+    if row.wait_until is not None:
+        audit("system", "user", user.id, "sign_in_delayed",
+              new=f"{row.address} waits until {row.wait_until.isoformat()}")
 
 
 def set_password(user: User, password: str, actor: str) -> None:
-    """Change a password (committed) and unlock the account."""
+    """Change a password (committed); every address held back from signing in to the account may try again."""
     _check_password(password, user.email)
     user.password_hash = generate_password_hash(password)
-    user.failed_logins, user.locked_until = 0, None
+    sign_in_backoff.forget_failures(user)
     end_sessions(user)
     audit(actor, "user", user.id, "password_changed")
     db.session.commit()

@@ -76,16 +76,6 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user)
     assert FAILED in wrong.get_data(as_text=True) and FAILED in unknown.get_data(as_text=True)
 
 
-def test_account_locks_after_repeated_failures(client, make_user):
-    user = make_user("registrar")
-    for _ in range(5):
-        _login(client, user.email, "wrong password!!")
-    assert user.locked_until is not None
-    refused = _login(client, user.email)
-    assert refused.status_code == 200 and FAILED in refused.get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "locked"))
-
-
 def test_login_is_rate_limited(app, client, make_user):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     for _ in range(3):
