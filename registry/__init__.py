@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from registry.config import Config, engine_options, load_or_create_secret_key, sqlalchemy_url
@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.certificates import bp as certificates_bp
     from registry.feeds import bp as feeds_bp
     from registry.health import bp as health_bp
+    from registry.home import bp as home_bp
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
     from registry.objects import bp as objects_bp
@@ -74,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(home_bp)
     access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     _init_api(app, api_bp)
@@ -82,10 +84,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-
-    @app.get("/")
-    def index():
-        return redirect(url_for("objects.search"))
 
     return app
 

@@ -16,13 +16,16 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from registry.auth.access import ENDPOINT_ACTIONS, current_principal
 from registry.errors import DATABASE_UNAVAILABLE, MEDIA_FULL, MEDIA_UNWRITABLE
 from registry.input_guard import MESSAGE as FORBIDDEN_CHARACTERS
 from registry.objectid.measurements import from_cm, from_kg
+from registry.policy import allowed
 from registry.objectid.standard import LOSS_STATUSES, MEASUREMENT_FIELDS, STATUS_LABELS, TEXT_FIELDS, TRACKED_FIELDS
 from registry.services.redlists import ADVICE
 
-# The main menu: (endpoint, label). A feature adds its page here when it registers its blueprint.
+# The main menu: (endpoint, label). A feature adds its page here when it registers its blueprint; each reader sees
+# only the entries their role may use (visible_nav_links).
 NAV_LINKS: list[tuple[str, Any]] = [
     ("check.check_page", _l("Check an object")),
     ("objects.search", _l("Records")),
@@ -182,6 +185,12 @@ ERROR_EXPLANATIONS: dict[int, Any] = {
 }
 
 
+def visible_nav_links() -> list[tuple[str, Any]]:
+    """The menu entries the current reader's role may use (no "Register an object" for a dealer or a visitor)."""
+    principal = current_principal()
+    return [(endpoint, label) for endpoint, label in NAV_LINKS if allowed(principal, ENDPOINT_ACTIONS[endpoint])]
+
+
 def _label(mapping: dict, key: Any, fallback: Any = None) -> str:
     value = mapping.get(key)
     if value is None:
@@ -332,7 +341,7 @@ def init_app(app: Flask) -> None:
         LOSS_STATUSES=LOSS_STATUSES,
         TEXT_FIELDS=TEXT_FIELDS,
         measurement_lines=measurement_lines,
-        nav_links=NAV_LINKS,
+        nav_links=visible_nav_links,
         error_title=error_title,
         error_message=error_message,
     )

@@ -14,17 +14,30 @@ from registry.account.forms import PasswordForm, TokenForm, TwoFactorForm
 from registry.extensions import db
 from registry.models import ApiToken, Certificate, Check, Notification
 from registry.models.objects import utcnow
+from registry.services.dashboards import dealer_work, officer_work, registrar_work
 from registry.services.accounts import AccountError, create_token, enable_totp, revoke_token, set_password
 from registry.i18n import readable
 
 
 @bp.get("/")
 def dashboard():
-    """Notifications (e.g. alerts on certificates), recent checks and certificates."""
+    """The work of the user's role (records, agency checks, certificates), notifications, own checks and certificates."""
     notifications = db.session.scalars(select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()).limit(50)).all()
     checks = db.session.scalars(select(Check).where(Check.user_id == current_user.id).order_by(Check.id.desc()).limit(20)).all()
     certificates = db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.id.desc())).all()
-    return render_template("account/dashboard.html", notifications=notifications, checks=checks, certificates=certificates)
+    return render_template("account/dashboard.html", notifications=notifications, checks=checks, certificates=certificates,
+                           **_work_of_role())
+
+
+def _work_of_role() -> dict:
+    """What the dashboard shows first: the work of the user's role."""
+    if current_user.role == "registrar":
+        return {"registrar": registrar_work(current_user.institution_id)}
+    if current_user.role == "law_enforcement":
+        return {"officer": officer_work(current_user.agency or "", current_user.id)}
+    if current_user.role == "dealer":
+        return {"dealer": dealer_work(current_user.id)}
+    return {}
 
 
 @bp.post("/notifications/<int:notification_id>/read")

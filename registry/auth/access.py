@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.policy import ANONYMOUS, Principal, allowed, can_change_record, can_view_record
@@ -11,7 +11,8 @@ PUBLIC = "site.public"  # the action every role may do (registry/policy.py MATRI
 # endpoint -> action of registry/policy.py MATRIX. A new route without an entry here is refused (and fails the tests).
 ENDPOINT_ACTIONS: dict[str, str] = {
     "static": "site.public",
-    "index": "site.public",
+    "home.index": "site.public",
+    "home.who_may_register": "site.public",
     "objects.search": "records.search",
     "objects.register": "records.create",
     "objects.sheet": "records.view_published",
@@ -71,6 +72,9 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "health.readyz": "site.public",
 }
 
+# A signed-in user whose role may not do these is shown a page that says who may, and what they can do instead.
+EXPLAINED_ACTIONS: dict[str, str] = {"records.create": "home/who_may_register.html"}
+
 
 def current_principal() -> Principal:
     """The acting user in the terms of the policy (anonymous when not signed in)."""
@@ -94,6 +98,9 @@ def deny():
         return _json_error("your role may not do this", 403)
     if principal.is_anonymous:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    explanation = EXPLAINED_ACTIONS.get(g.get("action", ""))
+    if explanation is not None:
+        return render_template(explanation, role=principal.role, may_register=False), 403
     abort(403, description="Your account may not do this.")
 
 

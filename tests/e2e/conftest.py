@@ -46,6 +46,8 @@ def live_server(tmp_path):
         db.create_all()
         import_red_list_set(load_default())
         create_user("registrar@e2e.example", "Rita Registrar", "registrar", PASSWORD, "e2e", institution="Museum of Testing")
+        create_user("dealer@e2e.example", "Dan Dealer", "dealer", PASSWORD, "e2e", organisation="E2E Auctions")
+        create_user("officer@e2e.example", "Olga Officer", "law_enforcement", PASSWORD, "e2e", agency="E2E Customs")
         buffer = io.BytesIO()
         draw_object(901, "vase", "terracotta").save(buffer, format="JPEG", quality=90)
         create_record("Museum of Testing", {"object_number": "E2E-STOLEN", "object_type": "Vase", "title": "Banquet vase",
