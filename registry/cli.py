@@ -350,6 +350,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(_lazy("registry.objects.cli", "search_command"))
     app.cli.add_command(_lazy("registry.offline_bank.cli", "offline_bank_group"))
+    app.cli.add_command(_lazy("registry.federation.cli", "federation_group"))
 
 
 def _lazy(module: str, name: str) -> click.Command:

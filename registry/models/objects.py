@@ -99,6 +99,11 @@ class ObjectRecord(db.Model):
     # made from a stale copy fails (StaleDataError) instead of silently overwriting another's edit.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
+    # A foreign record: published by another registry and pulled from its signed feed (services/federation.py);
+    # read-only here. Its own institution's name (this registry names the institution "<name> (via <source>)").
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("federation_sources.id"), index=True)
+    source_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    source_institution: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     institution: Mapped[Institution] = relationship(back_populates="records")
     photos: Mapped[list[Photo]] = relationship(

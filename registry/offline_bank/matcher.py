@@ -54,5 +54,6 @@ class BankIndex:
             "institution": record["institution"], "status": record["status"],
             "score": round(float(match.score), 4), "verdict": match.verdict, "evidence": match.evidence,
             "title": record.get("title") or "", "contact": record.get("contact") or "", "url": record.get("url") or "",
-            "source": f"offline bank of {self.bank.registry}, version {self.bank.version}",
+            "sources": [{"registry": self.bank.registry, "record_id": match.record_id, "url": record.get("url") or "",
+                         "bank_version": self.bank.version}],
         }

@@ -7,15 +7,17 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStoreError, MediaStoreFull
-from registry.models import Check, ObjectRecord
-from registry.policy import Principal, can_view_record, rule
+from registry.models import Check, FederationSource, ObjectRecord
+from registry.policy import PUBLISHED_STATUSES, Principal, can_view_record, rule
 from registry.services.index import live_index, load_features
+from registry.services.exchange import public_url
 from registry.services.photos import media_store
 from registry.services.redlists import categories_for_check, stored_categories
 from registry.services.same_photo import with_records_sharing_photos
@@ -153,20 +155,70 @@ def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list
             select(ObjectRecord).options(selectinload(ObjectRecord.institution)).where(ObjectRecord.id.in_([m.record_id for m in matches]))
         )
     }
-    return [
+    names = _source_names({record.source_id for record in records.values() if record.source_id is not None})
+    described = [
         {
             "record_id": match.record_id,
             "object_number": records[match.record_id].object_number,
-            "institution": records[match.record_id].institution.name,
+            "institution": records[match.record_id].source_institution or records[match.record_id].institution.name,
             "status": records[match.record_id].status,
             "score": round(float(match.score), 4),
             "verdict": match.verdict,
             "evidence": match.evidence,
+            "sources": [_source(records[match.record_id], names)],
         }
         for match in matches
         if match.record_id in records
         and can_view_record(principal, records[match.record_id].status, records[match.record_id].institution_id)
     ]
+    return _one_per_object(described)
+
+
+def _source_names(source_ids: set[int]) -> dict[int, str]:
+    if not source_ids:
+        return {}
+    return dict(db.session.execute(select(FederationSource.id, FederationSource.name).where(FederationSource.id.in_(source_ids))).all())
+
+
+def _source(record: ObjectRecord, names: dict[int, str]) -> dict[str, Any]:
+    """Where a candidate comes from: this registry, or the registry it was pulled from (with its page there)."""
+    if record.source_id is None:
+        return {"registry": current_app.config["PUBLISHER"], "record_id": record.id, "url": public_url(f"/objects/{record.id}")}
+    return {"registry": names.get(record.source_id, "?"), "record_id": record.id, "url": record.source_url}
+
+
+def _one_per_object(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One candidate per object: the same object (same institution and object number) reported in several registries
+    is the best-scored candidate with every source, whether the others were verified too or not (ranking stops at a
+    clear match)."""
+    kept: dict[tuple[str, str], dict[str, Any]] = {}
+    for candidate in candidates:
+        key = _object_key(candidate["institution"], candidate["object_number"])
+        if key in kept:
+            kept[key]["sources"].extend(candidate["sources"])
+        else:
+            kept[key] = candidate
+    _add_other_reports(kept)
+    return list(kept.values())
+
+
+def _object_key(institution: str, object_number: str) -> tuple[str, str]:
+    return " ".join(institution.casefold().split()), " ".join(object_number.casefold().split())
+
+
+def _add_other_reports(kept: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Add the sources of published records of the same objects that the ranking did not list."""
+    numbers = {candidate["object_number"] for candidate in kept.values()}
+    if not numbers:
+        return
+    statement = (select(ObjectRecord).options(selectinload(ObjectRecord.institution))
+                 .where(ObjectRecord.object_number.in_(numbers), ObjectRecord.status.in_(PUBLISHED_STATUSES)))
+    others = list(db.session.scalars(statement))
+    names = _source_names({record.source_id for record in others if record.source_id is not None})
+    for record in others:
+        candidate = kept.get(_object_key(record.source_institution or record.institution.name, record.object_number))
+        if candidate is not None and all(source["record_id"] != record.id for source in candidate["sources"]):
+            candidate["sources"].append(_source(record, names))
 
 
 def _record_fields(record_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -27,6 +27,7 @@ from registry.objectid.standard import (
     check_year_range,
 )
 from registry.services.certificates import alert_holders_of_matching_certificates
+from registry.services.foreign import refuse_foreign
 from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
 
@@ -212,6 +213,7 @@ def update_record(record: ObjectRecord, fields: dict[str, Any], actor: str, comm
     :return: the names of the fields that changed.
     :raises RecordChanged: when someone else saved the record since `version` (or since it was read here).
     """
+    refuse_foreign(record)
     expect_version(record, version)
     with refusing_stale_writes(record, version):
         clean = normalise_fields({**_current_values(record, fields), **fields})
@@ -266,6 +268,7 @@ def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: st
     :param version: the version of the record the report was made from (see :func:`expect_version`).
     :raises RecordChanged: when someone else saved the record since `version` (or since it was read here).
     """
+    refuse_foreign(record)
     expect_version(record, version)
     with refusing_stale_writes(record, version):
         clean = _clean_status_fields(status_fields)

@@ -71,7 +71,8 @@ def export_bank(since: int | None = None, max_bytes: int | None = None, now: dat
 
 
 def _lost_records(since: int | None) -> dict[str, list[ObjectRecord]]:
-    statement = select(ObjectRecord).options(selectinload(ObjectRecord.institution), selectinload(ObjectRecord.photos))
+    statement = (select(ObjectRecord).options(selectinload(ObjectRecord.institution), selectinload(ObjectRecord.photos))
+                 .where(ObjectRecord.source_id.is_(None)))  # another registry's records are in its own bank
     if since is None:
         statement = statement.where(ObjectRecord.status.in_(LOSS_STATUSES))
     else:

@@ -9,6 +9,7 @@ from registry.imaging import DecodedPhoto, MediaStore, PhotoRejected, decode_pho
 from registry.messages import N_
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
+from registry.services.foreign import refuse_foreign
 from registry.services.index import note_photo_changed, store_signature
 
 
@@ -54,6 +55,7 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
 
     :return: the new Photo rows.
     """
+    refuse_foreign(record)
     store = media_store()
     present = {photo.sha256 for photo in record.current_photos}
     position = max((photo.position for photo in record.photos), default=-1) + 1
@@ -89,6 +91,7 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
 
 def remove_photo(photo: Photo, actor: str) -> None:
     """Take a photo off its record and commit. The row and file stay, marked removed, as evidence."""
+    refuse_foreign(photo.record)
     if photo.removed_at is not None:
         raise PhotoRejected(N_("this photo was already removed"))
     photo.removed_at = utcnow()
