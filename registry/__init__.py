@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.api import bp as api_bp
     from registry.auth import access
     from registry.auth import bp as auth_bp
+    from registry.catalogue import bp as catalogue_bp
     from registry.certificates import bp as certificates_bp
     from registry.feeds import bp as feeds_bp
     from registry.health import bp as health_bp
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     access.init_app(app)
     csrf.exempt(api_bp)  # API clients authenticate per request, not with a browser session
     _init_api(app, api_bp)

@@ -349,6 +349,7 @@ def init_app(app: Flask) -> None:
     for command in (seed_demo_command, import_objects_command, export_command, reindex_command, match_command, redlists_group, users_group):
         app.cli.add_command(command)
     app.cli.add_command(_lazy("registry.objects.cli", "search_command"))
+    app.cli.add_command(_lazy("registry.catalogue.cli", "catalogue_command"))
     app.cli.add_command(_lazy("registry.offline_bank.cli", "offline_bank_group"))
     app.cli.add_command(_lazy("registry.federation.cli", "federation_group"))
 

@@ -31,6 +31,7 @@ NAV_LINKS: list[tuple[str, Any]] = [
     ("objects.search", _l("Records")),
     ("objects.register", _l("Register an object")),
     ("redlists_ui.index", _l("Red Lists")),
+    ("catalogue.choose", _l("Catalogue")),
 ]
 
 # registry/objectid/standard.py STATUS_LABELS, translatable.

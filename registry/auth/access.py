@@ -13,6 +13,8 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "static": "site.public",
     "home.index": "site.public",
     "home.who_may_register": "site.public",
+    "catalogue.choose": "records.search",
+    "catalogue.pdf": "records.search",
     "objects.search": "records.search",
     "objects.register": "records.create",
     "objects.sheet": "records.view_published",

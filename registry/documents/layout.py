@@ -8,8 +8,9 @@ order. Without DejaVu the PDF falls back to a core font and Latin-1 text.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import segno
 from fpdf import FPDF
@@ -107,6 +108,19 @@ class RegistryDocument(FPDF):
         """Where a block `width` wide starts: at the left margin, or against the right one in right-to-left text."""
         return self.w - self.r_margin - width if self.rtl else self.l_margin
 
+    @contextmanager
+    def column(self, x: float, width: float) -> Iterator[None]:
+        """Set text between x and x + width (margins moved for the duration), e.g. beside a photo."""
+        left, right = self.l_margin, self.r_margin
+        self.set_left_margin(x)
+        self.set_right_margin(self.w - x - width)
+        self.set_x(x)
+        try:
+            yield
+        finally:
+            self.set_left_margin(left)
+            self.set_right_margin(right)
+
     def document_title(self, text: str, size: float = 17, width: float = 0) -> None:
         """The document's title line (`width`: narrower than the page, beside a QR code)."""
         width = width or self.epw
@@ -172,13 +186,14 @@ class RegistryDocument(FPDF):
             top = self.get_y()
             for position, (path, caption) in enumerate(chunk):
                 x = (self.w - 15 - box - position * (box + 4)) if self.rtl else (15 + position * (box + 4))
-                self._frame(path, x, top, box)
+                self.photo_frame(path, x, top, box)
                 self.set_xy(x, top + box + 1)
                 self.use(caption_size, colour=MUTED)
                 self.multi_cell(box, caption_size * 0.45, self.text_of(caption), align="C", new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_xy(15, top + box + 12)
 
-    def _frame(self, path: Path | None, x: float, y: float, box: float) -> None:
+    def photo_frame(self, path: Path | None, x: float, y: float, box: float) -> None:
+        """A photo fitted into a framed square (an empty frame when there is none)."""
         self.set_draw_color(*LINE)
         self.rect(x, y, box, box)
         if path is not None and Path(path).is_file():
