@@ -117,8 +117,8 @@ def _init_login(app: Flask, login_manager) -> None:
         if request.path.startswith("/api/") or not (user_part.isdigit() and epoch.isdigit()):
             return None
         user = db.session.get(User, int(user_part))
-        # a cookie from before the user's last sign-out or password change names an older epoch
-        return user if user is not None and user.session_epoch == int(epoch) else None
+        # a cookie from before the user's last sign-out, password change or disabling names an older epoch
+        return user if user is not None and user.active and user.session_epoch == int(epoch) else None
 
     @login_manager.request_loader
     def load_user_from_token(req):

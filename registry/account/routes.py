@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pyotp
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -15,7 +15,15 @@ from registry.extensions import db
 from registry.models import ApiToken, Certificate, Check, Notification
 from registry.models.objects import utcnow
 from registry.services.dashboards import dealer_work, officer_work, registrar_work
-from registry.services.accounts import AccountError, create_token, enable_totp, revoke_token, set_password
+from registry.services.accounts import (
+    AccountError,
+    create_token,
+    enable_totp,
+    pending_totp_secret,
+    revoke_token,
+    set_password,
+    sign_out_everywhere,
+)
 from registry.i18n import readable
 
 
@@ -101,16 +109,23 @@ def password():
 def two_factor():
     """Turn on two-factor sign-in with an authenticator app (TOTP)."""
     form = TwoFactorForm()
-    secret = session.get("pending_totp_secret") or pyotp.random_base32()
-    session["pending_totp_secret"] = secret
+    secret = pending_totp_secret(current_user)
     if form.validate_on_submit():
         try:
-            enable_totp(current_user, secret, form.code.data, current_user.label)
+            enable_totp(current_user, form.code.data, current_user.label)
         except AccountError as exc:
             form.code.errors = [readable(exc)]
         else:
-            session.pop("pending_totp_secret", None)
             flash(_("Two-factor sign-in is on: you will be asked for a code each time you sign in."), "success")
             return redirect(url_for("account.dashboard"))
     uri = pyotp.TOTP(secret).provisioning_uri(name=current_user.email, issuer_name="Object ID Registry")
     return render_template("account/two_factor.html", form=form, secret=secret, uri=uri)
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere_view():
+    """End every session of the account: other browsers, copied cookies and this one."""
+    sign_out_everywhere(current_user, current_user.label)
+    logout_user()
+    flash(_("Signed out everywhere: every browser signed in to your account must sign in again."), "success")
+    return redirect(url_for("objects.search"))

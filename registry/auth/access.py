@@ -40,6 +40,7 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "account.revoke_token": "account.manage_own",
     "account.password": "account.manage_own",
     "account.two_factor": "account.manage_own",
+    "account.sign_out_everywhere_view": "account.manage_own",
     "account.read_notification": "account.manage_own",
     "admin.users": "admin.users",
     "admin.user_action": "admin.users",

@@ -27,11 +27,14 @@ class User(UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(300))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The secret shown while two-factor sign-in is being set up, kept here and not in the session cookie (which
+    # the browser holds, readable, and which a copy would carry; issue 24).
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Part of what a session cookie names (get_id): raised on sign-out and password change, so that a copy of an
-    # earlier cookie no longer signs anyone in (issue 24).
+    # Part of what a session cookie names (get_id): raised on sign-out, password change, disabling and "sign out
+    # everywhere", so that a copy of an earlier cookie no longer signs anyone in (issue 24).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     institution: Mapped[Institution | None] = relationship()

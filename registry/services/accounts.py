@@ -159,20 +159,38 @@ def end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
+def sign_out_everywhere(user: User, actor: str) -> None:
+    """End every session of the user, in every browser, this one included (committed)."""
+    end_sessions(user)
+    audit(actor, "user", user.id, "signed_out_everywhere", actor_user_id=user.id)
+    db.session.commit()
+
+
 def set_active(user: User, active: bool, actor: str) -> None:
-    """Disable or re-enable an account (committed); a disabled account's tokens stop working too."""
+    """Disable or re-enable an account (committed); a disabled account's sessions end and its tokens stop working."""
     if user.active == active:
         return
     audit(actor, "user", user.id, "enabled" if active else "disabled", old=str(user.active), new=str(active))
     user.active = active
+    if not active:
+        end_sessions(user)  # re-enabling does not bring them back
     db.session.commit()
 
 
-def enable_totp(user: User, secret: str, code: str, actor: str) -> None:
-    """Turn on two-factor sign-in once the user proves their app shows the right code."""
-    if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
+def pending_totp_secret(user: User) -> str:
+    """The secret the user's authenticator app is being set up with, made when first asked for (committed)."""
+    if not user.pending_totp_secret:
+        user.pending_totp_secret = pyotp.random_base32()
+        db.session.commit()
+    return user.pending_totp_secret
+
+
+def enable_totp(user: User, code: str, actor: str) -> None:
+    """Turn on two-factor sign-in once the user proves their app shows the right code for the pending secret."""
+    secret = user.pending_totp_secret
+    if not secret or not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
         raise AccountError(N_("that code is not right; check the time on your phone and try the current code"))
-    user.totp_secret = secret
+    user.totp_secret, user.pending_totp_secret = secret, None
     audit(actor, "user", user.id, "two_factor_enabled")
     db.session.commit()
 

@@ -92,11 +92,17 @@ def test_passwords_are_hashed_with_a_current_algorithm(make_user):
 def test_two_factor_sign_in(client, make_user):
     user = make_user("law_enforcement")
     _login(client, user.email)
-    client.get("/account/two-factor")
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    db.session.refresh(user)
+    secret = user.pending_totp_secret
+    assert secret in page
+    assert client.get("/account/two-factor").get_data(as_text=True).count(secret) >= 1  # the same secret on a reload
     with client.session_transaction() as session:
-        secret = session["pending_totp_secret"]
+        assert secret not in repr(dict(session))  # kept on the server, not in the cookie (issue 24)
     assert client.post("/account/two-factor", data={"code": "000000"}).status_code == 200
     assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    db.session.refresh(user)
+    assert (user.totp_secret, user.pending_totp_secret) == (secret, None)
     client.post("/auth/logout")
     assert FAILED in _login(client, user.email).get_data(as_text=True)
     assert _login(client, user.email, code=pyotp.TOTP(secret).now()).status_code == 302
