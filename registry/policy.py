@@ -44,6 +44,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "account.manage_own": (N, Y, Y, Y, Y),  # dashboard, password, two-factor, API tokens
     "admin.users": (N, N, N, N, Y),
     "admin.audit": (N, N, N, N, Y),
+    "admin.institutions": (N, N, N, N, Y),  # institutions and agencies: names and contact details
+    # With a check's result, of a record the user may view: whom to call (anyone who holds the object must be able
+    # to report it), and the police case reference to quote (given to accountable, signed-in accounts only).
+    "checks.view_contact": (Y, Y, Y, Y, Y),
+    "checks.view_case_reference": (N, Y, Y, Y, Y),
     "api.use": (N, Y, Y, Y, Y),  # any API call needs a valid personal token
 }
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.policy import ROLE_LABELS
@@ -21,6 +21,16 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Initial password (12 characters or more)"), validators=[DataRequired(), Length(min=12, max=500)])
 
 
+
+
+class OrganisationForm(FlaskForm):
+    """Create or edit an institution or a law-enforcement agency, with its contact details."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    postal_address = TextAreaField(_l("Postal address"), validators=[Length(max=1000)])
+    phone = StringField(_l("Phone"), validators=[Length(max=50)])
+    enquiry_email = StringField(_l("E-mail for stolen-object enquiries"), validators=[Length(max=254)])
+    website = StringField(_l("Website"), validators=[Length(max=300)], description=_l("Starting with https://"))
 
 
 class AuditFilterForm(FlaskForm):

@@ -10,10 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from registry.admin import bp
-from registry.admin.forms import AuditFilterForm, UserForm
+from registry.admin.forms import AuditFilterForm, OrganisationForm, UserForm
 from registry.extensions import db
-from registry.models import User
+from registry.models import Agency, Institution, User
+from registry.models.objects import CONTACT_FIELDS
 from registry.services.accounts import AccountError, create_user, set_active
+from registry.services.institutions import KINDS, ContactError, save_organisation
 from registry.services.audit import AuditFilter, audit_csv, audit_trail
 from registry.i18n import readable
 
@@ -80,3 +82,43 @@ def audit_export(fmt: str):
         return Response(json.dumps(rows, ensure_ascii=False), mimetype="application/json",
                         headers={"Content-Disposition": "attachment; filename=audit.json"})
     abort(404)
+
+
+@bp.route("/institutions", methods=["GET", "POST"])
+def institutions():
+    """Institutions and law-enforcement agencies with their contact details; create one."""
+    kind = request.args.get("kind", "institution")
+    if kind not in KINDS:
+        abort(404)
+    form = OrganisationForm()
+    if form.validate_on_submit() and _saved(form, kind, None):
+        return redirect(url_for("admin.institutions"))
+    listed = {k: db.session.scalars(select(model).order_by(model.name)).all() for k, model in KINDS.items()}
+    return render_template("admin/institutions.html", form=form, kind=kind, institutions=listed["institution"],
+                           agencies=listed["agency"])
+
+
+@bp.route("/institutions/<kind>/<int:organisation_id>", methods=["GET", "POST"])
+def edit_organisation(kind: str, organisation_id: int):
+    """Change an institution's or agency's name and contact details (every change audited)."""
+    model = KINDS.get(kind)
+    organisation = db.session.get(model, organisation_id) if model else None
+    if organisation is None:
+        abort(404)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit() and _saved(form, kind, organisation):
+        return redirect(url_for("admin.institutions"))
+    return render_template("admin/organisation.html", form=form, kind=kind, organisation=organisation)
+
+
+def _saved(form: OrganisationForm, kind: str, current: Institution | Agency | None) -> bool:
+    try:
+        saved = save_organisation(kind, current, form.name.data, {name: form[name].data for name in CONTACT_FIELDS},
+                                  current_user.label, actor_user_id=current_user.id)
+    except ContactError as exc:
+        db.session.rollback()
+        target = form[exc.field] if exc.field in form else form.name
+        target.errors = [*target.errors, readable(exc)]
+        return False
+    flash(_("%(name)s saved.", name=saved.name), "success")
+    return True

@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import Check
 from registry.policy import allowed, can_view_check
-from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks
+from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks, with_enquiry_contacts
 from registry.services.index import live_index
 from registry.services.photos import decode_query_upload
 
@@ -46,7 +46,7 @@ def create_check(form: dict):
     check, results = run_check(photos, fields, web_actor(), "api", top=form["top"], all_statuses=form["all_statuses"],
                                principal=principal, keep_photos=True)
     headers = {"X-Photos-Not-Searched": live_index().photos_not_searched, "X-Photos-Not-Kept": photos_not_kept(check)}
-    return results, 200, {name: str(count) for name, count in headers.items() if count}
+    return with_enquiry_contacts(results, principal), 200, {name: str(count) for name, count in headers.items() if count}
 
 
 def _photos() -> list[QueryPhoto]:

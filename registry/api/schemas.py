@@ -239,6 +239,25 @@ class CandidateSchema(Schema):
     score = fields.Float()
     verdict = fields.String(validate=validate.OneOf(["match", "possible", "no_match"]))
     evidence = fields.Dict()
+    enquiry = fields.Nested(lambda: EnquirySchema(), metadata={
+        "description": "Matches and possible matches only: whom to contact and the case reference to quote"})
+
+
+class ContactSchema(Schema):
+    """An institution's contact details for stolen-object enquiries (empty strings where not given)."""
+
+    postal_address = fields.String()
+    phone = fields.String()
+    enquiry_email = fields.String()
+    website = fields.String()
+
+
+class EnquirySchema(Schema):
+    """Whom to contact about a found record; null where the caller's role may not see it."""
+
+    institution = fields.String()
+    contact = fields.Nested(ContactSchema, allow_none=True)
+    case_reference = fields.String(allow_none=True, metadata={"description": "The police case reference (signed-in roles)"})
 
 
 class CategoryFitSchema(Schema):

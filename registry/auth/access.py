@@ -46,6 +46,8 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "admin.user_action": "admin.users",
     "admin.audit": "admin.audit",
     "admin.audit_export": "admin.audit",
+    "admin.institutions": "admin.institutions",
+    "admin.edit_organisation": "admin.institutions",
     "certificates.issue": "certificates.issue",
     "certificates.show": "certificates.view",
     "certificates.pdf": "certificates.view",

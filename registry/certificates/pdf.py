@@ -121,7 +121,21 @@ def _result(pdf: RegistryDocument, content: dict[str, Any]) -> None:
                     score=format_number(c["score"], 2)) for c in result.get("red_list_categories") or []]
         for line in lines or [_("No candidate.")]:
             pdf.text_block(f"• {line}", size=9)
+        for candidate in result.get("candidates") or []:
+            if candidate.get("enquiry"):
+                pdf.text_block(enquiry_text(candidate["enquiry"], candidate["object_number"]), size=8.5)
         pdf.ln(1.5)
+
+
+def enquiry_text(enquiry: dict[str, Any], object_number: str) -> str:
+    """Whom to contact about a found record, and the case reference to quote, in one paragraph (issue 25)."""
+    contact = enquiry.get("contact") or {}
+    parts = [_("Contact about %(number)s: %(institution)s", number=object_number, institution=enquiry["institution"])]
+    parts += [value.replace("\n", ", ") for name in ("enquiry_email", "phone", "postal_address", "website")
+              if (value := contact.get(name))]
+    if enquiry.get("case_reference"):
+        parts.append(f"{_('Police / case reference')}: {enquiry['case_reference']}")
+    return " · ".join(parts)
 
 
 def _verification(pdf: RegistryDocument, verification_code: str, verify_url: str) -> None:

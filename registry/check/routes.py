@@ -19,7 +19,7 @@ from registry.check.forms import CheckForm
 from registry.extensions import db
 from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
-from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks
+from registry.services.checks import QueryPhoto, enquiry_contacts, photos_not_kept, run_check, visible_checks
 from registry.services.index import live_index
 from registry.services.photos import decode_query_upload
 from registry.services.redlists import ADVICE
@@ -42,6 +42,7 @@ def check_page():
             return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
                                    query_images=[_inline_thumbnail(p.decoded) for p in photos],
                                    unindexed=live_index().photos_not_searched, not_kept=photos_not_kept(check),
+                                   enquiries=enquiry_contacts(results, principal),
                                    **_lookups(results))
     return render_template("check/form.html", form=form)
 
@@ -59,7 +60,8 @@ def show(check_id: int):
     check = db.session.get(Check, check_id)
     if check is None or not can_view_check(current_principal(), check.user_id, check.agency):
         abort(404)
-    return render_template("check/show.html", check=check, **_lookups(check.results))
+    return render_template("check/show.html", check=check, enquiries=enquiry_contacts(check.results, current_principal()),
+                           **_lookups(check.results))
 
 
 def _inline_thumbnail(decoded) -> str:

@@ -1,6 +1,6 @@
 """Database tables of the registry."""
 
-from registry.models.objects import Institution, ObjectRecord, RecordChange
+from registry.models.objects import Agency, Institution, ObjectRecord, RecordChange
 from registry.models.photos import Photo
 from registry.models.matching import Check, IndexEvent, StoredSignature
 from registry.models.redlists import CategoryRow, CategoryTag, RedListRow
@@ -10,6 +10,6 @@ from registry.models.federation import FederationSource
 from registry.models import guards  # noqa: F401,E402  (append-only evidence)
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "FederationSource", "Notification",
-    "SignInBackoff", "User",
+    "Agency", "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "FederationSource",
+    "Notification", "SignInBackoff", "User",
     "CategoryRow", "CategoryTag", "RedListRow", "Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]

@@ -36,7 +36,29 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Institution(db.Model):
+class ContactDetails:
+    """Where an institution or agency is reached about a stolen object (all optional; managed by an admin)."""
+
+    postal_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    enquiry_email: Mapped[str] = mapped_column(String(254), default="", server_default="")  # for stolen-object enquiries
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+    @property
+    def contact(self) -> dict[str, str]:
+        """The contact details as plain values (empty strings where not given)."""
+        return {name: getattr(self, name) or "" for name in CONTACT_FIELDS}
+
+    @property
+    def has_contact(self) -> bool:
+        """True when any contact detail is given."""
+        return any(self.contact.values())
+
+
+CONTACT_FIELDS = ("postal_address", "phone", "enquiry_email", "website")
+
+
+class Institution(ContactDetails, db.Model):
     """A museum or other holder that registers objects."""
 
     __tablename__ = "institutions"
@@ -46,6 +68,16 @@ class Institution(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     records: Mapped[list[ObjectRecord]] = relationship(back_populates="institution")
+
+
+class Agency(ContactDetails, db.Model):
+    """A law-enforcement agency (police, customs); its officers' accounts name it (users.agency)."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ObjectRecord(db.Model):

@@ -19,6 +19,7 @@ from registry.models import (
 )
 from registry.models.objects import utcnow
 from registry.objectid.standard import LOSS_STATUSES
+from registry.policy import Principal
 from registry.services.accounts import audit
 from registry.services.photos import media_store
 from registry.services.redlists import red_lists_compared
@@ -61,7 +62,11 @@ def _holder(user: User) -> dict[str, str]:
 
 
 def _content(check: Check, user: User, number: str) -> dict[str, Any]:
+    from registry.services.checks import enquiry_contacts  # services.checks reaches this module through photos
+
     red_lists = red_lists_compared(check.query_fields or {}, check.results or [])
+    enquiries = enquiry_contacts(check.results or [], Principal(role=user.role, user_id=user.id,
+                                                                 institution_id=user.institution_id, agency=user.agency or ""))
     return {
         "number": number,
         "issued_at": utcnow().isoformat(timespec="seconds"),
@@ -75,7 +80,8 @@ def _content(check: Check, user: User, number: str) -> dict[str, Any]:
         "results": [
             {"query": r["query"],
              # a record below the "possible" threshold is no finding: a certificate that named it would read as one
-             "candidates": [{k: c[k] for k in ("object_number", "institution", "status", "score", "verdict")}
+             "candidates": [{**{k: c[k] for k in ("object_number", "institution", "status", "score", "verdict")},
+                             **({"enquiry": enquiries[c["record_id"]]} if c["record_id"] in enquiries else {})}
                             for c in r["candidates"] if c["verdict"] != "no_match"],
              "red_list_categories": [{k: c[k] for k in ("code", "name", "score")} for c in r.get("red_list_categories", [])]}
             for r in check.results

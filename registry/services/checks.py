@@ -15,7 +15,7 @@ from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStoreError, MediaStoreFull
 from registry.models import Check, FederationSource, ObjectRecord
-from registry.policy import PUBLISHED_STATUSES, Principal, can_view_record, rule
+from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
@@ -232,3 +232,36 @@ def _record_fields(record_ids: list[int]) -> dict[int, dict[str, Any]]:
         }
         for record in rows
     }
+
+
+def enquiry_contacts(results: list[dict[str, Any]], principal: Principal) -> dict[int, dict[str, Any]]:
+    """Whom to contact about each record a check found (a match or a possible match) that the principal may view:
+    its institution's name and enquiry contact, and the police case reference, as far as the principal's role may
+    see them (policy: checks.view_contact, checks.view_case_reference).
+
+    :return: {record id: {"institution", "contact": {postal_address, phone, enquiry_email, website} | None,
+        "case_reference": str | None}}; None where the role may not see it.
+    """
+    found = {c["record_id"] for r in results for c in r.get("candidates", []) if c.get("verdict") != "no_match"}
+    if not found:
+        return {}
+    records = db.session.scalars(
+        select(ObjectRecord).options(selectinload(ObjectRecord.institution)).where(ObjectRecord.id.in_(found)))
+    see_contact, see_case = allowed(principal, "checks.view_contact"), allowed(principal, "checks.view_case_reference")
+    return {
+        record.id: {
+            "institution": record.institution.name,
+            "contact": record.institution.contact if see_contact else None,
+            "case_reference": (record.case_reference or "") if see_case else None,
+        }
+        for record in records
+        if can_view_record(principal, record.status, record.institution_id)
+    }
+
+
+def with_enquiry_contacts(results: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
+    """A copy of a check's results where each match and possible match carries ``enquiry`` (see
+    :func:`enquiry_contacts`; the logged check itself keeps none: contacts change, and who reads it varies)."""
+    contacts = enquiry_contacts(results, principal)
+    return [{**r, "candidates": [{**c, "enquiry": contacts[c["record_id"]]} if c["record_id"] in contacts else c
+                                 for c in r.get("candidates", [])]} for r in results]

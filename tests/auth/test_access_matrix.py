@@ -52,7 +52,7 @@ def _url_values(world, arguments):
     values = {
         "record_id": world["record"].id, "photo_id": world["photo"].id, "check_id": world["check"].id,
         "number": world["certificate"].number, "code": world["certificate"].verification_code, "slug": "iraq-2015",
-        "user_id": world["target"].id, "action": "disable", "token_id": 999999, "notification_id": 999999,
+        "user_id": world["target"].id, "action": "disable", "token_id": 999999, "notification_id": 999999, "organisation_id": 999999,
         "kind": "thumb", "sha256": world["photo"].sha256, "name": "nothing.png", "fmt": "json", "filename": "css/registry.css",
     }
     if "code" in arguments and "number" not in arguments and "slug" not in arguments:
