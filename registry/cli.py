@@ -352,6 +352,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(_lazy("registry.catalogue.cli", "catalogue_command"))
     app.cli.add_command(_lazy("registry.offline_bank.cli", "offline_bank_group"))
     app.cli.add_command(_lazy("registry.federation.cli", "federation_group"))
+    for name in ("backup_command", "restore_command", "verify_backup_command"):
+        app.cli.add_command(_lazy("registry.backup.commands", name))
 
 
 def _lazy(module: str, name: str) -> click.Command:

@@ -48,5 +48,7 @@ def pdf():
 
 def display_photo(sha256: str):
     """The stored display copy of a photo, or None."""
-    path = media_store().path("display", sha256)
-    return path if path.is_file() else None
+    try:
+        return media_store().read("display", sha256)
+    except ValueError:  # not a content hash
+        return None

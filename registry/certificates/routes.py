@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -65,7 +64,7 @@ def pdf(number: str):
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={number}.pdf"})
 
 
-def _thumbnails(certificate: Certificate) -> list[Path | None]:
+def _thumbnails(certificate: Certificate) -> list[bytes | None]:
     """The stored thumbnail of each photo the certificate's check was given (None where it was not kept).
 
     The same rule as the photos' web addresses: only to those who may view the check itself.
@@ -75,11 +74,7 @@ def _thumbnails(certificate: Certificate) -> list[Path | None]:
     if check is None or not can_view_check(current_principal(), check.user_id, check.agency):
         return [None] * len(photos)
     store = media_store()
-    paths: list[Path | None] = []
-    for photo in photos:
-        path = store.path("thumb", photo["sha256"])
-        paths.append(path if path.is_file() else None)
-    return paths
+    return [store.read("thumb", photo["sha256"]) for photo in photos]
 
 
 @bp.get("/verify")

@@ -192,11 +192,13 @@ class RegistryDocument(FPDF):
                 self.multi_cell(box, caption_size * 0.45, self.text_of(caption), align="C", new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_xy(15, top + box + 12)
 
-    def photo_frame(self, path: Path | None, x: float, y: float, box: float) -> None:
+    def photo_frame(self, path: Path | bytes | None, x: float, y: float, box: float) -> None:
         """A photo fitted into a framed square (an empty frame when there is none)."""
         self.set_draw_color(*LINE)
         self.rect(x, y, box, box)
-        if path is not None and Path(path).is_file():
+        if isinstance(path, bytes):  # a photo read from the media store, wherever it keeps its files
+            self.image(io.BytesIO(path), x=x + 1, y=y + 1, w=box - 2, h=box - 2, keep_aspect_ratio=True)
+        elif path is not None and Path(path).is_file():
             self.image(str(path), x=x + 1, y=y + 1, w=box - 2, h=box - 2, keep_aspect_ratio=True)
 
     def qr(self, url: str, x: float, y: float, size: float = 28) -> None:

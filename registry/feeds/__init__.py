@@ -138,9 +138,10 @@ def _json_feed_item(record: ObjectRecord, codes: list[str]) -> dict:
 
 def _display_sha256(sha256: str) -> str:
     try:
-        return hashlib.sha256(media_store().path("display", sha256).read_bytes()).hexdigest()
-    except (OSError, ValueError):
+        data = media_store().read("display", sha256)
+    except ValueError:  # not a content hash
         return ""
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
 
 
 FEEDS = {"stolen.json": (_stolen_json_bytes, "application/json"), "stolen.atom": (_stolen_atom_bytes, "application/atom+xml"),

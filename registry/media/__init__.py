@@ -1,6 +1,6 @@
 """Serving the display copies and thumbnails of photos (never the originals, which keep their metadata)."""
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort
 from sqlalchemy import String, cast, select
 
 from registry.auth.access import current_principal
@@ -16,12 +16,15 @@ bp = Blueprint("media", __name__)
 def photo_file(kind: str, sha256: str):
     """Send a stored display copy or thumbnail, if it shows a record or a check the user may view."""
     try:
-        path = media_store().path(kind, sha256)
+        media_store().key(kind, sha256)
     except ValueError:
         abort(404)
-    if not path.is_file() or not _may_view(sha256):
+    if not _may_view(sha256):
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    data = media_store().read(kind, sha256)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

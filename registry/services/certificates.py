@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import hmac
 import json
 from typing import Any
@@ -140,12 +141,12 @@ def _new_certificate(check: Check, user: User, number: str, photos: list[tuple[s
 
 
 def _photo_signature(sha256: str) -> tuple[str, matching.PhotoSignature] | None:
-    path = media_store().path("display", sha256)
-    if not path.is_file():
+    data = media_store().read("display", sha256)
+    if data is None:
         return None  # a check without stored photos (from the CLI, or not kept) cannot raise later alerts
     from PIL import Image
 
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         return sha256, matching.compute_signature(image.convert("RGB"))
 
 
@@ -197,10 +198,10 @@ def _certificate_features(photo_ids: list[int]) -> dict[int, bytes]:
 def _query_for(sha256: str) -> matching.QuerySignature | None:
     from PIL import Image
 
-    path = media_store().path("display", sha256)
-    if not path.is_file():
+    data = media_store().read("display", sha256)
+    if data is None:
         return None
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         return matching.compute_query(image.convert("RGB"))
 
 

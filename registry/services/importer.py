@@ -376,9 +376,9 @@ def _photo_bytes(photo: dict[str, Any], photos_dir: Path | None) -> bytes | None
         from registry.imaging.validate import ALLOWED_FORMATS
 
         for extension in ALLOWED_FORMATS.values():
-            stored = media_store().original_path(sha, extension)
-            if stored.is_file():
-                return stored.read_bytes()
+            stored = media_store().read_original(sha, extension)
+            if stored is not None:
+                return stored
     return None
 
 

@@ -390,6 +390,11 @@ def live_index() -> LiveIndex:
     return current_app.extensions.setdefault("registry_live_index", LiveIndex())
 
 
+def forget_live_index(app: Flask) -> None:
+    """Drop this process's index (after a restore replaced the database under it): the next check loads it whole."""
+    app.extensions.pop("registry_live_index", None)
+
+
 def preload_index(app: Flask) -> bool:
     """Load the photo index as a worker starts (wsgi.py), not in its first check: with a million photos
     that check would wait seconds. False, with a warning, when the database cannot be read yet (no schema):

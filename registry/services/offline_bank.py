@@ -107,8 +107,11 @@ def _bank_photos(record_ids: list[int]) -> list[BankPhoto]:
 
 def _thumbnail(record: ObjectRecord) -> bytes | None:
     for photo in record.current_photos[:1]:
+        data = media_store().read("thumb", photo.sha256)
+        if data is None:
+            return None
         try:
-            with Image.open(media_store().path("thumb", photo.sha256)) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.draft("RGB", (THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE * 2))  # a JPEG decoded at 1/2 to 1/8 scale
                 small = image.convert("RGB")
         except (OSError, ValueError):

@@ -11,11 +11,19 @@ from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
 from registry.services.foreign import refuse_foreign
 from registry.services.index import note_photo_changed, store_signature
+from registry.storage import open_storage
 
 
 def media_store() -> MediaStore:
-    """The media store configured for the current app."""
-    return MediaStore(current_app.config["MEDIA_DIR"])
+    """The media store configured for the current app: REGISTRY_MEDIA_STORE (``s3://bucket/prefix``) when set,
+    else the local folder REGISTRY_MEDIA_DIR. One per app and address (an S3 client is costly to build)."""
+    config = current_app.config
+    address = config.get("MEDIA_STORE") or config["MEDIA_DIR"]
+    stores = current_app.extensions.setdefault("registry_media_stores", {})
+    if address not in stores:
+        stores[address] = MediaStore(open_storage(address, endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+                                                  region=config.get("S3_REGION") or None))
+    return stores[address]
 
 
 def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
@@ -46,8 +54,10 @@ def decode_stored(photo: Photo) -> DecodedPhoto:
     """Decode a stored photo's original bytes again (for re-indexing)."""
     from registry.imaging.validate import ALLOWED_FORMATS
 
-    path = media_store().original_path(photo.sha256, ALLOWED_FORMATS[photo.image_format])
-    return decode_upload(path.read_bytes(), photo.original_filename)
+    data = media_store().read_original(photo.sha256, ALLOWED_FORMATS[photo.image_format])
+    if data is None:
+        raise PhotoRejected(N_("the photo's original file is no longer kept"))
+    return decode_upload(data, photo.original_filename)
 
 
 def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: list[str], actor: str) -> list[Photo]:
