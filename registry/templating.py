@@ -6,6 +6,8 @@ the mappings below give their translatable form, looked up at display time. Reco
 
 from __future__ import annotations
 
+import json
+
 import math
 
 from datetime import date, datetime
@@ -81,6 +83,7 @@ FIELD_TEXT: dict[str, Any] = {
     "year_from": _l("Year from"),
     "year_to": _l("Year to"),
     "documented_on": _l("Date documented"),
+    "provenance": _l("Provenance and ownership history"),
     "status": _l("Status"),
     "loss_date": _l("Date of loss"),
     "loss_place": _l("Place of loss"),
@@ -131,6 +134,21 @@ MAKER_QUALIFIER_TEXT: dict[str, Any] = {
     "follower of": _l("follower of"),
     "manner of": _l("manner of"),
     "after": _l("after"),
+}
+
+# How an owner acquired an object (registry/objectid/provenance.py ACQUISITION_METHODS), translatable.
+ACQUISITION_METHOD_TEXT: dict[str, Any] = {
+    "unknown": _l("Unknown"),
+    "purchase": _l("Purchase"),
+    "gift": _l("Gift"),
+    "bequest": _l("Bequest"),
+    "inheritance": _l("Inheritance"),
+    "excavation": _l("Excavation"),
+    "field collection": _l("Field collection"),
+    "confiscation": _l("Confiscation"),
+    "exchange": _l("Exchange"),
+    "transfer": _l("Transfer"),
+    "restitution": _l("Restitution"),
 }
 
 # Fixed English sentences written outside the page blueprints (services, access rules, error handlers) that the
@@ -239,6 +257,24 @@ def maker_qualifier_label(qualifier: str) -> str:
     return _label(MAKER_QUALIFIER_TEXT, qualifier) if qualifier else ""
 
 
+def acquisition_method_label(method: str) -> str:
+    """How an owner acquired an object, in the page's language."""
+    return _label(ACQUISITION_METHOD_TEXT, method or "unknown")
+
+
+def history_value(value: str | None, field: str) -> str:
+    """A value as a record's history keeps it, as a person reads it: a provenance (kept as JSON) one event a line."""
+    if field != "provenance" or not value:
+        return value or ""
+    try:
+        events = json.loads(value)
+    except ValueError:
+        return value
+    return "\n".join(" · ".join(part for part in (event.get("date"), event.get("owner"), event.get("place"),
+                                                 acquisition_method_label(event.get("method")), event.get("source")) if part)
+                     for event in events if isinstance(event, dict))
+
+
 def known_message(message: Any) -> str:
     """A fixed English sentence from outside the pages, translated when it is one we know; else as given."""
     return _label(KNOWN_MESSAGES, str(message), message) if message is not None else ""
@@ -334,6 +370,8 @@ def init_app(app: Flask) -> None:
         verdict_label=verdict_label,
         channel_label=channel_label,
         maker_qualifier=maker_qualifier_label,
+        acquisition_method=acquisition_method_label,
+        history_value=history_value,
         red_list_status=red_list_status,
         known_message=known_message,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from registry.objectid.provenance import ACQUISITION_METHODS, EVENT_TEXT_LIMITS, MOST_EVENTS
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUSES
 from registry.services.search import SIZE_LIMITS, SIZE_UNITS, InvalidSearch, check_size_ranges, size_bounds
 
@@ -55,6 +56,25 @@ class PhotoSchema(Schema):
     thumbnail_url = fields.String()
 
 
+class ProvenanceEventSchema(Schema):
+    """One event of a record's provenance and ownership history."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    owner = fields.String(load_default="", validate=validate.Length(max=EVENT_TEXT_LIMITS["owner"]),
+                          metadata={"description": "Who owned the object (a person, dealer, institution)"})
+    place = fields.String(load_default="", validate=validate.Length(max=EVENT_TEXT_LIMITS["place"]))
+    date = fields.String(load_default="", validate=validate.Length(max=EVENT_TEXT_LIMITS["date"]),
+                         metadata={"description": "When, as written: 1932, c. 1650, 1950-1962, 18th century, 1962-05-03"})
+    year_from = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "Read from `date`"})
+    year_to = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "Read from `date`"})
+    method = fields.String(load_default="unknown", validate=validate.OneOf(["", *ACQUISITION_METHODS]),
+                           metadata={"description": "How the owner acquired the object"})
+    source = fields.String(load_default="", validate=validate.Length(max=EVENT_TEXT_LIMITS["source"]),
+                           metadata={"description": "The document or reference that shows it (bill of sale, will, catalogue...)"})
+
+
 class RecordFieldsSchema(Schema):
     """The Object ID fields that can be written."""
 
@@ -84,6 +104,9 @@ class RecordFieldsSchema(Schema):
     related_written_material = fields.String(**_text)
     related_objects = fields.String(**_text)
     documented_on = fields.Date(allow_none=True, load_default=None)
+    provenance = fields.List(fields.Nested(ProvenanceEventSchema), validate=validate.Length(max=MOST_EVENTS), metadata={
+        "description": "Provenance and ownership history, oldest first; sending it replaces the whole list (each "
+                       "change is in the record's history). JSON bodies only."})
 
 
 class RecordCreateSchema(RecordFieldsSchema):

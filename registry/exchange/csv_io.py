@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from typing import Any
 
 from registry.exchange.errors import CsvError, ExchangeError
-from registry.exchange.record import DATE_KEYS, FLOAT_KEYS, TEXT_KEYS, YEAR_KEYS, empty_record, normalize_record
+from registry.exchange.record import (
+    DATE_KEYS, FLOAT_KEYS, TEXT_KEYS, YEAR_KEYS, empty_record, normalize_provenance_event, normalize_record,
+)
 from registry.exchange.spreadsheet import restore_formula, write_csv
 
 FOUNDATION_COLUMNS: tuple[str, ...] = (
@@ -18,7 +21,7 @@ FOUNDATION_COLUMNS: tuple[str, ...] = (
 EXTRA_COLUMNS: tuple[str, ...] = (
     "institution", "maker_qualifier", "year_from", "year_to", "height_cm", "width_cm", "depth_cm", "diameter_cm",
     "weight_kg", "loss_date", "loss_place", "case_reference", "loss_notes", "place_of_origin",
-    "related_written_material", "related_objects", "documented_on", "red_list_categories",
+    "related_written_material", "related_objects", "documented_on", "red_list_categories", "provenance",
 )
 CSV_COLUMNS: tuple[str, ...] = FOUNDATION_COLUMNS + EXTRA_COLUMNS
 REQUIRED_COLUMNS: tuple[str, ...] = ("object_number", "object_type")
@@ -53,7 +56,13 @@ def _row(record: dict[str, Any]) -> dict[str, str]:
     row.update({key: record[key] or "" for key in DATE_KEYS})
     row["red_list_categories"] = LIST_SEPARATOR.join(record["red_list_categories"])
     row["photos"] = LIST_SEPARATOR.join(photo["filename"] for photo in record["photos"] if photo["filename"])
+    row["provenance"] = _provenance_cell(record["provenance"])
     return row
+
+
+def _provenance_cell(events: list[dict[str, Any]]) -> str:
+    """The provenance as a JSON array of {owner, place, date, year_from, year_to, method, source}."""
+    return json.dumps(events, ensure_ascii=False) if events else ""
 
 
 def csv_to_records(text: str) -> list[dict[str, Any]]:
@@ -87,7 +96,24 @@ def _record(row: dict[str, str | None], line: int) -> dict[str, Any]:
         record[key] = cells.get(key) or None
     record["red_list_categories"] = _split(cells.get("red_list_categories", ""))
     record["photos"] = [{"filename": name} for name in _split(cells.get("photos", ""))]
+    record["provenance"] = _provenance(cells.get("provenance", ""), line)
     return record
+
+
+def _provenance(cell: str, line: int) -> list[dict[str, Any]]:
+    if not cell.strip():
+        return []
+    try:
+        events = json.loads(cell)
+    except ValueError:
+        events = None
+    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+        raise CsvError(f"line {line}, column provenance: write a JSON array of events, e.g. "
+                       '[{"owner": "...", "place": "...", "date": "1932", "method": "purchase", "source": "..."}]')
+    try:
+        return [normalize_provenance_event(event, f"on line {line}") for event in events]
+    except ExchangeError as error:
+        raise CsvError(f"line {line}, column provenance: {error}") from None
 
 
 def _number(cell: str, kind: type, column: str, line: int) -> Any:

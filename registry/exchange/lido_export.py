@@ -117,11 +117,13 @@ def _write_events(parent: etree._Element, record: Record) -> None:
     production = _has_any(record, "maker", "maker_qualifier", "date_period", "year_from", "year_to",
                           "place_of_origin", "materials", "techniques")
     loss = has_loss_event(record)
-    if not (production or loss):
+    if not (production or loss or record["provenance"]):
         return
     wrap = sub(parent, "eventWrap")
     if production:
         _write_production(sub(sub(wrap, "eventSet"), "event"), record)
+    for event in record["provenance"]:
+        _write_acquisition(sub(sub(wrap, "eventSet"), "event"), event)
     if loss:
         _write_loss(sub(sub(wrap, "eventSet"), "event"), record)
 
@@ -189,6 +191,24 @@ def _write_materials_tech(element: etree._Element, materials: str, techniques: s
     for kind, text in ((t.MATERIAL_TYPE, materials), (t.TECHNIQUE_TYPE, techniques)):
         if text:
             _concept(sub(materials_tech, "termMaterialsTech", type=kind), text)
+
+
+def _write_acquisition(event: etree._Element, provenance: dict[str, Any]) -> None:
+    """One provenance event as a LIDO Acquisition event: the owner who acquired the object, when, where, how, and
+    the document that shows it."""
+    _concept(sub(event, "eventType"), "Acquisition", uri=t.ACQUISITION_EVENT, source=t.LIDO_TERMINOLOGY)
+    if provenance["owner"]:
+        event_actor = sub(event, "eventActor")
+        sub(event_actor, "displayActorInRole", provenance["owner"])
+        in_role = sub(event_actor, "actorInRole")
+        sub(sub(sub(in_role, "actor"), "nameActorSet"), "appellationValue", provenance["owner"])
+        _concept(sub(in_role, "roleActor"), t.OWNER_ROLE)
+    _write_date(event, provenance["date"], _iso_year(provenance["year_from"]), _iso_year(provenance["year_to"]))
+    _write_place(event, provenance["place"])
+    _concept(sub(event, "eventMethod"), provenance["method"])
+    if provenance["source"]:
+        description = sub(event, "eventDescriptionSet", type=t.PROVENANCE_SOURCE_TYPE)
+        sub(description, "descriptiveNoteValue", provenance["source"])
 
 
 def _write_loss(event: etree._Element, record: Record) -> None:

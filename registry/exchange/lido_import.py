@@ -237,6 +237,7 @@ def _read_events(wrap: Element | None, identification: Element | None, status: s
     loss = next((e for e in events if _event_kind(e) == "loss"), None)
     record = _read_production(production, identification)
     record.update(_read_loss(loss, status))
+    record["provenance"] = [_read_acquisition(e) for e in events if _event_kind(e) == "acquisition"]
     return record
 
 
@@ -247,6 +248,8 @@ def _event_kind(event: Element) -> str:
         return "loss"
     if t.PRODUCTION_EVENT in uris or t.CREATION_EVENT in uris or words.is_production(_event_words(event)):
         return "production"
+    if t.ACQUISITION_EVENT in uris or words.is_acquisition(_event_words(event)):
+        return "acquisition"
     return ""
 
 
@@ -273,6 +276,32 @@ def _read_production(event: Element | None, identification: Element | None) -> R
         "year_to": _year(latest),
         "place_of_origin": _read_place(event),
         **_read_materials_tech(materials_tech),
+    }
+
+
+def _read_acquisition(event: Element) -> Record:
+    """A provenance event from a LIDO Acquisition (or Provenance) event; a way of acquiring this registry does not
+    know is kept in the source's text, as "unknown" says nothing of it."""
+    actor = find(event, "lido:eventActor")
+    owner = text_of(find(actor, "lido:actorInRole/lido:actor/lido:nameActorSet/lido:appellationValue")) or text_of(
+        find(actor, "lido:displayActorInRole"))
+    earliest, latest = _read_date_range(event)
+    display = text_of(find(event, "lido:eventDate/lido:displayDate"))
+    stated = concept_text(find(event, "lido:eventMethod"))
+    method = words.look_up(words.ACQUISITION_METHODS, stated) if stated else "unknown"
+    described = find_all(event, "lido:eventDescriptionSet")
+    typed = [d for d in described if type_of(d) == t.PROVENANCE_SOURCE_TYPE] or described
+    source = _join((text_of(find(d, "lido:descriptiveNoteValue")) for d in typed), "\n\n")
+    if method is None:
+        method, source = "unknown", _join((source, f"acquired by: {stated}"), "\n\n")
+    return {
+        "owner": owner,
+        "place": _read_place(event),
+        "date": display or _join(dict.fromkeys(x for x in (earliest, latest) if x), "/"),
+        "year_from": _year(earliest),
+        "year_to": _year(latest),
+        "method": method,
+        "source": source,
     }
 
 

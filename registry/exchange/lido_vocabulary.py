@@ -45,6 +45,26 @@ MISSING_WORDS = frozenset({"loss", "disappearance", "missing", "verlies", "vermi
                            "verschollen", "perte", "disparition", "disparu", "pérdida", "desaparición", "desaparecido",
                            "perdita", "scomparsa", "smarrimento"})
 LOSS_WORDS = THEFT_WORDS | LOOTING_WORDS | MISSING_WORDS
+# A change of ownership: LIDO's Acquisition and Provenance event types.
+ACQUISITION_WORDS = frozenset({
+    "acquisition", "provenance", "change of ownership", "verwerving", "herkomst", "erwerb", "erwerbung", "provenienz",
+    "adquisición", "procedencia", "acquisizione", "provenienza",
+})
+# eventMethod words of an acquisition: how the owner came by the object (registry/objectid/provenance.py).
+ACQUISITION_METHODS: dict[str, str] = {
+    **dict.fromkeys(("purchase", "bought", "sale", "achat", "vente", "compra", "kauf", "ankauf", "aankoop", "acquisto"), "purchase"),
+    **dict.fromkeys(("gift", "donation", "don", "donación", "schenkung", "schenking", "dono", "donazione"), "gift"),
+    **dict.fromkeys(("bequest", "legacy", "legs", "legado", "vermächtnis", "legaat", "lascito"), "bequest"),
+    **dict.fromkeys(("inheritance", "inherited", "héritage", "herencia", "erbschaft", "erbe", "erfenis", "eredità"), "inheritance"),
+    **dict.fromkeys(("excavation", "fouille", "fouilles", "excavación", "ausgrabung", "opgraving", "scavo"), "excavation"),
+    **dict.fromkeys(("field collection", "collecting", "collecte", "recolección", "feldsammlung", "raccolta"), "field collection"),
+    **dict.fromkeys(("confiscation", "seizure", "saisie", "confiscación", "decomiso", "beschlagnahme",
+                     "inbeslagname", "confisca", "sequestro"), "confiscation"),
+    **dict.fromkeys(("exchange", "échange", "intercambio", "canje", "tausch", "ruil", "scambio"), "exchange"),
+    **dict.fromkeys(("transfer", "transfert", "transferencia", "übertragung", "overdracht", "trasferimento"), "transfer"),
+    **dict.fromkeys(("restitution", "restitución", "rückgabe", "restitutie", "restituzione"), "restitution"),
+    **dict.fromkeys(("unknown", "inconnu", "inconnue", "desconocido", "unbekannt", "onbekend", "sconosciuto"), "unknown"),
+}
 
 # lido:type words of termMaterialsTech.
 MATERIAL_TYPE_WORDS = ("material", "materiaal", "matériau", "matière", "materiale", "stoff")
@@ -81,6 +101,12 @@ def loss_status(words: set[str]) -> str | None:
         if bare & {without_accents(w) for w in vocabulary}:
             return status
     return None
+
+
+def is_acquisition(words: set[str]) -> bool:
+    """Whether an event's type words name a change of ownership (acquisition, provenance)."""
+    bare = {without_accents(plain(word)) for word in words}
+    return bool(bare & {without_accents(w) for w in ACQUISITION_WORDS})
 
 
 def is_production(words: set[str]) -> bool:

@@ -17,13 +17,16 @@ FLOAT_KEYS: tuple[str, ...] = ("height_cm", "width_cm", "depth_cm", "diameter_cm
 YEAR_KEYS: tuple[str, ...] = ("year_from", "year_to")
 DATE_KEYS: tuple[str, ...] = ("loss_date", "documented_on")
 PHOTO_KEYS: tuple[str, ...] = ("url", "sha256", "filename", "caption")
+# One event of the provenance list (registry/objectid/provenance.py): text keys and the two years read from `date`.
+PROVENANCE_TEXT_KEYS: tuple[str, ...] = ("owner", "place", "date", "method", "source")
+PROVENANCE_KEYS: tuple[str, ...] = ("owner", "place", "date", "year_from", "year_to", "method", "source")
 
 RECORD_KEYS: tuple[str, ...] = (
     "institution", "object_number", "object_type", "materials", "techniques", "measurements_text",
     "height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg", "inscriptions", "distinguishing_features",
     "title", "subject", "date_period", "year_from", "year_to", "maker", "maker_qualifier", "description",
     "status", "loss_date", "loss_place", "case_reference", "loss_notes", "place_of_origin",
-    "related_written_material", "related_objects", "documented_on", "red_list_categories", "photos",
+    "related_written_material", "related_objects", "documented_on", "red_list_categories", "photos", "provenance",
 )
 
 
@@ -31,7 +34,7 @@ def empty_record() -> dict[str, Any]:
     """A record with every key at its empty value: "" for text, None for numbers and dates, [] for lists."""
     record: dict[str, Any] = {key: "" for key in TEXT_KEYS}
     record.update({key: None for key in (*FLOAT_KEYS, *YEAR_KEYS, *DATE_KEYS)})
-    record.update(red_list_categories=[], photos=[])
+    record.update(red_list_categories=[], photos=[], provenance=[])
     return {key: record[key] for key in RECORD_KEYS}
 
 
@@ -55,7 +58,22 @@ def normalize_record(record: dict[str, Any]) -> dict[str, Any]:
         normalized[key] = _text(record.get(key)) or None
     normalized["red_list_categories"] = [_text(code) for code in record.get("red_list_categories") or []]
     normalized["photos"] = [{key: _text(photo.get(key)) for key in PHOTO_KEYS} for photo in record.get("photos") or []]
+    normalized["provenance"] = [normalize_provenance_event(event, label) for event in record.get("provenance") or []]
     return normalized
+
+
+def normalize_provenance_event(event: dict[str, Any], label: str) -> dict[str, Any]:
+    """One provenance event with every key (PROVENANCE_KEYS) as exchanged; an empty method is "unknown".
+
+    :raises ExchangeError: when the event is not an object or a year is not a year, naming the record.
+    """
+    if not isinstance(event, dict):
+        raise ExchangeError(f"record {label}: each provenance event must be an object with {', '.join(PROVENANCE_TEXT_KEYS)}")
+    normalized: dict[str, Any] = {key: _text(event.get(key)) for key in PROVENANCE_TEXT_KEYS}
+    normalized["method"] = normalized["method"] or "unknown"
+    for key in ("year_from", "year_to"):
+        normalized[key] = _year(event.get(key), label, f"provenance {key}")
+    return {key: normalized[key] for key in PROVENANCE_KEYS}
 
 
 def _text(value: Any) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -116,6 +116,9 @@ class ObjectRecord(db.Model):
     related_written_material: Mapped[str] = mapped_column(Text, default="", server_default="")
     related_objects: Mapped[str] = mapped_column(Text, default="", server_default="")
     documented_on: Mapped[date | None] = mapped_column(Date)
+    # Provenance and ownership history: a list of events (registry/objectid/provenance.py). Always replaced whole,
+    # never changed in place, so that the ORM sees the change, bumps the version and the history keeps both lists.
+    provenance: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     status: Mapped[str] = mapped_column(String(20), default="inventory", index=True)
     loss_date: Mapped[date | None] = mapped_column(Date)

@@ -70,6 +70,7 @@ TRACKED_FIELDS: dict[str, str] = {
     "year_from": "Year from",
     "year_to": "Year to",
     "documented_on": "Date documented",
+    "provenance": "Provenance and ownership history",
     "status": "Status",
     **LOSS_FIELDS,
 }

@@ -5,16 +5,37 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, FloatField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from registry.measurement_fields import MeasurementFields
+from registry.objectid.provenance import ACQUISITION_METHODS, EVENT_TEXT_LIMITS
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUS_LABELS
-from registry.templating import MAKER_QUALIFIER_TEXT, STATUS_TEXT
+from registry.templating import ACQUISITION_METHOD_TEXT, MAKER_QUALIFIER_TEXT, STATUS_TEXT
 
 STATUS_CHOICES = [SelectChoice(value, STATUS_TEXT.get(value, label)) for value, label in STATUS_LABELS.items()]
 _year = [Optional(), NumberRange(min=-10000, max=2100, message=_l("Enter a year between -10000 (BCE) and 2100."))]
+
+
+class ProvenanceEventForm(Form):
+    """One event of a record's provenance: who owned the object, where, when, how they acquired it, and the proof.
+
+    A plain wtforms Form: it is a row inside the record's form, which carries the CSRF token.
+    """
+
+    owner = StringField(_l("Owner"), validators=[Length(max=EVENT_TEXT_LIMITS["owner"])])
+    place = StringField(_l("Place"), validators=[Length(max=EVENT_TEXT_LIMITS["place"])])
+    date = StringField(_l("Date or period"), validators=[Length(max=EVENT_TEXT_LIMITS["date"])],
+                       description=_l("e.g. 1932; c. 1650; 1950-1962; 18th century"))
+    method = SelectField(_l("How acquired"), default="",
+                         choices=[SelectChoice("", "—")] + [SelectChoice(value, ACQUISITION_METHOD_TEXT.get(value, label))
+                                                            for value, label in ACQUISITION_METHODS.items() if value != "unknown"])
+    source = StringField(_l("Source document or reference"), validators=[Length(max=EVENT_TEXT_LIMITS["source"])])
+
+    KEYS = ("owner", "place", "date", "method", "source")
 
 
 class RecordFields(MeasurementFields):
@@ -47,6 +68,7 @@ class RecordFields(MeasurementFields):
     related_objects = TextAreaField(_l("Related objects"), validators=[Length(max=5000)],
                                     description=_l("Cross-references: parts of a set, pendants, other records."))
     documented_on = DateField(_l("Date documented"), validators=[Optional()], description=_l("When this description was made."))
+    provenance = FieldList(FormField(ProvenanceEventForm), label=_l("Provenance and ownership history"), min_entries=2)
 
     def validate_year_to(self, field: IntegerField) -> None:
         """The latest year may not come before the earliest."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField
+from wtforms import FieldList, SelectChoice, SelectField
 
 from flask_login import current_user
 
@@ -20,9 +21,10 @@ from registry.policy import can_change_record, rule
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import Institution, ObjectRecord, Photo
+from registry.objectid.provenance import is_blank
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.objects import bp
-from registry.objects.forms import EditForm, RegisterForm, SearchForm, StatusForm
+from registry.objects.forms import EditForm, ProvenanceEventForm, RegisterForm, SearchForm, StatusForm
 from registry.services import objects as record_service
 from registry.services.photos import decode_upload, remove_photo
 from registry.services.redlists import active_tags, suggestions_for_record
@@ -235,6 +237,8 @@ def _shown(field) -> str:
     """A form field's value as a person reads it (a choice by its label)."""
     if field.data is None:
         return ""
+    if isinstance(field, FieldList):
+        return " / ".join(", ".join(value for value in event.values() if value) for event in field.data if not is_blank(event))
     if isinstance(field, SelectField):
         labels = {str(choice.value): str(choice.label) for choice in field.choices}
         return labels.get(str(field.data), str(field.data))
@@ -251,12 +255,25 @@ def _may_see_history(record: ObjectRecord) -> bool:
 
 def _record_fields(form) -> dict[str, Any]:
     """Turn form data into record field values, converting measurements to cm and kg."""
-    return {**{name: form[name].data for name in _TEXT_FIELDS}, **form.measurements_in_cm_kg()}
+    return {**{name: form[name].data for name in _TEXT_FIELDS}, **form.measurements_in_cm_kg(),
+            "provenance": [entry.data for entry in form.provenance]}
+
+
+BLANK_PROVENANCE_ROWS = 2
 
 
 def _fill_form(form, record: ObjectRecord) -> None:
     form.institution.data = record.institution.name
     form.show_measurements(record)
+    _fill_provenance(form, record.provenance)
+
+
+def _fill_provenance(form, events: list[dict[str, Any]]) -> None:
+    """One row per event of the record, then blank rows to add more (a page without scripts cannot add rows)."""
+    while form.provenance.entries:
+        form.provenance.pop_entry()
+    for event in [*events, *[{}] * BLANK_PROVENANCE_ROWS]:
+        form.provenance.append_entry(SimpleNamespace(**{key: event.get(key) or "" for key in ProvenanceEventForm.KEYS}))
 
 
 def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:

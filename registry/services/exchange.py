@@ -40,6 +40,7 @@ def record_to_exchange(record: ObjectRecord, tag_codes: list[str] | None = None)
         case_reference=record.case_reference,
         loss_notes=record.loss_notes,
         red_list_categories=tag_codes if tag_codes is not None else tag_codes_by_record([record.id])[record.id],
+        provenance=record.provenance or [],
         photos=[{"url": public_url(f"/media/display/{p.sha256}.jpg"), "sha256": p.sha256, "filename": p.original_filename,
                  "caption": p.caption} for p in record.current_photos],
     )

@@ -282,6 +282,9 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
         if fields.get(key) is None and key not in ("height_cm", "width_cm", "depth_cm", "diameter_cm", "weight_kg",
                                                    "year_from", "year_to", "documented_on"):
             fields[key] = ""
+    # A file that gives no provenance leaves the record's as it is (few systems export it; none may erase it).
+    if record.get("provenance"):
+        fields["provenance"] = record["provenance"]
     return fields
 
 

@@ -18,6 +18,7 @@ from registry.messages import N_, ReadableError
 from registry.models.objects import utcnow
 from registry.objectid.dates import parse_year_range
 from registry.objectid.measurements import parse_measurements
+from registry.objectid.provenance import clean_provenance
 from registry.objectid.standard import (
     LOSS_FIELDS,
     LOSS_STATUSES,
@@ -135,6 +136,8 @@ def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in parsed.items():
         if clean.get(name) is None:
             clean[name] = value
+    if "provenance" in clean:
+        clean["provenance"] = clean_provenance(clean["provenance"])
     _check_lengths(clean)
     _check_characters(clean)
     check_year_range(clean.get("year_from"), clean.get("year_to"))
@@ -151,9 +154,14 @@ def _check_characters(values: dict[str, Any]) -> None:
     """Control characters are refused at every door (pages and API: input_guard; imports: here): one in one record
     made the Atom feed and the LIDO export fail for everyone (issue 24)."""
     for name, value in values.items():
-        if isinstance(value, str) and has_forbidden_characters(value):
+        texts = [value] if isinstance(value, str) else _event_texts(value) if name == "provenance" else []
+        if any(has_forbidden_characters(text) for text in texts):
             raise InvalidRecord(N_("%(label)s contains a control character; remove it and send again"), name,
                                 label=TRACKED_FIELDS.get(name, name))
+
+
+def _event_texts(events: list[dict[str, Any]] | None) -> list[str]:
+    return [value for event in events or [] for value in event.values() if isinstance(value, str)]
 
 
 def _check_lengths(values: dict[str, Any]) -> None:
@@ -318,8 +326,10 @@ def _apply(record: ObjectRecord, values: dict[str, Any]) -> None:
 
 
 def _as_text(value: Any) -> str | None:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

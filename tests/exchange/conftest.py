@@ -66,6 +66,14 @@ def make_record() -> Callable[..., dict[str, Any]]:
                 {"url": "https://registry.example/media/cd.png", "sha256": "cd" * 32, "filename": "",
                  "caption": ""},
             ],
+            "provenance": [
+                {"owner": "Sir Leonard Woolley's excavation", "place": "Ur, Iraq", "date": "1927-1929",
+                 "year_from": 1927, "year_to": 1929, "method": "excavation", "source": "Field register U.9178"},
+                {"owner": "=Private collector, Geneva", "place": "", "date": "c. 1950", "year_from": 1950,
+                 "year_to": 1950, "method": "purchase", "source": "Bill of sale, 3 May 1950\n<b>signed</b> & sealed"},
+                {"owner": "Musée du Louvre", "place": "Paris", "date": "", "year_from": None, "year_to": None,
+                 "method": "unknown", "source": ""},
+            ],
         }
         record.update(overrides)
         return record
