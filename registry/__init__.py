@@ -50,7 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_security_headers(app)
 
     from registry import models  # noqa: F401  (register the tables with the metadata)
-    from registry import cli, errors, i18n, input_guard, templating
+    from registry import cli, errors, i18n, input_guard, limits, templating
     from registry.account import bp as account_bp
     from registry.admin import bp as admin_bp
     from registry.api import bp as api_bp
@@ -83,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_api(app, api_bp)
     errors.init_app(app)
     input_guard.init_app(app)
+    limits.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

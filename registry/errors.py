@@ -21,6 +21,7 @@ from registry.extensions import db, login_manager
 from registry.messages import N_
 from registry.imaging import MediaStoreError, MediaStoreFull
 from registry.imaging.store import NO_ROOM
+from registry.limits.bodies import too_large_message
 
 # Exact English texts; the pages show them translated (registry/templating.py KNOWN_MESSAGES), the API as they are.
 DATABASE_UNAVAILABLE = ("The registry cannot reach its database at the moment. Please try again in a few minutes; "
@@ -83,7 +84,7 @@ def wants_json() -> bool:
 
 def _message(error: HTTPException) -> str:
     if isinstance(error, RequestEntityTooLarge):
-        return "The upload is too large. Send fewer or smaller photos."
+        return too_large_message(gettext)
     return error.description or error.name
 
 

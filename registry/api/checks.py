@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from registry.actors import web_actor
 from registry.api import bp
@@ -15,9 +15,7 @@ from registry.models import Check
 from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks, with_enquiry_contacts
 from registry.services.index import live_index
-from registry.services.photos import decode_query_upload
-
-MAX_PHOTOS = 12
+from registry.services.photos import decode_query_upload, read_upload
 
 
 @bp.post("/checks")
@@ -51,14 +49,15 @@ def create_check(form: dict):
 
 def _photos() -> list[QueryPhoto]:
     uploads = [u for u in request.files.getlist("photos") if u and u.filename]
+    most = current_app.config["MAX_PHOTOS_PER_CHECK"]
     if not uploads:
         raise ApiError("send at least one photo in the multipart field 'photos'")
-    if len(uploads) > MAX_PHOTOS:
-        raise ApiError(f"send at most {MAX_PHOTOS} photos per check")
+    if len(uploads) > most:
+        raise ApiError(f"send at most {most} photos per check")
     photos = []
-    for upload in uploads:
+    for upload in uploads:  # one at a time: each photo's pixels are let go of before the next is decoded
         try:
-            photos.append(QueryPhoto(upload.filename, decode_query_upload(upload.read(), upload.filename)))
+            photos.append(QueryPhoto(upload.filename, decode_query_upload(read_upload(upload), upload.filename)).prepare())
         except PhotoRejected as exc:
             raise ApiError(str(exc), 422) from exc
     return photos

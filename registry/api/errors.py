@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from registry.api import bp
 from registry.api.schemas import ApiErrorSchema
+from registry.limits.bodies import too_large_message
 
 __all__ = ["ApiError", "ApiErrorSchema", "error_response"]
 
@@ -60,4 +61,6 @@ def api_http_error(error: HTTPException):
         if any(not isinstance(found, dict) for found in messages.values()):
             status = 400  # not a value refused: the body could not be read
         return error_response("invalid input: " + "; ".join(_flatten(details)), status, details)
+    if isinstance(error, RequestEntityTooLarge):
+        return error_response(too_large_message(), 413)
     return error_response(error.description or error.name, error.code or 500)

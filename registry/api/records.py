@@ -27,7 +27,7 @@ from registry.models import ObjectRecord, Photo
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.policy import can_change_record, can_view_record
 from registry.services import objects as record_service
-from registry.services.photos import attach_photos, decode_upload, remove_photo
+from registry.services.photos import attach_photos, decode_upload, read_upload, remove_photo
 from registry.services.redlists import tag_codes_by_record
 from registry.services.search import RecordQuery, search_statement, size_bounds
 
@@ -154,7 +154,7 @@ def _decoded(uploads: list[FileStorage]) -> list[DecodedPhoto]:
     decoded = []
     for position, upload in enumerate(uploads, start=1):
         try:
-            decoded.append(decode_upload(upload.read(), upload.filename))
+            decoded.append(decode_upload(read_upload(upload), upload.filename))
         except PhotoRejected as exc:
             reason = exc.args[0]
             raise ApiError(f"photo {position} of {len(uploads)} ({upload.filename}) was refused, so nothing was saved: {reason}",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
-import io
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ from registry.imaging import PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.services.checks import QueryPhoto, enquiry_contacts, photos_not_kept, run_check, visible_checks
 from registry.services.index import live_index
-from registry.services.photos import decode_query_upload
+from registry.services.photos import decode_query_upload, read_upload
 from registry.services.redlists import ADVICE
 from registry.i18n import readable
 
@@ -40,7 +39,7 @@ def check_page():
             check, results = run_check(photos, _query_fields(form), web_actor(), "web", all_statuses=all_statuses,
                                        principal=principal, keep_photos=True)
             return render_template("check/results.html", form=form, check=check, results=results, advice=ADVICE,
-                                   query_images=[_inline_thumbnail(p.decoded) for p in photos],
+                                   query_images=[_inline_thumbnail(p) for p in photos],
                                    unindexed=live_index().photos_not_searched, not_kept=photos_not_kept(check),
                                    enquiries=enquiry_contacts(results, principal),
                                    **_lookups(results))
@@ -64,28 +63,27 @@ def show(check_id: int):
                            **_lookups(check.results))
 
 
-def _inline_thumbnail(decoded) -> str:
+def _inline_thumbnail(photo: QueryPhoto) -> str:
     """A small JPEG of the submitted photo as a data: URL, so the answer shows it without serving it publicly."""
-    image = decoded.image.copy()
-    image.thumbnail((360, 360))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return "data:image/jpeg;base64," + base64.b64encode(photo.thumbnail_jpeg).decode()
 
 
 def _query_photos(form: CheckForm) -> list[QueryPhoto]:
     uploads = [u for u in (form.photos.data or []) if u and u.filename]
+    most = current_app.config["MAX_PHOTOS_PER_CHECK"]
     if not uploads:
         form.photos.errors = [*form.photos.errors, _("Add at least one photo of the object.")]
         return []
+    if len(uploads) > most:
+        form.photos.errors = [*form.photos.errors, _("Send at most %(num)s photos in one check.", num=most)]
+        return []
     photos = []
-    for upload in uploads:
+    for upload in uploads:  # one at a time: each photo's pixels are let go of before the next is decoded
         try:
-            decoded = decode_query_upload(upload.read(), upload.filename)
+            photos.append(QueryPhoto(upload.filename, decode_query_upload(read_upload(upload), upload.filename)).prepare())
         except PhotoRejected as exc:
             form.photos.errors = [*form.photos.errors, readable(exc)]
             return []
-        photos.append(QueryPhoto(upload.filename, decoded))
     return photos
 
 

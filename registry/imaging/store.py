@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Mapping
 
 from PIL import Image
 
@@ -33,9 +34,11 @@ class MediaStore:
     def __init__(self, storage: FileStorage | str | os.PathLike[str]) -> None:
         self.storage: FileStorage = storage if isinstance(storage, FileStorage) else LocalFolder(storage)
 
-    def save(self, photo: DecodedPhoto) -> None:
+    def save(self, photo: DecodedPhoto, copies: Mapping[str, bytes] | None = None) -> None:
         """Store the original bytes, a display JPEG and a thumbnail, unless already stored.
 
+        :param copies: the display and thumbnail JPEGs made beforehand (:func:`served_copies`), when the photo's
+            decoded picture has already been let go of.
         :raises MediaStoreFull: no room left; :raises MediaStoreUnwritable: the store cannot be written.
             Either way no partial or temporary file is left (files completed before stay: they are whole).
         """
@@ -45,7 +48,7 @@ class MediaStore:
         for kind, side in (("display", DISPLAY_MAX_SIDE), ("thumb", THUMBNAIL_MAX_SIDE)):
             key = self.key(kind, photo.sha256)
             if not self.storage.exists(key):
-                self.storage.put(key, _jpeg_without_metadata(photo.image, side))
+                self.storage.put(key, copies[kind] if copies else _jpeg_without_metadata(photo.image, side))
 
     @staticmethod
     def original_key(sha256: str, extension: str) -> str:
@@ -112,6 +115,11 @@ class MediaStore:
 
 def _is_sha256(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def served_copies(image: Image.Image) -> dict[str, bytes]:
+    """The display JPEG and the thumbnail of a decoded photo, as the store keeps them."""
+    return {"display": _jpeg_without_metadata(image, DISPLAY_MAX_SIDE), "thumb": _jpeg_without_metadata(image, THUMBNAIL_MAX_SIDE)}
 
 
 def _jpeg_without_metadata(image: Image.Image, max_side: int) -> bytes:

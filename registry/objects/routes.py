@@ -26,7 +26,7 @@ from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
 from registry.objects import bp
 from registry.objects.forms import EditForm, ProvenanceEventForm, RegisterForm, SearchForm, StatusForm
 from registry.services import objects as record_service
-from registry.services.photos import decode_upload, remove_photo
+from registry.services.photos import decode_upload, read_upload, remove_photo
 from registry.services.redlists import active_tags, suggestions_for_record
 from registry.services.search import InvalidSearch, RecordQuery, check_size_ranges, search_statement, size_bounds
 
@@ -283,7 +283,7 @@ def _decoded_uploads(form) -> list[tuple[DecodedPhoto, str]] | None:
         if not upload or not upload.filename:
             continue
         try:
-            decoded.append((decode_upload(upload.read(), upload.filename), upload.filename))
+            decoded.append((decode_upload(read_upload(upload), upload.filename), upload.filename))
         except PhotoRejected as exc:
             form.photos.errors = [*form.photos.errors, readable(exc)]
             return None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStore, PhotoRejected, decode_photo
+from registry.imaging.validate import FILE_TOO_LARGE
 from registry.messages import N_
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
@@ -37,17 +41,38 @@ def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
 
 
 def decode_query_upload(data: bytes, filename: str = "") -> DecodedPhoto:
-    """Decode a photo submitted for a check: like :func:`decode_upload`, but a large JPEG is decoded at
-    a reduced scale that still leaves matching all the pixels it uses (the uploaded bytes are kept whole)."""
+    """Decode a photo submitted for a check: like :func:`decode_upload`, with the lower pixel limit of check photos,
+    and only at the size matching uses: a large JPEG is decoded at a reduced scale, and any photo is then reduced
+    as the matcher would reduce it itself (the same pixels; the uploaded bytes are kept whole)."""
     from registry.matching import QUERY_WORK_SIDE
+    from registry.matching.signature import QUERY_REDUCE_SIDE
 
     return decode_photo(
         data,
         filename=filename,
         max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-        max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        max_pixels=min(current_app.config["MAX_CHECK_PHOTO_PIXELS"], current_app.config["MAX_PHOTO_PIXELS"]),
         decode_side=QUERY_WORK_SIDE,
+        reduce_side=QUERY_REDUCE_SIDE,
     )
+
+
+def read_upload(upload: FileStorage) -> bytes:
+    """The bytes of an uploaded photo. One larger than the photo limit is refused from its size alone, without
+    reading it into memory (Werkzeug keeps a large upload in a temporary file)."""
+    stream = upload.stream
+    try:
+        start = stream.tell()
+        size = stream.seek(0, os.SEEK_END) - start
+        stream.seek(start)
+    except (AttributeError, OSError, ValueError):  # a stream that cannot seek: read no more than the limit and one
+        size = None
+    limit = current_app.config["MAX_PHOTO_BYTES"]
+    if size is not None and size > limit:
+        name = upload.filename or ""
+        label = name if name.isprintable() and not {"/", "\\"} & set(name) else ""
+        raise PhotoRejected(FILE_TOO_LARGE, label, size=f"{size / 1_048_576:.1f}", limit=f"{limit / 1_048_576:.0f}")
+    return stream.read(limit + 1)
 
 
 def decode_stored(photo: Photo) -> DecodedPhoto:
