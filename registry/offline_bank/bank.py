@@ -17,11 +17,14 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from registry.offline_bank.signing import BadSignature, fingerprint, public_key_text, sign, verify
+from registry.offline_bank.thinning import BankFeatures
 
 MAGIC = b"OIDBANK1"
 FORMAT = 1
 SIGNATURE_BYTES = 64
 KEY_BYTES = 48  # a photo's index key (matching.signature.KEY_WORDS x 8)
+COLOUR_BYTES = 48  # its colour histogram (24 x float16)
+SIZE_BYTES = 8
 # What a record of the bank says: only what a check needs and may show.
 RECORD_FIELDS = ("id", "object_number", "institution", "title", "object_type", "status", "contact", "url", "photos")
 
@@ -32,12 +35,12 @@ class BankRefused(ValueError):
 
 @dataclass
 class BankPhoto:
-    """A registered photo in a bank: its record, its index key and its (possibly thinned) re-ranking features."""
+    """A registered photo in a bank: its record, its index key and what is kept of its re-ranking features."""
 
     photo_id: int
     record_id: int
     index_key: bytes
-    features: bytes
+    features: BankFeatures
 
 
 @dataclass
@@ -69,8 +72,10 @@ def write_bank(content: BankContent, key: Ed25519PrivateKey) -> bytes:
                                             ensure_ascii=False, separators=(",", ":")).encode()),
         "photo_ids": np.array([[p.photo_id, p.record_id] for p in content.photos], "<i8").reshape(-1, 2).tobytes(),
         "keys": b"".join(p.index_key for p in content.photos),
-        "feature_lengths": np.array([len(p.features) for p in content.photos], "<u4").tobytes(),
-        "features": b"".join(p.features for p in content.photos),
+        "colours": b"".join(p.features.colour for p in content.photos),
+        "sizes": b"".join(p.features.size for p in content.photos),
+        "keypoint_lengths": np.array([len(p.features.keypoints) for p in content.photos], "<u4").tobytes(),
+        "keypoints": b"".join(p.features.keypoints for p in content.photos),
         "thumbnail_ids": np.array(list(content.thumbnails), "<i8").tobytes(),
         "thumbnail_lengths": np.array([len(t) for t in content.thumbnails.values()], "<u4").tobytes(),
         "thumbnails": b"".join(content.thumbnails.values()),
@@ -144,13 +149,14 @@ def _content(header: dict[str, Any]) -> BankContent:
 def _read_sections(content: BankContent, offsets: dict[str, list[int]], payload: bytes) -> None:
     part = {name: payload[start:start + length] for name, (start, length) in offsets.items()}
     content.records = json.loads(lzma.decompress(part["records"]))
-    ids = np.frombuffer(part["photo_ids"], "<i8").reshape(-1, 2)
-    lengths = np.frombuffer(part["feature_lengths"], "<u4")
-    ends = np.cumsum(lengths, dtype=np.int64)
-    keys, features = part["keys"], part["features"]
+    ids = np.frombuffer(part["photo_ids"], "<i8").reshape(-1, 2).tolist()
+    ends = np.cumsum(np.frombuffer(part["keypoint_lengths"], "<u4"), dtype=np.int64).tolist()
+    starts = [0] + ends[:-1]
+    keys, colours, sizes, keypoints = part["keys"], part["colours"], part["sizes"], part["keypoints"]
     content.photos = [
-        BankPhoto(int(photo_id), int(record_id), keys[i * KEY_BYTES:(i + 1) * KEY_BYTES],
-                  features[int(ends[i] - lengths[i]):int(ends[i])])
+        BankPhoto(photo_id, record_id, keys[i * KEY_BYTES:(i + 1) * KEY_BYTES],
+                  BankFeatures(colours[i * COLOUR_BYTES:(i + 1) * COLOUR_BYTES], sizes[i * SIZE_BYTES:(i + 1) * SIZE_BYTES],
+                               keypoints[starts[i]:ends[i]]))
         for i, (photo_id, record_id) in enumerate(ids)
     ]
     thumb_ids = np.frombuffer(part["thumbnail_ids"], "<i8")

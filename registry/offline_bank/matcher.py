@@ -10,6 +10,7 @@ from PIL import Image
 
 from registry import matching
 from registry.offline_bank.bank import Bank
+from registry.offline_bank.thinning import engine_blob
 
 
 class BankIndex:
@@ -27,8 +28,9 @@ class BankIndex:
             self.index.add_many(np.array([p.photo_id for p in photos]), np.array([p.record_id for p in photos]), keys)
 
     def features(self, photo_ids: list[int]) -> dict[int, bytes]:
-        """Re-ranking features of the given photos (the engine's `load_features`)."""
-        return {p: self.bank.photos[p].features for p in photo_ids if p in self.bank.photos}
+        """Re-ranking features of the given photos (the engine's `load_features`), rebuilt from what the bank kept."""
+        photos = self.bank.photos
+        return {p: engine_blob(photos[p].features, photos[p].index_key) for p in photo_ids if p in photos}
 
     def record_fields(self, record_ids: list[int]) -> dict[int, dict[str, Any]]:
         """What the engine compares with a check's description: the bank keeps the title and type only."""

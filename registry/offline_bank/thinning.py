@@ -1,13 +1,31 @@
-"""Fitting a bank to its size: a photo's re-ranking features cut to the keypoints that cover the most of it."""
+"""A photo's re-ranking features as a bank keeps them: cut to the keypoints that cover the most of it, and without
+what the bank holds already (the index key's words), rebuilt for the engine when a check asks for them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from registry.matching import features as matching_features
 
-BYTES_PER_KEYPOINT = 8 + 32 + 1 + 1  # position, ORB descriptor, orientation, codebook cell (matching.features)
+BYTES_PER_KEYPOINT = 8 + 32 + 1 + 1  # position (2 x float32), ORB descriptor, orientation, codebook cell
 SPREAD_CELL = 32  # px: verdicts count the 32-px cells a match's inliers cover, so a thinned photo keeps its spread
+_DESCRIPTOR = 32
+
+
+@dataclass
+class BankFeatures:
+    """What a bank keeps of a photo's features: its colours and size, and its kept keypoints (bank layout)."""
+
+    colour: bytes  # float16 histogram
+    size: bytes  # 2 x int32
+    keypoints: bytes  # positions, descriptors, orientations, cells of the kept keypoints, one array after another
+
+    @property
+    def keypoint_count(self) -> int:
+        """How many keypoints are kept."""
+        return len(self.keypoints) // BYTES_PER_KEYPOINT
 
 
 def keypoints_in(blob: bytes) -> int:
@@ -15,16 +33,31 @@ def keypoints_in(blob: bytes) -> int:
     return len(matching_features.unpack_features(blob)["kp"])
 
 
-def thin(blob: bytes, keep: int) -> bytes:
-    """The blob with at most `keep` keypoints, taken in turn from each 32-px cell of the photo (so that what is
-    kept still covers as much of the object as it can); colours, size and codes are kept whole."""
+def for_bank(blob: bytes, keep: int | None = None) -> BankFeatures:
+    """The bank's part of a features blob, with at most `keep` keypoints (None: all), taken in turn from each 32-px
+    cell of the photo, so that what is kept still covers as much of the object as it can."""
     parts = matching_features.unpack_features(blob)
-    if len(parts["kp"]) <= keep:
-        return blob
-    chosen = spread_out(parts["kp"], keep)
-    return matching_features.pack_features(parts["kp"][chosen], parts["desc"][chosen], parts["angle"][chosen],
-                                           parts["colour"], tuple(int(v) for v in parts["size"]), parts["words"],
-                                           parts["cells"][chosen])
+    chosen = np.arange(len(parts["kp"])) if keep is None else spread_out(parts["kp"], keep)
+    keypoints = b"".join(np.ascontiguousarray(a).tobytes() for a in (
+        parts["kp"][chosen].astype("<f4"), parts["desc"][chosen].astype(np.uint8),
+        parts["angle"][chosen].astype(np.uint8), parts["cells"][chosen].astype(np.uint8)))
+    return BankFeatures(parts["colour"].astype("<f2").tobytes(), parts["size"].astype("<i4").tobytes(), keypoints)
+
+
+def engine_blob(kept: BankFeatures, index_key: bytes) -> bytes:
+    """The features blob the matching engine reads, rebuilt from what the bank kept and the photo's index key."""
+    n = kept.keypoint_count
+    data, offset = kept.keypoints, 0
+    arrays = []
+    for dtype, width in (("<f4", 2), (np.uint8, _DESCRIPTOR), (np.uint8, 1), (np.uint8, 1)):
+        itemsize = np.dtype(dtype).itemsize
+        count = n * width
+        arrays.append(np.frombuffer(data, dtype, count=count, offset=offset).reshape((n, width) if width > 1 else (n,)))
+        offset += count * itemsize
+    kp, desc, angle, cells = arrays
+    return matching_features.pack_features(kp, desc, angle, np.frombuffer(kept.colour, "<f2"),
+                                           tuple(int(v) for v in np.frombuffer(kept.size, "<i4")),
+                                           np.frombuffer(index_key, "<u8"), cells)
 
 
 def spread_out(points: np.ndarray, keep: int) -> np.ndarray:

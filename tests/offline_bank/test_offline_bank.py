@@ -110,7 +110,7 @@ def test_only_published_lost_records_are_in_the_bank(registered, runner, tmp_pat
     assert sorted(r["object_number"] for r in content.records) == ["OB-chelsea", "OB-coffee"]
     assert set(content.thumbnails) == {registered["coffee"].id, registered["chelsea"].id}
     thumbnail = Image.open(io.BytesIO(content.thumbnails[registered["coffee"].id]))
-    assert thumbnail.format == "WEBP" and max(thumbnail.size) <= 48
+    assert thumbnail.format == "WEBP" and max(thumbnail.size) <= 40
     [answer] = json.loads(_check(runner, str(tmp_path / "bank.oidb"), str(_query(tmp_path, "astronaut"))).stdout)
     assert all(c["object_number"] != "OB-astronaut" for c in answer["candidates"])
 
