@@ -78,7 +78,7 @@ def add_filler(count: int, rng: np.random.Generator, template: Photo, blob: byte
     db.session.add_all(institutions)
     db.session.flush()
     now = datetime.now(timezone.utc)
-    empty = thinning.thin(blob, 0)
+    colours_only = thinning.for_bank(blob, 0)  # a real photo's colours and size, no keypoints
     statuses = ("stolen", "missing", "looted")
     for start in range(0, count, 10_000):
         n = min(10_000, count - start)
@@ -95,7 +95,8 @@ def add_filler(count: int, rng: np.random.Generator, template: Photo, blob: byte
         keys = rng.integers(0, 2**63, (n, 6), dtype=np.int64).astype("<u8")
         db.session.execute(StoredSignature.__table__.insert(), [
             {"photo_id": pid, "algorithm_version": matching.ALGORITHM_VERSION, "index_key": keys[i].tobytes(),
-             "features": empty, "hashes": {}, "created_at": now} for i, pid in enumerate(photo_ids)])
+             "features": thinning.engine_blob(colours_only, keys[i].tobytes()), "hashes": {}, "created_at": now}
+            for i, pid in enumerate(photo_ids)])
         db.session.execute(RecordChange.__table__.insert(), [
             {"record_id": rid, "changed_at": now, "changed_by": "bench", "action": "created", "field": "", "ip": ""}
             for rid in record_ids])

@@ -354,6 +354,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(_lazy("registry.federation.cli", "federation_group"))
     for name in ("backup_command", "restore_command", "verify_backup_command"):
         app.cli.add_command(_lazy("registry.backup.commands", name))
+    app.cli.add_command(_lazy("registry.harvest.cli", "harvest_command"))
 
 
 def _lazy(module: str, name: str) -> click.Command:

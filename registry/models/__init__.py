@@ -7,9 +7,10 @@ from registry.models.redlists import CategoryRow, CategoryTag, RedListRow
 from registry.models.users import ApiToken, AuditEvent, Notification, SignInBackoff, User
 from registry.models.certificates import Certificate, CertificateAlert, CertificatePhoto
 from registry.models.federation import FederationSource
+from registry.models.harvest import HarvestSource
 from registry.models import guards  # noqa: F401,E402  (append-only evidence)
 
 __all__ = [
     "Agency", "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "FederationSource",
-    "Notification", "SignInBackoff", "User",
+    "HarvestSource", "Notification", "SignInBackoff", "User",
     "CategoryRow", "CategoryTag", "RedListRow", "Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]
