@@ -52,9 +52,26 @@ def demo_registry(folder: Path):
     with app.app_context():
         db.create_all()
         seed_demo("screenshots")
+        _demo_contacts()
         create_user("dealer@example.org", "Dana Marchetti", "dealer", PASSWORD, "screenshots", organisation="Marchetti Fine Art")
         db.session.remove()
     return app
+
+
+def _demo_contacts() -> None:
+    """Invented contact details for the demo museums (what an admin enters at /admin/institutions)."""
+    from sqlalchemy import select
+
+    from registry.extensions import db
+    from registry.models import Institution
+
+    for number, institution in enumerate(db.session.scalars(select(Institution).order_by(Institution.id)), start=1):
+        slug = "".join(c for c in institution.name.lower().split("(")[0] if c.isalnum())[:32]
+        institution.enquiry_email = f"stolen-objects@{slug}.example.org"
+        institution.phone = f"+33 1 40 00 00 0{number}"
+        institution.postal_address = f"{number} Museum Street, 75001 Paris"
+        institution.website = f"https://{slug}.example.org"
+    db.session.commit()
 
 
 def suspect_photos(app, folder: Path) -> tuple[Path, Path]:

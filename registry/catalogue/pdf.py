@@ -3,6 +3,7 @@ whom to contact) and an index. Drawn with fpdf2 on the registry's A4 layout (Ara
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -15,6 +16,7 @@ from registry.documents import LOGO_PATH, RegistryDocument
 from registry.documents.layout import GOLD, LINE, MUTED, NAVY
 from registry.models import ObjectRecord
 from registry.objectid.standard import LOSS_STATUSES
+from registry.policy import Principal, allowed
 from registry.services.catalogue import Catalogue
 from registry.templating import (
     field_label, format_day, maker_qualifier_label, measurement_lines, status_label,
@@ -29,16 +31,29 @@ PRINTED_FIELDS = ("object_type", "materials", "techniques", "inscriptions", "dis
                   "date_period", "maker", "place_of_origin", "description")
 LONGEST = {"description": 320}
 LONGEST_DEFAULT = 160
-# Contact details an institution may carry; shown when the registry holds them.
-CONTACT_ATTRIBUTES = ("address", "phone", "email", "enquiry_email", "website")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the reader's role may see beside each object (policy: checks.view_contact, checks.view_case_reference)."""
+
+    contact: bool = True
+    case_reference: bool = False
+
+    @classmethod
+    def to(cls, principal: Principal) -> "Shown":
+        """What `principal` may see."""
+        return cls(contact=allowed(principal, "checks.view_contact"),
+                   case_reference=allowed(principal, "checks.view_case_reference"))
 
 
 def catalogue_pdf(catalogue: Catalogue, language: str, photo_path: Callable[[str], Path | None],
-                  sheet_url: Callable[[ObjectRecord], str]) -> bytes:
+                  sheet_url: Callable[[ObjectRecord], str], show: Shown = Shown()) -> bytes:
     """Render a catalogue.
 
     :param photo_path: the display copy's file for a photo's SHA-256 (None when not stored).
     :param sheet_url: the address of a record's Object ID sheet, printed with its contact.
+    :param show: whether the institution's contact details and the police case reference are printed.
     """
     pdf = RegistryDocument(_("Object ID Registry"), _("Catalogue"), rtl=language == "ar",
                            footer=f"{_title(catalogue)} · {{page}} / {{pages}}")
@@ -53,7 +68,7 @@ def catalogue_pdf(catalogue: Catalogue, language: str, photo_path: Callable[[str
             pdf.add_page()
         top = pdf.t_margin + (position % 2) * half
         pages.append(pdf.page_no())
-        _entry(pdf, position + 1, record, top, half, photo_path, sheet_url)
+        _entry(pdf, position + 1, record, top, half, photo_path, sheet_url, show)
     _index(pdf, catalogue, pages)
     return bytes(pdf.output())
 
@@ -106,7 +121,7 @@ def _cover(pdf: RegistryDocument, catalogue: Catalogue) -> None:
 
 
 def _entry(pdf: RegistryDocument, number: int, record: ObjectRecord, top: float, height: float,
-           photo_path: Callable[[str], Path | None], sheet_url: Callable[[ObjectRecord], str]) -> None:
+           photo_path: Callable[[str], Path | None], sheet_url: Callable[[ObjectRecord], str], show: "Shown") -> None:
     """One object in its half page: the photo and whom to contact on one side, its description on the other."""
     pdf.set_auto_page_break(False)
     photo_x = pdf.w - pdf.r_margin - PHOTO_BOX if pdf.rtl else pdf.l_margin
@@ -116,7 +131,7 @@ def _entry(pdf: RegistryDocument, number: int, record: ObjectRecord, top: float,
     pdf.photo_frame(photo_path(photos[0].sha256) if photos else None, photo_x, top + 2, PHOTO_BOX)
     with pdf.column(photo_x, PHOTO_BOX):
         pdf.set_y(top + PHOTO_BOX + 5)
-        _contact(pdf, record, sheet_url(record))
+        _contact(pdf, record, sheet_url(record), show)
     with pdf.column(text_x, text_width):
         pdf.set_y(top + 1)
         pdf.use(9, bold=True, colour=GOLD)
@@ -161,13 +176,15 @@ def _record_rows(record: ObjectRecord) -> list[tuple[str, str]]:
     return rows
 
 
-def _contact(pdf: RegistryDocument, record: ObjectRecord, url: str) -> None:
+def _contact(pdf: RegistryDocument, record: ObjectRecord, url: str, show: "Shown") -> None:
     pdf.use(8.5, bold=True, colour=NAVY)
     pdf.multi_cell(0, 4.4, pdf.text_of(_("Contact")), align=pdf.text_alignment, new_x="LMARGIN", new_y="NEXT")
     institution = record.institution
-    lines = [institution.name] + [str(getattr(institution, name)) for name in CONTACT_ATTRIBUTES if getattr(institution, name, "")]
+    contact = institution.contact if show.contact else {}
+    lines = [institution.name] + [contact[name].replace("\n", ", ") for name in ("enquiry_email", "phone", "postal_address",
+                                                                               "website") if contact.get(name)]
     lines += [_("Object number: %(number)s", number=record.object_number)]
-    if record.case_reference:
+    if record.case_reference and show.case_reference:
         lines.append(_("Case reference: %(reference)s", reference=record.case_reference))
     pdf.use(7.8)
     for line in lines:

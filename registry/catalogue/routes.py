@@ -6,7 +6,7 @@ from flask import Response, render_template, request, url_for
 
 from registry.auth.access import current_principal
 from registry.catalogue import bp
-from registry.catalogue.pdf import catalogue_pdf
+from registry.catalogue.pdf import Shown, catalogue_pdf
 from registry.i18n import current_language, readable
 from registry.objectid.standard import STATUSES
 from registry.services.catalogue import MAX_OBJECTS, CatalogueError, Selection, institution_names, select_records
@@ -36,13 +36,15 @@ def choose():
 @bp.get("/catalogue.pdf")
 def pdf():
     """The selection as a printable PDF catalogue in the reader's language."""
+    principal = current_principal()
     try:
-        catalogue = select_records(_selection(), current_principal())
+        catalogue = select_records(_selection(), principal)
     except CatalogueError as exc:
         return render_template("catalogue/choose.html", selection=_selection(), catalogue=None, error=readable(exc),
                                statuses=STATUSES, institutions=institution_names(), max_objects=MAX_OBJECTS), 400
     data = catalogue_pdf(catalogue, current_language(), photo_path=display_photo,
-                         sheet_url=lambda record: url_for("objects.sheet", record_id=record.id, _external=True))
+                         sheet_url=lambda record: url_for("objects.sheet", record_id=record.id, _external=True),
+                         show=Shown.to(principal))
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=catalogue.pdf"})
 
 

@@ -123,19 +123,21 @@ def _result(pdf: RegistryDocument, content: dict[str, Any]) -> None:
             pdf.text_block(f"• {line}", size=9)
         for candidate in result.get("candidates") or []:
             if candidate.get("enquiry"):
-                pdf.text_block(enquiry_text(candidate["enquiry"], candidate["object_number"]), size=8.5)
+                pdf.ln(1)
+                pdf.panel(*enquiry_rows(candidate["enquiry"], candidate["object_number"]))
         pdf.ln(1.5)
 
 
-def enquiry_text(enquiry: dict[str, Any], object_number: str) -> str:
-    """Whom to contact about a found record, and the case reference to quote, in one paragraph (issue 25)."""
+def enquiry_rows(enquiry: dict[str, Any], object_number: str) -> tuple[str, list[tuple[str, str]]]:
+    """Whom to contact about a found record, and the case reference to quote (issue 25): a heading and labelled rows."""
     contact = enquiry.get("contact") or {}
-    parts = [_("Contact about %(number)s: %(institution)s", number=object_number, institution=enquiry["institution"])]
-    parts += [value.replace("\n", ", ") for name in ("enquiry_email", "phone", "postal_address", "website")
-              if (value := contact.get(name))]
+    heading = _("Contact about %(number)s: %(institution)s", number=object_number, institution=enquiry["institution"])
+    labels = {"enquiry_email": _("E-mail for stolen-object enquiries"), "phone": _("Phone"),
+              "postal_address": _("Postal address"), "website": _("Website")}
+    rows = [(label, contact[name].replace("\n", ", ")) for name, label in labels.items() if contact.get(name)]
     if enquiry.get("case_reference"):
-        parts.append(f"{_('Police / case reference')}: {enquiry['case_reference']}")
-    return " · ".join(parts)
+        rows.append((_("Police / case reference"), enquiry["case_reference"]))
+    return heading, rows
 
 
 def _verification(pdf: RegistryDocument, verification_code: str, verify_url: str) -> None:

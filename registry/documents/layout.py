@@ -166,6 +166,31 @@ class RegistryDocument(FPDF):
                     row.cell(text)
         self.set_text_color(*INK)
 
+    def panel(self, heading: str, rows: Sequence[tuple[str, str]], size: float = 8.8) -> None:
+        """A tinted box with a navy edge: a bold heading, then label/value rows (whom to contact, say)."""
+        if self.get_y() + 12 + 5 * len(rows) > self.h - 18:
+            self.add_page()
+        top = self.get_y()
+        self.set_fill_color(238, 243, 248)
+        self.use(size + 0.5, bold=True, colour=NAVY)
+        self.set_x(self.l_margin + (0 if self.rtl else 2.5))
+        self.multi_cell(self.epw - 2.5, size * 0.6, self.text_of(heading), align=self.text_alignment, fill=True,
+                        padding=(1.5, 2, 0.5, 2), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for label, value in rows:
+            self.set_x(self.l_margin + (0 if self.rtl else 2.5))
+            text = f"{label}: {value}" if label else value
+            self.use(size)
+            self.multi_cell(self.epw - 2.5, size * 0.55, self.text_of(text), align=self.text_alignment, fill=True,
+                            padding=(0.3, 2), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        bottom = self.get_y() + 1.2
+        self.set_fill_color(238, 243, 248)
+        self.rect(self.l_margin + (0 if self.rtl else 2.5), self.get_y(), self.epw - 2.5, 1.2, style="F")
+        self.set_fill_color(*NAVY)
+        edge_x = self.w - self.r_margin - 2.5 if self.rtl else self.l_margin
+        self.rect(edge_x, top, 2.5, bottom - top, style="F")
+        self.set_y(bottom + 1.5)
+        self.set_text_color(*INK)
+
     def verdict_box(self, text: str, verdict: str) -> None:
         """The result, large, on the verdict's colour (red for a match, amber possible, green none)."""
         self.set_fill_color(*VERDICT_COLOURS.get(verdict, NAVY))

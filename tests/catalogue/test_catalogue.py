@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from registry.demo.images import draw_object
+from registry.extensions import db
 from registry.services.objects import create_record
 from registry.services.photos import decode_upload
 
@@ -35,9 +36,12 @@ def collection(app):
     for n in range(3):
         _record(f"ST-{n + 1}", "stolen", seed=10 + n, loss_date=date(2025, 1, 15 + n), case_reference=f"PJ-2025-00{n + 1}",
                 loss_place="Gallery 4")
-    _record("RC-1", "recovered", seed=20)
+    record = _record("RC-1", "recovered", seed=20)
     _record("INV-1", "inventory", seed=21)
     _record("OTHER-INV", "inventory", institution="Other Museum", seed=22)
+    record.institution.enquiry_email = "stolen@testing.example"
+    record.institution.phone = "+33 1 23 45 67 89"
+    db.session.commit()
 
 
 def _text(data: bytes) -> str:
@@ -55,9 +59,10 @@ def test_the_cli_prints_the_stolen_records_with_cover_entries_and_index(runner, 
     assert "Catalogue of objects: Stolen" in cover and "3 objects" in cover and "do not buy, sell or move it" in cover
     entries = reader.pages[1].extract_text()
     for text in ("No. 1", "No. 2", "Banquet vase ST-", "Type of object", "Vase", "Materials", "terracotta",
-                 "Painted mark under the foot", "Contact", "Museum of Testing", "Object number: ST-", "Case reference: PJ-2025-00",
-                 "Gallery 4", "/objects/"):
+                 "Painted mark under the foot", "Contact", "Museum of Testing", "stolen@testing.example", "+33 1 23 45 67 89",
+                 "Object number: ST-", "Gallery 4", "/objects/"):
         assert text in entries, text
+    assert "PJ-2025-00" not in entries  # the police case reference is for signed-in roles (checks.view_case_reference)
     assert len(reader.pages[1].images) >= 3  # the logo and each entry's photo
     index = reader.pages[3].extract_text()
     assert "Index" in index and all(f"ST-{n}" in index for n in (1, 2, 3))
@@ -72,7 +77,8 @@ def test_the_cli_shows_only_what_the_public_may_see_unless_asked(runner, collect
     assert "ST-1" in text and "RC-1" in text and "INV-1" not in text and "OTHER-INV" not in text
     everything = tmp_path / "all.pdf"
     assert runner.invoke(args=["catalogue", "--all-records", "--output", str(everything)]).exit_code == 0
-    assert "INV-1" in _text(everything.read_bytes()) and "OTHER-INV" in _text(everything.read_bytes())
+    text = _text(everything.read_bytes())
+    assert "INV-1" in text and "OTHER-INV" in text and "Case reference: PJ-2025-001" in text
 
 
 def test_the_cli_refuses_an_unknown_institution(runner, collection, tmp_path):
@@ -82,7 +88,7 @@ def test_the_cli_refuses_an_unknown_institution(runner, collection, tmp_path):
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", ["Catalogue of objects: Stolen", "Object number: ST-1", "Stolen"]),
+    ("en", ["Catalogue of objects: Stolen", "Object number: ST-1", "Stolen", "stolen@testing.example"]),
     ("fr", ["Catalogue d’objets : Volé", "Numéro d’inventaire : ST-1", "Matériaux"]),
     ("es", ["Catálogo de objetos: Robado", "Número de inventario: ST-1", "Materiales"]),
 ])
@@ -102,7 +108,7 @@ def test_the_arabic_catalogue_is_shaped_with_a_font_that_has_arabic(client, coll
     if not any("DejaVu" in name for name in fonts):
         pytest.skip("DejaVu Sans is not installed (apt-get install fonts-dejavu-core)")
     text = _text(response.data)
-    assert "ST-1" in text and "PJ-2025-001" in text
+    assert "ST-1" in text and "stolen@testing.example" in text
     assert any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text)  # Arabic letters were set
 
 
@@ -114,7 +120,7 @@ def test_the_selection_page_counts_within_what_the_reader_may_see(client, login_
     page = client.get("/catalogue/").get_data(as_text=True)
     assert "5 objects in this selection" in page and "INV-1" in page and "OTHER-INV" not in page
     text = _text(client.get("/catalogue/catalogue.pdf").data)
-    assert "INV-1" in text and "OTHER-INV" not in text
+    assert "INV-1" in text and "OTHER-INV" not in text and "Case reference: PJ-2025-001" in text
 
 
 def test_an_unknown_institution_is_a_clear_error_on_the_page(client, collection):
