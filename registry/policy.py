@@ -32,6 +32,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "records.edit": (N, N, N, OWN, Y),
     "records.change_status": (N, N, N, OWN, Y),
     "records.tag": (N, N, N, OWN, Y),
+    # before registering: is this object already registered? a photo search of every record the user may view
+    # (logged as a lookup, not a check: no certificate, no agency's log)
+    "records.photo_lookup": (N, N, N, OWN, Y),
     "media.view": (Y, Y, Y, Y, Y),  # photos of records the user may view; query photos of checks they may view
     "checks.run": (Y, Y, Y, Y, Y),  # against published records
     "checks.run_all_statuses": (N, N, Y, OWN, Y),
@@ -50,6 +53,37 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "checks.view_contact": (Y, Y, Y, Y, Y),
     "checks.view_case_reference": (N, Y, Y, Y, Y),
     "api.use": (N, Y, Y, Y, Y),  # any API call needs a valid personal token
+}
+
+
+# Which fields of a record a reader sees, once they may view the record at all (can_view_record). One rule per field:
+# the statuses in which the field is public (everyone who may view the record sees it), and the roles that see it in
+# any status. Those who may read the record's history (its own institution, law enforcement, admins) see every field.
+# A field named here is withheld from everyone else: from the sheet, the API's JSON and the API's exports.
+SIGNED_IN = frozenset({"dealer", "law_enforcement", "registrar", "admin"})
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """Who sees one field of a record: everyone, in the statuses named; the roles named, in every status."""
+
+    public_in: frozenset[str]
+    roles: frozenset[str] = frozenset()
+
+
+FIELD_VISIBILITY: dict[str, FieldRule] = {
+    # provenance is what a dealer's due diligence reads
+    "provenance": FieldRule(PUBLISHED_STATUSES),
+    # the loss: when and where, to anyone; the case reference to accountable signed-in accounts (as with a check's
+    # result, checks.view_case_reference); the notes on the loss (how, what else) to those investigating only
+    "loss_date": FieldRule(PUBLISHED_STATUSES),
+    "loss_place": FieldRule(PUBLISHED_STATUSES),
+    "case_reference": FieldRule(frozenset(), roles=SIGNED_IN),
+    "loss_notes": FieldRule(frozenset()),
+    # who at the institution registered or changed the record (their e-mail address): never public; the public
+    # is given the institution's enquiry contact instead
+    "registered_by": FieldRule(frozenset()),
+    "institution_contact": FieldRule(PUBLISHED_STATUSES),
 }
 
 
@@ -88,6 +122,23 @@ def can_view_record(principal: Principal, status: str, institution_id: int) -> b
     if status in PUBLISHED_STATUSES:
         return True
     return _in_scope(principal, "records.view_inventory", institution_id=institution_id)
+
+
+def can_view_field(principal: Principal, field: str, status: str, institution_id: int) -> bool:
+    """May this principal, who may view the record, see this field of it (FIELD_VISIBILITY)?
+
+    Fields not in the table are shown to everyone who may view the record.
+    """
+    field_rule = FIELD_VISIBILITY.get(field)
+    if field_rule is None or status in field_rule.public_in or principal.role in field_rule.roles:
+        return True
+    return _in_scope(principal, "records.view_history", institution_id=institution_id)
+
+
+def withheld_fields(principal: Principal, status: str, institution_id: int) -> frozenset[str]:
+    """The fields of a record (FIELD_VISIBILITY) this principal may not see."""
+    return frozenset(field for field in FIELD_VISIBILITY
+                     if not can_view_field(principal, field, status, institution_id))
 
 
 def can_view_removed_photo(principal: Principal, institution_id: int) -> bool:

@@ -122,6 +122,7 @@ CHANNEL_TEXT: dict[str, Any] = {
     "web": _l("web page"),
     "api": _l("API"),
     "cli": _l("command line"),
+    "lookup": _l("pre-registration lookup"),
 }
 
 # registry/objectid/standard.py MAKER_QUALIFIERS: how sure the attribution is.

@@ -54,7 +54,7 @@ def export_records(args: dict):
     statement = select(ObjectRecord).join(Institution).where(visible_to(current_principal())).order_by(Institution.name, ObjectRecord.object_number)
     if args["status"]:
         statement = statement.where(ObjectRecord.status == args["status"])
-    data = exchange_service.export_records(db.session.scalars(statement), args["format"])
+    data = exchange_service.export_records(db.session.scalars(statement), args["format"], current_principal())
     mimetype = "text/csv" if args["format"] == "csv" else "application/xml"
     return Response(data, mimetype=mimetype)
 

@@ -25,7 +25,7 @@ from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import ObjectRecord, Photo
 from registry.objectid.standard import LOSS_FIELDS, InvalidRecord
-from registry.policy import can_change_record, can_view_record
+from registry.policy import can_change_record, can_view_record, withheld_fields
 from registry.services import objects as record_service
 from registry.services.photos import attach_photos, decode_upload, read_upload, remove_photo
 from registry.services.redlists import tag_codes_by_record
@@ -47,6 +47,8 @@ def _present(record: ObjectRecord, tag_codes: list[str] | None = None) -> Object
     ]
     record.api_categories = tag_codes if tag_codes is not None else tag_codes_by_record([record.id])[record.id]
     record.api_url = url_for("objects.sheet", record_id=record.id, _external=True)
+    record.api_withheld = sorted(withheld_fields(current_principal(), record.status, record.institution_id))
+    record.api_institution_contact = None if "institution_contact" in record.api_withheld else record.institution.contact
     return record
 
 

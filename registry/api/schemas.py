@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from registry.objectid.provenance import ACQUISITION_METHODS, EVENT_TEXT_LIMITS, MOST_EVENTS
 from registry.objectid.standard import MAKER_QUALIFIERS, STATUSES
@@ -171,8 +171,22 @@ class RecordSchema(RecordFieldsSchema):
     photos = fields.List(fields.Nested(PhotoSchema), attribute="api_photos")
     red_list_categories = fields.List(fields.String(), attribute="api_categories")
     url = fields.String(attribute="api_url")
+    institution_contact = fields.Dict(attribute="api_institution_contact", allow_none=True, metadata={
+        "description": "Whom to contact about the object: its institution's postal_address, phone, enquiry_email and "
+                       "website (null where withheld from you)"})
+    withheld_fields = fields.List(fields.String(), attribute="api_withheld", metadata={
+        "description": "Fields of this record your role may not see in its status (registry/policy.py "
+                       "FIELD_VISIBILITY): they are answered empty"})
     version = fields.Integer(metadata={"description": "Goes up by one each time the record's fields or status are saved; "
                                                       "send it back (or the ETag as If-Match) with a change"})
+
+    @post_dump(pass_original=True)
+    def _withhold(self, data, record, **kwargs):
+        """Answer empty what the reader may not see (the record itself is never changed)."""
+        for name in getattr(record, "api_withheld", ()):
+            if name in data:
+                data[name] = [] if isinstance(data[name], list) else None if not isinstance(data[name], str) else ""
+        return data
 
 
 def _size_bound(name: str, end: str) -> fields.Float:

@@ -17,6 +17,7 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "catalogue.pdf": "records.search",
     "objects.search": "records.search",
     "objects.register": "records.create",
+    "objects.photo_lookup": "records.photo_lookup",
     "objects.sheet": "records.view_published",
     "objects.edit": "records.edit",
     "objects.status": "records.change_status",

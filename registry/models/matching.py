@@ -64,6 +64,10 @@ class IndexEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# A registrar's photo search before registering an object (services.checks.run_lookup) is logged with this channel.
+LOOKUP_CHANNEL = "lookup"
+
+
 class Check(db.Model):
     """One check of a suspect object: who asked, what was submitted, what the registry answered."""
 
@@ -74,7 +78,7 @@ class Check(db.Model):
     actor: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     agency: Mapped[str] = mapped_column(String(200), default="")
-    channel: Mapped[str] = mapped_column(String(10))  # web, api, cli
+    channel: Mapped[str] = mapped_column(String(10))  # web, api, cli; or LOOKUP_CHANNEL
     all_statuses: Mapped[bool] = mapped_column(Boolean, default=False)
     query_fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     query_photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # label, sha256, hashes

@@ -134,3 +134,9 @@ class SearchForm(FlaskForm):
     weight_max = FloatField(_l("Weight at most (kg)"), validators=[Optional()])
 
     SIZE_FIELDS = ("height_min", "height_max", "width_min", "width_max", "depth_min", "depth_max", "weight_min", "weight_max")
+
+
+class PhotoLookupForm(FlaskForm):
+    """Before registering an object: photos of it, to see whether it is already registered."""
+
+    photos = MultipleFileField(_l("Photos of the object"), description=_l("One or more photos; they are compared, not kept."))

@@ -17,7 +17,7 @@ from registry.actors import web_actor
 from registry.i18n import readable
 from registry.messages import N_
 from registry.auth.access import current_principal, ensure_can_change, ensure_can_view
-from registry.policy import can_change_record, rule
+from registry.policy import allowed, can_change_record, rule, withheld_fields
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, PhotoRejected
 from registry.models import Institution, ObjectRecord, Photo
@@ -56,7 +56,8 @@ def search():
     # A search that cannot be run as asked lists nothing (rather than every record) beside the reason.
     page = db.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False) if query else None
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("objects/search.html", form=form, page=page, args=args)
+    return render_template("objects/search.html", form=form, page=page, args=args,
+                           may_look_up=allowed(current_principal(), "records.photo_lookup"))
 
 
 def _search_query(form: SearchForm) -> RecordQuery | None:
@@ -119,10 +120,22 @@ def sheet(record_id: int):
     """The Object ID sheet of one record."""
     record = _record_or_404(record_id)
     ensure_can_view(record)
-    may_change = can_change_record(current_principal(), "records.edit", record.institution_id)
+    principal = current_principal()
+    may_change = can_change_record(principal, "records.edit", record.institution_id)
+    withheld = withheld_fields(principal, record.status, record.institution_id)
     return render_template("objects/sheet.html", record=record, tags=active_tags(record), may_change=may_change,
-                           may_see_history=_may_see_history(record),
+                           may_see_history=_may_see_history(record), withheld=withheld,
+                           enquiry=_enquiry(record, withheld),
                            suggestions=suggestions_for_record(record) if may_change else [])
+
+
+def _enquiry(record: ObjectRecord, withheld: frozenset[str]) -> dict[str, Any]:
+    """Whom to contact about the object: its institution's enquiry contact and the case reference, as far as the
+    reader may see them (the shape templates/_partials/enquiry.html takes)."""
+    case_hidden = "case_reference" in withheld and record.case_reference
+    return {"institution": record.institution.name,
+            "contact": None if "institution_contact" in withheld else record.institution.contact,
+            "case_reference": None if case_hidden else ("" if "case_reference" in withheld else record.case_reference)}
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from registry.extensions import db
 from registry.exchange.spreadsheet import write_csv
 from registry.models import AuditEvent, Check, RecordChange, User
+from registry.models.matching import LOOKUP_CHANNEL
 
 AUDIT_COLUMNS = ("at", "actor", "ip", "target_type", "target_id", "action", "field", "old_value", "new_value",
                  "agency", "verdict", "top_record")
@@ -100,7 +101,7 @@ def _check_row(check: Check) -> dict[str, Any]:
     asked = f"{check.channel}; {len(check.query_photos or [])} photo(s); {check.records_searched} record(s) searched"
     return {
         "at": check.created_at.isoformat(), "actor": check.actor, "ip": "", "target_type": "check", "target_id": check.id,
-        "action": "check", "field": "", "old_value": None,
+        "action": "pre_registration_lookup" if check.channel == LOOKUP_CHANNEL else "check", "field": "", "old_value": None,
         "new_value": asked + ("; all statuses" if check.all_statuses else ""),
         "agency": check.agency or "",
         "verdict": check_verdict(candidates),

@@ -18,6 +18,7 @@ from registry.messages import N_, ReadableError
 from registry.models import (
     Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, User,
 )
+from registry.models.matching import LOOKUP_CHANNEL
 from registry.models.objects import utcnow
 from registry.objectid.standard import LOSS_STATUSES
 from registry.policy import Principal
@@ -100,6 +101,8 @@ def issue_certificate(check: Check, user: User) -> Certificate:
     """
     if check.user_id != user.id:
         raise CertificateError(N_("a certificate can only be issued for a check you ran yourself"))
+    if check.channel == LOOKUP_CHANNEL:
+        raise CertificateError(N_("a pre-registration lookup is not a due-diligence check: no certificate is issued for it"))
     check_id = check.id
     existing = _certificate_of(check_id)
     if existing is not None:

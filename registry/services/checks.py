@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStoreError, MediaStoreFull
 from registry.imaging.store import served_copies
 from registry.models import Check, FederationSource, ObjectRecord
+from registry.models.matching import LOOKUP_CHANNEL
 from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
@@ -124,6 +125,17 @@ def run_check(
     db.session.add(check)
     db.session.commit()
     return check, results
+
+
+def run_lookup(photos: list[QueryPhoto], actor: str, principal: Principal, top: int = 10) -> tuple[Check, list[dict[str, Any]]]:
+    """Before registering an object: is it already registered? The same check, of every status, within what the
+    principal may view (another institution's inventory is left out, as in any check).
+
+    Logged in the check log as a pre-registration lookup (channel "lookup"), so that who searched what stays on
+    record, but it is not a due-diligence check: no certificate is issued for it (services.certificates), it is in
+    no agency's log, and the registrar's photos are compared, not kept.
+    """
+    return run_check(photos, {}, actor, LOOKUP_CHANNEL, top=top, all_statuses=True, principal=principal, keep_photos=False)
 
 
 def keep_query_photos(photos: list[QueryPhoto]) -> list[dict[str, Any]]:
