@@ -207,6 +207,8 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"), app.config["DATABASE_CONNECT_TIMEOUT"]
     )
+    if app.config.get("RATELIMIT_STORAGE_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     app.config["MEDIA_DIR"] = app.config.get("MEDIA_DIR") or str(Path(app.instance_path) / "media")
     app.config["SIGNING_KEY_FILE"] = app.config.get("SIGNING_KEY_FILE") or str(Path(app.instance_path) / "signing-key.pem")
     if not app.config.get("SECRET_KEY"):

@@ -35,8 +35,18 @@ class Config:
     # Behind HTTPS in production: redirect to https, HSTS, and cookies marked Secure.
     FORCE_HTTPS = False
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Checks (page and API together), per anonymous address, per signed-in account, per API token (registry/limits).
+    CHECK_RATE_LIMIT_ANONYMOUS = "10 per minute;60 per hour"
+    CHECK_RATE_LIMIT_ACCOUNT = "30 per minute;300 per hour"
+    CHECK_RATE_LIMIT_TOKEN = "60 per minute;1000 per hour"
+    # Where the counts live: redis://127.0.0.1:6379/0 shares them between workers and servers; unset, each worker
+    # counts alone in its memory. (RATELIMIT_STORAGE_URI, Flask-Limiter's own name, is read as well.)
+    RATELIMIT_STORAGE_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis unreachable: count in the worker's memory meanwhile rather than refuse every check with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # A database that does not answer a new connection within this many seconds counts as down (503), instead of
     # holding a worker until gunicorn kills it. Pooled connections are tested before use (see engine_options).
     DATABASE_CONNECT_TIMEOUT = 5

@@ -11,7 +11,7 @@ import sqlite3
 import psycopg
 from flask import Flask, current_app, g, jsonify, render_template, request
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable, TooManyRequests
 
 from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +21,8 @@ from registry.extensions import db, login_manager
 from registry.messages import N_
 from registry.imaging import MediaStoreError, MediaStoreFull
 from registry.imaging.store import NO_ROOM
-from registry.limits.bodies import too_large_message
+from registry.limits.bodies import CHECK_ENDPOINTS, too_large_message
+from registry.limits.rates import too_many_checks_message
 
 # Exact English texts; the pages show them translated (registry/templating.py KNOWN_MESSAGES), the API as they are.
 DATABASE_UNAVAILABLE = ("The registry cannot reach its database at the moment. Please try again in a few minutes; "
@@ -85,6 +86,8 @@ def wants_json() -> bool:
 def _message(error: HTTPException) -> str:
     if isinstance(error, RequestEntityTooLarge):
         return too_large_message(gettext)
+    if isinstance(error, TooManyRequests) and request.endpoint in CHECK_ENDPOINTS:
+        return too_many_checks_message(gettext)
     return error.description or error.name
 
 

@@ -29,5 +29,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# In-memory counters per process; set REGISTRY_RATELIMIT_STORAGE_URI (e.g. redis://) to share them between workers.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# In-memory counters per process; set REGISTRY_RATELIMIT_STORAGE_URL (e.g. redis://) to share them between workers.
+# No storage given here: one given to the constructor would win over the app's setting.
+limiter = Limiter(key_func=get_remote_address)

@@ -65,6 +65,10 @@ def app_config(tmp_path) -> dict:
         "MEDIA_DIR": str(tmp_path / "media"),
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        # tests send checks in bursts from one address; tests/test_rate_limits.py sets real limits
+        "CHECK_RATE_LIMIT_ANONYMOUS": "100000 per minute",
+        "CHECK_RATE_LIMIT_ACCOUNT": "100000 per minute",
+        "CHECK_RATE_LIMIT_TOKEN": "100000 per minute",
     }
 
 

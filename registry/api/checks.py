@@ -11,6 +11,7 @@ from registry.api.schemas import CheckFormSchema, CheckLogArgsSchema, CheckLogSc
 from registry.auth.access import current_principal
 from registry.extensions import db
 from registry.imaging import PhotoRejected
+from registry.limits.rates import limit_checks
 from registry.models import Check
 from registry.policy import allowed, can_view_check
 from registry.services.checks import QueryPhoto, photos_not_kept, run_check, visible_checks, with_enquiry_contacts
@@ -19,12 +20,14 @@ from registry.services.photos import decode_query_upload, read_upload
 
 
 @bp.post("/checks")
+@limit_checks
 @bp.arguments(CheckFormSchema, location="form", content_type="multipart/form-data")
 @bp.response(200, CheckResultSchema(many=True))
 @bp.alt_response(400, schema=ApiErrorSchema, description="No photo, or a bad field")
 @bp.alt_response(401, schema=ApiErrorSchema, description="No valid API token")
 @bp.alt_response(403, schema=ApiErrorSchema, description="all_statuses without the right")
 @bp.alt_response(422, schema=ApiErrorSchema, description="A photo that is not a sound image")
+@bp.alt_response(429, schema=ApiErrorSchema, description="Too many checks from this token; the Retry-After header says when to try again")
 def create_check(form: dict):
     """Check a suspect object's photos against the registry.
 

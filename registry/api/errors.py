@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from registry.api import bp
 from registry.api.schemas import ApiErrorSchema
 from registry.limits.bodies import too_large_message
+from registry.limits.rates import too_many_checks_message
 
 __all__ = ["ApiError", "ApiErrorSchema", "error_response"]
 
@@ -63,4 +64,6 @@ def api_http_error(error: HTTPException):
         return error_response("invalid input: " + "; ".join(_flatten(details)), status, details)
     if isinstance(error, RequestEntityTooLarge):
         return error_response(too_large_message(), 413)
+    if isinstance(error, TooManyRequests):
+        return error_response(too_many_checks_message(), 429)
     return error_response(error.description or error.name, error.code or 500)

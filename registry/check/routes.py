@@ -23,9 +23,11 @@ from registry.services.index import live_index
 from registry.services.photos import decode_query_upload, read_upload
 from registry.services.redlists import ADVICE
 from registry.i18n import readable
+from registry.limits.rates import limit_checks
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limit_checks
 def check_page():
     """Upload photos of a suspect object and see which registered objects it matches."""
     form = CheckForm()
