@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from registry.config import Config, engine_options, load_or_create_secret_key, sqlalchemy_url
+from registry.config import Config, create_private_sqlite_file, engine_options, load_or_create_secret_key, sqlalchemy_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     _configure(app, test_config)
     app.url_map.converters["int"] = DatabaseId
+    if int(app.config["PROXY_FIX"] or 0) > 0:
+        _trust_proxies(app, int(app.config["PROXY_FIX"]))
 
     from registry.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -89,6 +91,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     return app
+
+
+def _trust_proxies(app: Flask, proxies: int) -> None:
+    """Behind `proxies` reverse proxies, take the client's address, scheme and host from their X-Forwarded-* headers
+    (the last `proxies` entries, those the proxies wrote): audit entries, rate limits and sign-in back-off then see
+    the client, not the proxy. Never set without a proxy: a client could then choose its own address."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def _init_login(app: Flask, login_manager) -> None:
@@ -203,6 +214,7 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
 
     database_url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'registry.sqlite'}"
+    create_private_sqlite_file(database_url)
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"), app.config["DATABASE_CONNECT_TIMEOUT"]

@@ -52,6 +52,9 @@ class Config:
     DATABASE_CONNECT_TIMEOUT = 5
     # Retry-After of a 503 (database unreachable, media store unwritable): seconds a client should wait.
     RETRY_AFTER_SECONDS = 30
+    # How many reverse proxies stand before the app (Werkzeug ProxyFix on X-Forwarded-For/-Proto/-Host); 0: none,
+    # the headers are ignored, as a client could forge them.
+    PROXY_FIX = 0
     # The registry's Ed25519 key, signing offline banks and the stolen feed (`registry offline-bank keys --generate`);
     # default: <instance>/signing-key.pem. Never in the repository.
     SIGNING_KEY_FILE: str | None = None
@@ -70,6 +73,21 @@ def load_or_create_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite creates it with the umask's
+    mode (0644: every local user could read accounts and inventory). An existing file is left as it is."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if not path.name or path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process created it meanwhile
+        pass
 
 
 def sqlalchemy_url(url: str) -> str:
