@@ -60,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.auth import bp as auth_bp
     from registry.catalogue import bp as catalogue_bp
     from registry.certificates import bp as certificates_bp
+    from registry.watch import bp as watch_bp
     from registry.feeds import bp as feeds_bp
     from registry.health import bp as health_bp
     from registry.home import bp as home_bp
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(watch_bp, url_prefix="/watch")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(home_bp)

@@ -61,6 +61,14 @@ class Config:
     CONTACT = ""  # who to call about a lost object found (a phone, an address), written in offline banks
     OFFLINE_BANK_VALID_DAYS = 30  # a bank (or its newest delta) older than this is refused by checks
     OFFLINE_BANK_MAX_MB = 40  # a bank's features are thinned to keep it within this size
+    WATCH_DAYS = 365  # a record reported lost is looked for in the photos of the checks of this many days back
+    # E-mail of watch notices (none sent while SMTP_HOST is empty): smtplib, STARTTLS when SMTP_STARTTLS is true.
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_FROM = "registry@localhost"
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
 
 
 def load_or_create_secret_key(instance_path: str) -> str:

@@ -28,6 +28,7 @@ from registry.objectid.standard import (
     check_year_range,
 )
 from registry.services.certificates import alert_holders_of_matching_certificates
+from registry.services.events import record_status_changed
 from registry.services.foreign import refuse_foreign
 from registry.services.index import note_record_changed
 from registry.services.photos import attach_photos
@@ -208,6 +209,8 @@ def create_record(
     # files stay with no row pointing at them: harmless, as each is named by its SHA-256 (the same photo sent
     # again reuses its file, and nothing is ever served without a row).
     attach_photos(record, list(photos), list(filenames) or [""] * len(photos), actor)
+    if record.status in LOSS_STATUSES:
+        record_status_changed.send(record, old_status=None, new_status=record.status)
     if commit:
         db.session.commit()
     return record
@@ -280,10 +283,12 @@ def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: st
     expect_version(record, version)
     with refusing_stale_writes(record, version):
         clean = _clean_status_fields(status_fields)
+        old_status = record.status
         changed = _record_changes(record, clean, actor, "status")
         if "status" in changed:
             note_record_changed(record)
             alert_holders_of_matching_certificates(record)
+            record_status_changed.send(record, old_status=old_status, new_status=record.status)
         if commit:
             db.session.commit()
     return changed

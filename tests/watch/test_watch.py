@@ -1,0 +1,146 @@
+"""The standing watch: a record reported lost reaches the authors of earlier checks whose photos match it (dashboard,
+and e-mail through a real SMTP server this test starts on loopback); law enforcement sees its agency's hits; a user
+watches an object they checked and is told when its status changes."""
+
+from __future__ import annotations
+
+import io
+import socket
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from PIL import Image
+from skimage import data as skdata
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import Check, Notification, RecordWatch, WatchHit
+from registry.services.objects import change_status, create_record
+from registry.services.photos import decode_upload
+from tests.conftest import PASSWORD
+
+COFFEE = Image.fromarray(skdata.coffee())
+CHELSEA = Image.fromarray(skdata.chelsea())
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on a free loopback port, and what it received."""
+    handler = _Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def smtp(app_config, inbox):
+    app_config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox[1], SMTP_FROM="watch@registry.test")
+    return inbox[0]
+
+
+def _jpeg(image: Image.Image, quality: int = 85) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _suspect(image: Image.Image) -> bytes:
+    w, h = image.size
+    return _jpeg(image.crop((int(w * .06), int(h * .05), int(w * .95), int(h * .93))).resize((430, 290)), 60)
+
+
+def _api_check(client, headers, image: Image.Image) -> dict:
+    response = client.post("/api/v1/checks", headers=headers, data={"photos": (io.BytesIO(_suspect(image)), "suspect.jpg")})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json
+
+
+def _register(number: str, status: str, image: Image.Image = COFFEE):
+    return create_record("Museum of Testing", {"object_number": number, "object_type": "cup", "title": "A cup"}, "registrar",
+                         photos=[decode_upload(_jpeg(image, 92), f"{number}.jpg")], filenames=[f"{number}.jpg"],
+                         status_fields={"status": status})
+
+
+def _notifications(user) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)))
+
+
+def test_a_theft_reported_after_a_check_reaches_its_author_by_dashboard_and_email(app, client, api_headers, smtp):
+    headers = api_headers("dealer")
+    _api_check(client, headers, COFFEE)  # nothing registered yet: no candidate
+    _api_check(client, headers, CHELSEA)
+    record = _register("MT-1", "stolen")
+    [hit] = db.session.scalars(select(WatchHit)).all()
+    check = db.session.get(Check, hit.check_id)
+    assert (hit.record_id, hit.status) == (record.id, "stolen") and check.query_photos[0]["kept"]
+    [notice] = db.session.scalars(select(Notification).where(Notification.user_id == check.user_id)).all()
+    assert f"check #{check.id}" in notice.body and notice.link == f"/objects/{record.id}"
+    [(recipients, message)] = smtp.messages
+    assert recipients == ["dealer@test.example"] and "may be reported stolen" in message["Subject"]
+    assert "MT-1" in message.get_payload()
+
+
+def test_a_status_change_finds_the_checks_and_law_enforcement_sees_its_agency_hits(app, client, api_headers, make_user, smtp):
+    record = _register("MT-2", "inventory")
+    _api_check(client, api_headers("law_enforcement", email="one@customs.test", agency="Port Customs"), COFFEE)
+    make_user("law_enforcement", email="two@customs.test", agency="Port Customs")
+    make_user("law_enforcement", email="three@police.test", agency="City Police")
+    change_status(record, {"status": "looted"}, "registrar")
+    [hit] = db.session.scalars(select(WatchHit)).all()
+    assert (hit.agency, hit.status) == ("Port Customs", "looted")
+    for email, sees in (("two@customs.test", True), ("three@police.test", False)):
+        client.post("/auth/logout")
+        assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
+        page = client.get("/watch/").get_data(as_text=True)
+        assert (f"Check #{hit.check_id}" in page) is sees
+    assert [m[0] for m in smtp.messages] == [["one@customs.test"]]  # the author only, once
+    change_status(record, {"status": "recovered"}, "registrar")
+    change_status(record, {"status": "stolen"}, "registrar")
+    assert len(db.session.scalars(select(WatchHit)).all()) == 1  # the same check is not hit twice
+
+
+def test_checks_older_than_the_watch_window_are_not_searched(app, client, api_headers):
+    _api_check(client, api_headers("dealer"), COFFEE)
+    app.config["WATCH_DAYS"] = 0  # the check was made before the window (which starts now)
+    _register("MT-3", "missing")
+    assert db.session.scalars(select(WatchHit)).all() == []
+
+
+def test_an_unrelated_record_reported_lost_hits_no_check(app, client, api_headers, smtp):
+    _api_check(client, api_headers("dealer"), COFFEE)
+    _register("MT-4", "stolen", CHELSEA)
+    assert db.session.scalars(select(WatchHit)).all() == [] and smtp.messages == []
+
+
+def test_a_user_watches_an_object_they_checked_and_is_told_of_its_status(app, client, login_as, make_user, smtp):
+    record = _register("MT-5", "stolen")
+    dealer = login_as("dealer")
+    response = client.post("/check/", data={"photos": (io.BytesIO(_suspect(COFFEE)), "suspect.jpg")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200 and "Watch this object" in response.get_data(as_text=True)
+    assert client.post(f"/watch/records/{record.id}").status_code == 303
+    assert db.session.scalars(select(RecordWatch)).one().user_id == dealer.id
+    change_status(record, {"status": "recovered"}, "registrar")
+    assert any("is now recovered" in n.subject for n in _notifications(dealer))
+    assert any("is now recovered" in m["Subject"] for _, m in smtp.messages)
+
+    other = _register("MT-6", "stolen", CHELSEA)  # never checked by this dealer
+    client.post(f"/watch/records/{other.id}")
+    assert db.session.scalars(select(RecordWatch).where(RecordWatch.record_id == other.id)).all() == []
