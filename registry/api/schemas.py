@@ -304,7 +304,22 @@ class CategoryFitSchema(Schema):
     code = fields.String()
     name = fields.String()
     score = fields.Float()
+    may_fall_into = fields.Boolean(metadata={"description": "Above the calibrated threshold on two independent kinds "
+                                                            "of evidence (or tagged on a matching record)"})
+    evidence = fields.List(fields.String(), metadata={"description": "Kinds of evidence that agreed: type, material, "
+                                                                     "period, region, technique, tagged record"})
     reasons = fields.List(fields.String())
+
+
+class RedListComparedSchema(Schema):
+    """A Red List whose categories the object was compared with."""
+
+    slug = fields.String()
+    name = fields.String()
+    year = fields.Integer()
+    status = fields.String()
+    categories = fields.Integer()
+    demonstration = fields.Boolean()
 
 
 class CheckResultSchema(Schema):
@@ -314,6 +329,9 @@ class CheckResultSchema(Schema):
     took_ms = fields.Float()
     candidates = fields.List(fields.Nested(CandidateSchema))
     red_list_categories = fields.List(fields.Nested(CategoryFitSchema))
+    red_lists_compared = fields.List(fields.Nested(RedListComparedSchema),
+                                     metadata={"description": "The Red Lists whose categories the description was "
+                                                              "compared with (empty when no description was given)"})
 
 
 class CheckLogSchema(Schema):

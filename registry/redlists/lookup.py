@@ -13,11 +13,20 @@ from registry.redlists import text as tx
 WEIGHTS = {"object_type": 3.0, "material": 2.0, "period": 2.0, "region": 2.0, "technique": 0.5,
            "measurement": 0.5, "text": 1.5}
 FULL_EVIDENCE = 6.0          # evidence weight at which a fit is fully trusted
-PENALTY = {"region": 0.5, "period": 0.6, "object_type": 0.6}
+PENALTY = {"region": 0.5, "period": 0.4, "object_type": 0.6, "material": 0.6}
 NO_TYPE_FACTOR = 0.75       # nothing said about what the object is: trust the fit less
-DEFAULT_MIN_SCORE = 0.50
+# Kinds of evidence that count as independent; a fit resting on fewer than two of them, or only on everyday ones
+# (a painting in oil), is scaled down so that it can never reach MAY_FALL_INTO.
+EVIDENCE_KINDS = ("object_type", "material", "period", "region", "technique")
+WEAK_EVIDENCE_FACTOR = 0.4
+ANCIENT_BEFORE = 1500        # an agreeing date before this year points to archaeology, which the Red Lists cover
+# "May fall into" threshold, calibrated on the tune half of bench/redlists (≤ 5 % of its negatives above it);
+# `python bench/redlists/run.py --calibrate` prints the value the corpus supports.
+MAY_FALL_INTO = 0.45
+DEFAULT_MIN_SCORE = MAY_FALL_INTO
 TEXT_SATURATION = 7.0        # summed IDF of shared words that counts as a full text match
 NOW = 2025
+BROAD_PLACES = frozenset({"place:africa", "place:americas", "place:europe"})
 
 
 @dataclass
@@ -61,6 +70,13 @@ class CategoryFit:
     score: float
     reasons: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    strong: bool = False
+
+    @property
+    def may_fall_into(self) -> bool:
+        """True when the fit is high enough, on enough independent evidence, to warn about the category."""
+        return self.strong and self.score >= MAY_FALL_INTO
 
     @property
     def code(self) -> str:
@@ -150,10 +166,14 @@ def _category_concepts(cat: Category, facet: str) -> frozenset[str]:
     return _facet_concepts(_KINDS[facet], tuple(values))
 
 
-def _category_words(cat: Category) -> set[str]:
-    blob = " ".join([*cat.names.values(), *cat.descriptions.values(), *cat.object_types, *cat.materials,
-                     *cat.techniques, *cat.regions])
-    return {w for w in tx.stems(blob) if w not in tx.ALL_STOPWORDS and not w.isdigit() and len(w) > 2}
+def _category_words(cat: Category) -> frozenset[str]:
+    return _content_words(" ".join([*cat.names.values(), *cat.descriptions.values(), *cat.object_types,
+                                    *cat.materials, *cat.techniques, *cat.regions]))
+
+
+@lru_cache(maxsize=4096)
+def _content_words(blob: str) -> frozenset[str]:
+    return frozenset(w for w in tx.stems(blob) if w not in tx.ALL_STOPWORDS and not w.isdigit() and len(w) > 2)
 
 
 class _Index:
@@ -171,11 +191,14 @@ class _Index:
 
 # ---------------------------------------------------------------- facet scores
 
-def _concept_fit(query: dict[str, str], cat: frozenset[str]) -> tuple[float, str]:
-    """Best agreement between query concepts and category concepts, using the broader/narrower hierarchy."""
+def _concept_fit(query: dict[str, str], cat: frozenset[str]) -> tuple[float, str, str]:
+    """Best agreement between query concepts and category concepts, using the broader/narrower hierarchy.
+
+    :return: (score, the query's words that agreed, the query concept key that agreed)
+    """
     vocab = tx.vocabulary()
     cat_up = {a for c in cat for a in vocab.ancestors(c)}
-    best, label = 0.0, ""
+    best, label, best_key = 0.0, "", ""
     broader = {a for key in query for a in vocab.ancestors(key)}
     for key, words in query.items():
         if key in broader:
@@ -186,14 +209,15 @@ def _concept_fit(query: dict[str, str], cat: frozenset[str]) -> tuple[float, str
         elif up & cat:
             score = 0.85
         elif key in cat_up:
-            score = 0.7
-        elif up & cat_up - {"place:africa", "place:americas", "place:europe"}:
+            # "European" says little about a Ukrainian category; "Mesopotamian" says much about an Iraqi one.
+            score = 0.4 if key in BROAD_PLACES else 0.7
+        elif up & cat_up - BROAD_PLACES:
             score = 0.35
         else:
             score = 0.0
         if score > best:
-            best, label = score, words
-    return best, label
+            best, label, best_key = score, words, key
+    return best, label, best_key
 
 
 def _labels(cat_values: list[str]) -> str:
@@ -206,12 +230,16 @@ def _score_concepts(facet: str, facts: _Facts, cat: Category, out: "_Scores") ->
     found, unknown = facts.explicit.get(facet, {}), facts.unknown.get(facet, [])
     if not values or not (found or unknown):
         return
-    score, words = _concept_fit(found, _category_concepts(cat, facet)) if found else (0.0, "")
+    score, words, key = _concept_fit(found, _category_concepts(cat, facet)) if found else (0.0, "", "")
     if facet == "material" and len(found) > 1 and score > 0:
         shares = [_concept_fit({k: w}, _category_concepts(cat, facet))[0] for k, w in found.items()]
         score = 0.6 * score + 0.4 * sum(shares) / len(shares)
     name = facet.replace("_", " ")
     if score >= 0.5:
+        concept = tx.vocabulary().concepts.get(key)
+        distinctive = (facet == "region" and score >= 0.85) or bool(concept and concept.distinctive)
+        if facet != "technique" or distinctive:
+            out.evidence(facet, words, distinctive)
         out.add(facet, score, f"{name}: {words}")
     else:
         asked = ", ".join([*found.values(), *unknown])
@@ -227,6 +255,7 @@ def _score_period(facts: _Facts, cat: Category, out: "_Scores") -> None:
         shared = Period(max(q.year_from, c.year_from), min(q.year_to, c.year_to))
         score = 1.0 if overlap >= 0.5 * min(q.year_to - q.year_from + 1, c.year_to - c.year_from + 1) else 0.85
         out.add("period", score, f"period overlaps {_period_label(shared)}")
+        out.evidence("period", facts.period_text or _period_label(q), shared.year_to < ANCIENT_BEFORE)
         return
     boundary = c.year_to if q.year_from > c.year_to else c.year_from
     tolerance = max(25.0, 0.1 * (NOW - boundary))
@@ -235,6 +264,7 @@ def _score_period(facts: _Facts, cat: Category, out: "_Scores") -> None:
     message = f"period {_period_label(q)} is {q.gap(c)} years {side} {_period_label(c)}"
     if score >= 0.5:
         out.add("period", score, f"period close: {message}")
+        out.evidence("period", facts.period_text or _period_label(q), c.year_to < ANCIENT_BEFORE)
     else:
         out.add("period", score, disagreement=message)
 
@@ -277,6 +307,17 @@ class _Scores:
         self.parts: dict[str, float] = {}
         self.reasons: list[str] = []
         self.disagreements: list[str] = []
+        self.kinds: dict[str, str] = {}
+        self.distinctive = False
+
+    def evidence(self, facet: str, words: str, distinctive: bool) -> None:
+        """Record an agreeing kind of evidence, the words that gave it, and whether it narrows to a culture."""
+        self.kinds[facet] = words
+        self.distinctive = self.distinctive or distinctive
+
+    def strong_enough(self) -> bool:
+        """Two kinds of evidence from different words, one of them more than an everyday type or material."""
+        return len(set(self.kinds.values())) >= 2 and self.distinctive
 
     def add(self, facet: str, score: float, reason: str = "", disagreement: str = "") -> None:
         self.parts[facet] = score
@@ -296,6 +337,8 @@ class _Scores:
         for facet, factor in PENALTY.items():
             if facet in self.parts and self.parts[facet] < 0.3:
                 raw *= factor
+        if not self.strong_enough():
+            raw *= WEAK_EVIDENCE_FACTOR
         return round(max(0.0, min(1.0, raw * evidence)), 4)
 
 
@@ -306,7 +349,8 @@ def _fit(cat: Category, facts: _Facts, index: _Index) -> CategoryFit:
     _score_period(facts, cat, scores)
     _score_sizes(facts, cat, scores)
     _score_text(facts, cat, index, scores)
-    return CategoryFit(cat, scores.total(), scores.reasons, scores.disagreements)
+    kinds = [k.replace("object_type", "type") for k in EVIDENCE_KINDS if k in scores.kinds]
+    return CategoryFit(cat, scores.total(), scores.reasons, scores.disagreements, kinds, scores.strong_enough())
 
 
 # ---------------------------------------------------------------- public API
@@ -336,4 +380,4 @@ def suggest(categories: Iterable[Category], description: dict, limit: int = 5,
             min_score: float = DEFAULT_MIN_SCORE) -> list[CategoryFit]:
     """Suggest Red List categories for an Object ID description; objects that fit nothing get an empty list."""
     fits = look_up(categories, description_to_query(description))
-    return [f for f in fits if f.score >= min_score][:limit]
+    return [f for f in fits if f.strong and f.score >= min_score][:limit]

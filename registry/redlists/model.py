@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar")
 STATUSES: tuple[str, ...] = ("current", "superseded")
 
 

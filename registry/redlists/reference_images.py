@@ -25,7 +25,11 @@ MATERIAL_COLOURS = {
     "glass": (140, 200, 190), "ivory": (240, 232, 205), "bone": (230, 220, 195), "wood": (120, 80, 45),
     "paper": (240, 230, 200), "parchment": (230, 215, 175), "birch_bark": (210, 190, 160),
     "palm_leaf": (200, 180, 120), "cotton": (235, 225, 205), "wool": (160, 60, 50), "canvas": (170, 140, 100),
-    "stucco": (225, 220, 210),
+    "stucco": (225, 220, 210), "sandstone": (196, 160, 120), "jade": (90, 150, 100),
+    "greenstone": (80, 130, 95), "tumbaga": (200, 150, 70), "faience_eg": (60, 150, 160), "papyrus_m": (225, 205, 150),
+    "cartonnage": (215, 190, 120), "tempera": (170, 60, 40), "granite": (120, 110, 110), "sequins": (200, 40, 90),
+    "linen": (225, 215, 190), "iron": (90, 85, 80), "steel": (120, 125, 130), "laterite": (160, 80, 50),
+    "obsidian": (30, 30, 35),
 }
 SHAPE_OF_TYPE = {
     "seal": "cylinder", "cylinder_seal": "cylinder", "stamp_seal": "cylinder", "tablet": "tablet", "cone": "tablet",
@@ -34,6 +38,10 @@ SHAPE_OF_TYPE = {
     "painting": "painting", "jewellery": "ornament", "ear_spool": "ornament", "crown": "ornament",
     "figurine": "figure", "statue": "figure", "sculpture": "figure", "head": "head", "bust": "head",
     "relief": "relief", "plaque": "relief", "lamp": "vessel",
+    "icon": "painting", "retablo": "painting", "papyrus": "page", "document": "page", "coffin": "mask",
+    "mummy_mask": "mask", "architectural_element": "relief", "stele": "relief", "rock_art": "relief",
+    "ritual_disc": "coin", "flag": "textile", "cut_metal": "relief", "torc": "ornament", "incense_burner": "vessel",
+    "rattle": "vessel", "duho": "relief", "inscription": "tablet", "inscribed_stick": "tablet",
 }
 
 

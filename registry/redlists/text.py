@@ -95,6 +95,7 @@ class Concept:
     id: str
     parents: list[str] = field(default_factory=list)
     label: str = ""
+    distinctive: bool = False
 
 
 @dataclass
@@ -111,10 +112,12 @@ class Vocabulary:
         head, terms = line.split(":", 1)
         parts = head.split(">")
         kind, cid = parts[0].split()
+        distinctive = cid.endswith("*")
+        cid = cid.rstrip("*")
         parents = [p.strip() for p in parts[1].split(",")] if len(parts) > 1 else []
         first = terms.split("|")[0].strip().split("@")[0]
         key = f"{kind}:{cid}"
-        self.concepts[key] = Concept(kind, key, [f"{kind}:{p}" for p in parents], first)
+        self.concepts[key] = Concept(kind, key, [f"{kind}:{p}" for p in parents], first, distinctive)
         for term in terms.split("|"):
             term, _, lang = term.strip().partition("@")
             self._add_phrase(term, key, lang or None)
@@ -231,6 +234,32 @@ NOW_YEAR = 2025
 _AGE_RE = re.compile(r"\b(?P<n>\d{2,5})\s*(?:years? old|ans d'age|ans|anos de antiguedad|anos)\b")
 
 
+# Egypt's numbered dynasties (approximate years; 7th-10th and 13th-17th overlap), for "XVIIIe dynastie", "26th Dynasty".
+_DYNASTIES = {
+    1: (-3100, -2890), 2: (-2890, -2686), 3: (-2686, -2613), 4: (-2613, -2494), 5: (-2494, -2345),
+    6: (-2345, -2181), 7: (-2181, -2160), 8: (-2181, -2160), 9: (-2160, -2025), 10: (-2160, -2025),
+    11: (-2134, -1991), 12: (-1991, -1803), 13: (-1803, -1649), 14: (-1705, -1690), 15: (-1650, -1550),
+    16: (-1650, -1580), 17: (-1580, -1550), 18: (-1550, -1292), 19: (-1292, -1189), 20: (-1189, -1077),
+    21: (-1069, -945), 22: (-945, -715), 23: (-837, -728), 24: (-732, -720), 25: (-744, -656),
+    26: (-664, -525), 27: (-525, -404), 28: (-404, -398), 29: (-398, -380), 30: (-380, -343), 31: (-343, -332),
+}
+_DYNASTY_RES = [
+    re.compile(rf"\b(?P<a>\d{{1,2}}|[ivxl]+){_ORD}\s*(?:dynasty|dynastie|dinastia)\b"),
+    re.compile(r"\b(?:dynasty|dynastie|dinastia)\s+(?P<a>\d{1,2}|[ivxl]+)\b"),
+]
+
+
+def _dynasties(text: str) -> tuple[list[tuple[Period, str]], str]:
+    found = []
+    for rx in _DYNASTY_RES:
+        for m in rx.finditer(text):
+            number = _roman(m.group("a"))
+            if number in _DYNASTIES:
+                found.append((Period(*_DYNASTIES[number]), m.group(0)))
+        text = rx.sub(" ", text)
+    return found, text
+
+
 def _century(n: int, bce: bool) -> Period:
     return Period(-n * 100, -(n - 1) * 100 - 1) if bce else Period((n - 1) * 100 + 1, n * 100)
 
@@ -282,7 +311,9 @@ def parse_period(text: str) -> Optional[tuple[Period, str]]:
     if not text:
         return None
     folded = fold(text).replace("’", "'")
-    found, rest = _spans(folded, _MILL_RES, _millennium)
+    found, rest = _dynasties(folded)
+    more, rest = _spans(rest, _MILL_RES, _millennium)
+    found += more
     more, rest = _spans(rest, _CENTURY_RES, _century)
     found += more
     for m in _DECADE_RE.finditer(rest):

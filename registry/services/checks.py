@@ -21,7 +21,7 @@ from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_rec
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
-from registry.services.redlists import categories_for_check, stored_categories
+from registry.services.redlists import categories_for_check, describes_object, red_lists_compared, stored_red_list_set
 from registry.services.same_photo import with_records_sharing_photos
 
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
@@ -99,16 +99,20 @@ def run_check(
         it was kept ("kept"), and if the store refused it, why ("not_kept": "full" or "unwritable").
     :return: the logged Check and one result per photo, in order:
         {"query", "took_ms", "candidates": [{"record_id", "object_number", "institution", "status", "score", "verdict", "evidence"}],
-         "red_list_categories": [{"red_list", "code", "name", "score", "reasons"}]}
+         "red_list_categories": [{"red_list", "code", "name", "score", "may_fall_into", "evidence", "reasons"}],
+         "red_lists_compared": [{"slug", "name", "year", "status", "categories", "demonstration"}]}
+        (`red_lists_compared` names the lists whose categories the description was compared with; empty without one.)
     """
     kept = keep_query_photos(photos) if keep_photos else [{"kept": False}] * len(photos)
     index = live_index()
     index.sync()
     fields = clean_query_fields(query_fields)
-    categories = stored_categories()
+    red_set = stored_red_list_set()
+    compared = red_lists_compared(red_set) if describes_object(fields) else []
     results = [_check_one(photo, fields, index, top, all_statuses, principal) for photo in photos]
     for result in results:
-        result["red_list_categories"] = categories_for_check(fields, result["candidates"], categories)
+        result["red_list_categories"] = categories_for_check(fields, result["candidates"], red_set.categories)
+        result["red_lists_compared"] = compared
     check = Check(
         actor=actor,
         user_id=principal.user_id,

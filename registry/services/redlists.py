@@ -12,7 +12,7 @@ from registry.extensions import db
 from registry.messages import N_, ReadableError
 from registry.models import CategoryRow, CategoryTag, ObjectRecord, RecordChange, RedListRow
 from registry.models.objects import utcnow
-from registry.redlists import Category, CategoryFit, RedListSet, look_up, suggest
+from registry.redlists import Category, CategoryFit, RedListSet, lists_compared, look_up, suggest
 from registry.redlists.loader import FORMAT_ID, category_to_data, parse, red_list_to_data
 
 # The fields of a check's description that are compared with every stored category.
@@ -112,8 +112,16 @@ def fit_as_dict(fit: CategoryFit, lang: str = "en") -> dict[str, Any]:
         "code": fit.category.code,
         "name": fit.category.name(lang),
         "score": round(float(fit.score), 4),
+        "may_fall_into": fit.may_fall_into,
+        "evidence": list(fit.evidence),
         "reasons": list(fit.reasons),
     }
+
+
+def red_lists_compared(red_set: RedListSet | None = None) -> list[dict[str, Any]]:
+    """The stored Red Lists that have categories: those a look-up or a check compares an object with."""
+    red_set = red_set or stored_red_list_set()
+    return lists_compared(red_set.red_lists, red_set.categories)
 
 
 def look_up_categories(query: dict[str, Any]) -> list[CategoryFit]:
@@ -191,6 +199,11 @@ def tagged_records(code: str) -> list[ObjectRecord]:
     ))
 
 
+def describes_object(query_fields: dict[str, Any]) -> bool:
+    """True when a check was given enough of a description to compare it with the Red List categories."""
+    return any(query_fields.get(k) for k in ("description", "object_type", "materials"))
+
+
 def categories_for_check(
     query_fields: dict[str, Any], candidates: Iterable[dict[str, Any]], categories: list[Category], limit: int = 5
 ) -> list[dict[str, Any]]:
@@ -210,8 +223,10 @@ def categories_for_check(
             score = round(TAGGED_ON_MATCH_WEIGHT * float(candidate["score"]), 4)
             entry = found.setdefault(tag.category.code, {
                 "red_list": tag.category.red_list.slug, "code": tag.category.code, "name": tag.category.name_en,
-                "score": score, "reasons": [],
+                "score": score, "may_fall_into": True, "evidence": [], "reasons": [],
             })
+            if "tagged record" not in entry["evidence"]:
+                entry["evidence"].append("tagged record")
             entry["score"] = max(entry["score"], score)
             if reason not in entry["reasons"]:
                 entry["reasons"].append(reason)

@@ -116,7 +116,7 @@ def test_page_cli_and_api_give_the_same_candidates_and_every_check_is_logged(app
     assert api.status_code == 200
     [api_answer] = api.get_json()
     assert api_answer["query"] == "q.jpg"
-    assert set(api_answer) == {"query", "took_ms", "candidates", "red_list_categories"}
+    assert set(api_answer) == {"query", "took_ms", "candidates", "red_list_categories", "red_lists_compared"}
     page = client.post("/check/", data={"photos": [(io.BytesIO(data), "q.jpg")], "description": "terracotta vase"},
                        content_type="multipart/form-data").get_data(as_text=True)
 

@@ -50,7 +50,7 @@ def test_look_up_accepts_a_dict(categories):
     ("Nok terracotta head", "WAF-NOK"),
     ("tête en terre cuite Nok", "WAF-NOK"),
     ("cabeza de terracota Nok", "WAF-NOK"),
-    ("Islamic manuscript page", "IRQ-MANUSCRIPTS"),
+    ("Islamic manuscript page from Baghdad", "IRQ-MANUSCRIPTS"),
     ("manuscrit arabe sur papier, Irak", "IRQ-MANUSCRIPTS"),
     ("manuscrito árabe, Irak", "IRQ-MANUSCRIPTS"),
     ("Palmyrene funerary bust in limestone", "SYR-PALMYRA-RELIEFS"),

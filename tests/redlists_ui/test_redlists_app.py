@@ -139,7 +139,10 @@ def test_a_check_reports_the_categories_of_a_described_object(client, red_lists,
     }, content_type="multipart/form-data", headers=api_headers("dealer")).get_json()
     categories = answer[0]["red_list_categories"]
     assert categories[0]["code"] == "IRQ-SEALS"
-    assert set(categories[0]) == {"red_list", "code", "name", "score", "reasons"}
+    assert set(categories[0]) == {"red_list", "code", "name", "score", "may_fall_into", "evidence", "reasons"}
+    assert categories[0]["may_fall_into"] and {"type", "material", "region"} <= set(categories[0]["evidence"])
+    compared = {entry["slug"]: entry["categories"] for entry in answer[0]["red_lists_compared"]}
+    assert len(compared) == 18 and compared["iraq-2015"] == 7 and compared["ukraine-2022"] >= 4
     page = client.post("/check/", data={"photos": [(io.BytesIO(photo.getvalue()), "seal.jpg")], "description": "cylinder seal, stone, Mesopotamia"},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "IRQ-SEALS" in page and "lawful origin" in page
