@@ -21,7 +21,7 @@ from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_rec
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
-from registry.services.redlists import categories_for_check, describes_object, red_lists_compared, stored_red_list_set
+from registry.services.redlists import categories_for_check, describes_object, red_lists_with_categories, stored_red_list_set
 from registry.services.same_photo import with_records_sharing_photos
 
 # The CLI is run by the operator of the server, who has the database anyway: it sees every record.
@@ -108,7 +108,7 @@ def run_check(
     index.sync()
     fields = clean_query_fields(query_fields)
     red_set = stored_red_list_set()
-    compared = red_lists_compared(red_set) if describes_object(fields) else []
+    compared = red_lists_with_categories(red_set) if describes_object(fields) else []
     results = [_check_one(photo, fields, index, top, all_statuses, principal) for photo in photos]
     for result in results:
         result["red_list_categories"] = categories_for_check(fields, result["candidates"], red_set.categories)

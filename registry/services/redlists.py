@@ -118,8 +118,8 @@ def fit_as_dict(fit: CategoryFit, lang: str = "en") -> dict[str, Any]:
     }
 
 
-def red_lists_compared(red_set: RedListSet | None = None) -> list[dict[str, Any]]:
-    """The stored Red Lists that have categories: those a look-up or a check compares an object with."""
+def red_lists_with_categories(red_set: RedListSet | None = None) -> list[dict[str, Any]]:
+    """The stored Red Lists that have categories: those a look-up or a described check compares an object with."""
     red_set = red_set or stored_red_list_set()
     return lists_compared(red_set.red_lists, red_set.categories)
 
@@ -197,11 +197,6 @@ def tagged_records(code: str) -> list[ObjectRecord]:
         select(ObjectRecord).join(CategoryTag, CategoryTag.record_id == ObjectRecord.id).join(CategoryRow)
         .where(CategoryRow.code == code, CategoryTag.removed_at.is_(None)).order_by(ObjectRecord.id)
     ))
-
-
-def describes_object(query_fields: dict[str, Any]) -> bool:
-    """True when a check was given enough of a description to compare it with the Red List categories."""
-    return any(query_fields.get(k) for k in ("description", "object_type", "materials"))
 
 
 def categories_for_check(
