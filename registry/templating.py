@@ -117,6 +117,16 @@ RED_LIST_STATUS_TEXT: dict[str, Any] = {
     "superseded": _l("superseded"),
 }
 
+# A kind of evidence that agreed with a Red List category (registry/redlists/lookup.py CategoryFit.evidence).
+EVIDENCE_TEXT: dict[str, Any] = {
+    "type": _l("object type"),
+    "material": _l("material"),
+    "period": _l("period"),
+    "region": _l("region of origin"),
+    "technique": _l("technique"),
+    "tagged record": _l("tag of a matching record"),
+}
+
 # The door a check came through.
 CHANNEL_TEXT: dict[str, Any] = {
     "web": _l("web page"),
@@ -253,6 +263,11 @@ def red_list_status(status: str) -> str:
     return _label(RED_LIST_STATUS_TEXT, status)
 
 
+def evidence_label(kind: str) -> str:
+    """A kind of evidence behind a Red List fit (type, material, period...) in the page's language."""
+    return _label(EVIDENCE_TEXT, kind)
+
+
 def maker_qualifier_label(qualifier: str) -> str:
     """An attribution qualifier (attributed to, workshop of...) in the page's language."""
     return _label(MAKER_QUALIFIER_TEXT, qualifier) if qualifier else ""
@@ -374,6 +389,7 @@ def init_app(app: Flask) -> None:
         acquisition_method=acquisition_method_label,
         history_value=history_value,
         red_list_status=red_list_status,
+        evidence_label=evidence_label,
         known_message=known_message,
     )
     app.jinja_env.globals.update(

@@ -32,7 +32,7 @@ def lookup(args: dict):
     if not any(value not in (None, "") for value in query.values()):
         raise ApiError(f"give at least one of {', '.join(LOOKUP_FIELDS)}")
     fits = look_up_categories(query)[: args["limit"]]
-    return {"advice": ADVICE if fits else "",
+    return {"advice": ADVICE if any(fit.may_fall_into for fit in fits) else "",
             "categories": [{**fit_as_dict(fit, args["lang"]), "disagreements": list(fit.disagreements)} for fit in fits]}
 
 

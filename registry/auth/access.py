@@ -29,6 +29,7 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "check.show": "checks.view",
     "redlists_ui.index": "redlists.view",
     "redlists_ui.lookup": "redlists.view",
+    "redlists_ui.browse": "redlists.view",
     "redlists_ui.red_list": "redlists.view",
     "redlists_ui.category": "redlists.view",
     "redlists_ui.reference_image": "redlists.view",

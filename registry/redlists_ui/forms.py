@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from registry.redlists.browse import KINDS, MATERIALS
 
 _year = [Optional(), NumberRange(min=-100000, max=2100, message=_l("Enter a year; negative for BCE."))]
 
@@ -41,3 +44,22 @@ class TagForm(FlaskForm):
     """Tag a record with a category."""
 
     code = StringField(_l("Category code"), validators=[DataRequired(), Length(max=80)])
+
+
+class BrowseForm(FlaskForm):
+    """Browse the categories of every list by country, kind of object and material. Submitted with GET."""
+
+    class Meta:
+        csrf = False
+
+    country = SelectField(_l("Country"), validate_choice=True, default="")
+    kind = SelectField(_l("Kind of object"), validate_choice=True, default="",
+                       choices=[SelectChoice("", _l("All kinds of object"))]
+                       + [SelectChoice(key, _l(label)) for key, (label, _) in KINDS.items()])
+    material = SelectField(_l("Material"), validate_choice=True, default="",
+                           choices=[SelectChoice("", _l("All materials"))]
+                           + [SelectChoice(key, _l(label)) for key, (label, _) in MATERIALS.items()])
+
+    def set_countries(self, countries: list[tuple[str, str]]) -> None:
+        """Offer the countries the Red Lists cover, as (ISO code, name in the reader's language)."""
+        self.country.choices = [SelectChoice("", _l("All countries"))] + [SelectChoice(c, n) for c, n in countries]

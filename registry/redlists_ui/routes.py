@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import func, select
 
 from registry.actors import web_actor
@@ -13,7 +13,9 @@ from registry.extensions import db
 from registry.models import CategoryRow, ObjectRecord, RedListRow
 from registry.redlists.reference_images import IMAGE_DIR
 from registry.redlists_ui import bp
-from registry.redlists_ui.forms import LookupForm, TagForm
+from registry.redlists.browse import browse as browse_categories, countries
+from registry.redlists.text import fold
+from registry.redlists_ui.forms import BrowseForm, LookupForm, TagForm
 from registry.services.redlists import ADVICE, TaggingError, look_up_categories, stored_red_list_set, tag_record, tagged_records, untag_record
 from registry.i18n import readable
 
@@ -23,7 +25,29 @@ def index():
     """All Red Lists, current first, with their number of categories, and the look-up form."""
     counts = dict(db.session.execute(select(CategoryRow.red_list_id, func.count()).group_by(CategoryRow.red_list_id)).all())
     lists = db.session.scalars(select(RedListRow).order_by(RedListRow.status, RedListRow.region, RedListRow.year.desc())).all()
-    return render_template("redlists/index.html", lists=lists, counts=counts, form=LookupForm(request.args))
+    browse_form = BrowseForm(formdata=None)
+    browse_form.set_countries(_country_names(stored_red_list_set().red_lists))
+    return render_template("redlists/index.html", lists=lists, counts=counts, form=LookupForm(request.args),
+                           browse_form=browse_form)
+
+
+@bp.get("/browse")
+def browse():
+    """The categories of every list, by country, kind of object and material ("all categories of bronze figures")."""
+    red_set = stored_red_list_set()
+    form = BrowseForm(request.args)
+    form.set_countries(_country_names(red_set.red_lists))
+    groups = []
+    if form.validate():
+        groups = browse_categories(red_set.red_lists, red_set.categories, form.country.data or None,
+                                   form.kind.data or None, form.material.data or None)
+    return render_template("redlists/browse.html", form=form, groups=groups)
+
+
+def _country_names(red_lists) -> list[tuple[str, str]]:
+    """(ISO code, the country's name in the reader's language), sorted by name."""
+    names = get_locale().territories
+    return sorted(((code, names.get(code, code)) for code in countries(red_lists)), key=lambda pair: fold(pair[1]))
 
 
 @bp.get("/lookup")
