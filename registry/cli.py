@@ -261,7 +261,7 @@ def redlists_export_command(output: Path | None, fmt: str) -> None:
 @click.option("--year-from", type=int)
 @click.option("--year-to", type=int)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
-@click.option("--json", "as_json", is_flag=True, help='Print a JSON array: [{"red_list", "code", "name", "score", "reasons"}].')
+@click.option("--json", "as_json", is_flag=True, help='Print a JSON array: [{"red_list", "code", "name", "score", "may_fall_into", "evidence", "reasons"}].')
 def redlists_lookup_command(text, region, object_type, materials, year_from, year_to, limit, as_json) -> None:
     """Which Red List categories an object may fall into, best first, with the reasons."""
     from registry.services.redlists import fit_as_dict, look_up_categories
@@ -275,7 +275,8 @@ def redlists_lookup_command(text, region, object_type, materials, year_from, yea
         click.echo(json.dumps(fits, ensure_ascii=False))
         return
     for fit in fits:
-        click.echo(f"{fit['score']:.2f}  {fit['code']:12} {fit['name']} ({fit['red_list']}): {'; '.join(fit['reasons'])}")
+        flag = "may fall into" if fit["may_fall_into"] else "weak"
+        click.echo(f"{fit['score']:.2f} {flag:13} {fit['code']:12} {fit['name']} ({fit['red_list']}): {'; '.join(fit['reasons'])}")
     if not fits:
         click.echo("No Red List category fits.")
 

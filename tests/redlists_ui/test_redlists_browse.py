@@ -80,3 +80,15 @@ def test_a_check_names_the_red_lists_it_compared(client, red_lists):
     bare = client.post("/check/", data={"photos": [(io.BytesIO(photo.getvalue()), "stele.jpg")]},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Compared with the categories of these Red Lists" not in bare
+
+
+def test_the_cli_look_up_says_which_categories_the_object_may_fall_into(runner, red_lists):
+    import json
+
+    bronze = json.loads(runner.invoke(args=["redlists", "lookup", "--text", "Shang dynasty bronze ding", "--json"]).stdout)
+    assert bronze[0]["code"] == "CHN-BRONZES" and bronze[0]["may_fall_into"] and "period" in bronze[0]["evidence"]
+    cat = json.loads(runner.invoke(args=["redlists", "lookup", "--text", "Oil painting of a tabby cat in a brown wooden frame",
+                                         "--json"]).stdout)
+    assert cat and not any(fit["may_fall_into"] for fit in cat)
+    text = runner.invoke(args=["redlists", "lookup", "--text", "Shang dynasty bronze ding"]).stdout
+    assert text.splitlines()[0].split()[1:4] == ["may", "fall", "into"]
