@@ -288,6 +288,7 @@ class Verified(NamedTuple):
     matches: int  # ratio-test matches, one per registered keypoint
     cells: int  # SPREAD_CELL_PX cells of the registered photo the inliers cover
     query_inliers: np.ndarray  # indices of the query keypoints that are inliers
+    train_inliers: np.ndarray = np.zeros(0, np.intp)  # ... and of the registered keypoints they match (outline.py)
 
 
 _NOT_VERIFIED = np.zeros(0, np.intp)
@@ -322,7 +323,7 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     h, inl = piece
     if SECOND_PIECE_AFTER_CELLS <= _cells(dst[inl]) < SECOND_PIECE_UNTIL_CELLS:
         inl = inl | _adjoining_piece(src, dst, h, inl)
-    return Verified(int(inl.sum()), n_matches, _cells(dst[inl]), qi[inl])
+    return Verified(int(inl.sum()), n_matches, _cells(dst[inl]), qi[inl], ti[inl])
 
 
 SECOND_PIECE_AFTER_CELLS = 5  # a second homography is looked for once the first covers this many cells (and

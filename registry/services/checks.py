@@ -179,12 +179,35 @@ def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_s
         matches, query, candidates, index.everything if all_statuses else index.reported,
         lambda twins: matching.rank(query, twins, load_features, fields or None, _record_fields, len(twins)))
     took_ms = (time.perf_counter() - started) * 1000 + (photo.signature_ms if photo.signature else 0.0)
+    _add_outlines(matches, query)
     return {
         "query": photo.label,
         "took_ms": round(took_ms, 3),
         "candidates": _describe(matches, principal),
         "_hashes": query.hash_hex,
     }
+
+
+def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySignature) -> None:
+    """Put in each found record's evidence the matched area to outline on the submitted and the registered photo
+    (matching.outline; after the answer is timed: it is for the page, not the verdict)."""
+    from registry.matching.outline import matched_outlines
+    from registry.models import Photo
+    from registry.services.photos import decode_stored
+
+    found = [m for m in matches if m.verdict != "no_match" and m.evidence.get("record_photo_id") is not None]
+    blobs = load_features([int(m.evidence["record_photo_id"]) for m in found]) if found else {}
+    for match in found:
+        photo_id = int(match.evidence["record_photo_id"])
+        photo = db.session.get(Photo, photo_id)
+        if photo is None or photo_id not in blobs:
+            continue
+        try:
+            image = decode_stored(photo).image
+        except (OSError, ValueError, MediaStoreError) as exc:  # a photo file not here (another registry's record)
+            log.info("no outline for photo %s: %s", photo_id, exc)
+            continue
+        match.evidence.update(matched_outlines(query, match.evidence["query_variant"], blobs[photo_id], image))
 
 
 def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list[dict[str, Any]]:
