@@ -14,11 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	touch $@
 
-## Set up (virtualenv, packages, database schema, demo data once) and serve at http://127.0.0.1:5000
+## Set up (virtualenv, packages, database schema, demo data once) and serve at http://$(HOST):$(PORT)
+## Another port or address: make run PORT=8080 (HOST=0.0.0.0 to be reached from other machines)
 run: install
 	$(VENV)/bin/registry db upgrade
 	$(VENV)/bin/registry seed-demo --if-empty
 	$(VENV)/bin/registry reindex
+	@echo "Serving at http://$(HOST):$(PORT)/ (another port: make run PORT=8080)"
 	$(VENV)/bin/registry run --host $(HOST) --port $(PORT)
 
 ## The whole test suite (SQLite unless REGISTRY_DATABASE_URL points elsewhere)

@@ -26,7 +26,9 @@ class Config:
     MAX_CONTENT_LENGTH = 100 * 1024 * 1024
     MAX_CHECK_BODY_BYTES = 50 * 1024 * 1024
     RECORDS_PER_PAGE = 20
-    PUBLIC_URL = "http://127.0.0.1:5000"  # how other systems reach this registry (photo links in exports, feeds)
+    # How other systems reach this registry (links in feeds and exports); unset: the host and port each request came
+    # to, so feeds served on another port (make run PORT=8080) link to it (services.exchange.public_url)
+    PUBLIC_URL: str | None = None
     PUBLISHER = "Object ID Registry"
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

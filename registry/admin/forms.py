@@ -43,6 +43,7 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField(_l("To (UTC day)"), validators=[Optional()])
     user = StringField(_l("User (e-mail or part of it)"), validators=[Length(max=254)])
     agency = StringField(_l("Agency"), validators=[Length(max=200)])
+    action = StringField(_l("Action (e.g. status, check, certificate_issued)"), validators=[Length(max=40)])
 
     def validate_date_to(self, field: DateField) -> None:
         """The last day may not come before the first."""

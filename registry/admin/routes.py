@@ -52,18 +52,27 @@ def user_action(user_id: int, action: str):
     return redirect(url_for("admin.users"))
 
 
+AUDIT_PER_PAGE = 50  # entries per page of the audit trail (the exports hold all of them)
+MAX_AUDIT_PAGE = 10_000
+
+
 @bp.get("/audit")
 def audit():
     """The latest audit entries (record changes, account events, checks), filtered by date, user and agency."""
     form = AuditFilterForm(request.args)
-    rows = audit_trail(limit=500, filters=_audit_filter(form)) if form.validate() else []
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, MAX_AUDIT_PAGE))
+    # one row more than the pages up to this one says whether there is a next page
+    rows = audit_trail(limit=page * AUDIT_PER_PAGE + 1, filters=_audit_filter(form)) if form.validate() else []
+    has_next = len(rows) > page * AUDIT_PER_PAGE
+    rows = rows[(page - 1) * AUDIT_PER_PAGE:page * AUDIT_PER_PAGE]
     export_args = {name: value for name, value in request.args.items() if name in form and value}
-    return render_template("admin/audit.html", rows=rows, form=form, export_args=export_args)
+    return render_template("admin/audit.html", rows=rows, form=form, export_args=export_args, page=page,
+                           has_next=has_next)
 
 
 def _audit_filter(form: AuditFilterForm) -> AuditFilter:
     return AuditFilter(date_from=form.date_from.data, date_to=form.date_to.data, user=form.user.data or "",
-                       agency=form.agency.data or "")
+                       agency=form.agency.data or "", action=(form.action.data or "").strip())
 
 
 @bp.get("/audit.<fmt>")

@@ -33,6 +33,7 @@ class AuditFilter:
     date_to: date | None = None
     user: str = ""
     agency: str = ""
+    action: str = ""  # exactly this action ("check" for checks)
 
 
 def audit_trail(limit: int | None = None, filters: AuditFilter = AuditFilter()) -> list[dict[str, Any]]:
@@ -67,6 +68,8 @@ def _filtered(statement: Select, at, actor, user_id, filters: AuditFilter) -> Se
 
 def _record_changes(filters: AuditFilter, limit: int | None) -> list[dict[str, Any]]:
     statement = _filtered(select(RecordChange), RecordChange.changed_at, RecordChange.changed_by, RecordChange.user_id, filters)
+    if filters.action:
+        statement = statement.where(RecordChange.action == filters.action)
     return [
         {"at": c.changed_at.isoformat(), "actor": c.changed_by, "ip": c.ip, "target_type": "record", "target_id": c.record_id,
          "action": c.action, "field": c.field, "old_value": c.old_value, "new_value": c.new_value,
@@ -77,6 +80,8 @@ def _record_changes(filters: AuditFilter, limit: int | None) -> list[dict[str, A
 
 def _events(filters: AuditFilter, limit: int | None) -> list[dict[str, Any]]:
     statement = _filtered(select(AuditEvent), AuditEvent.at, AuditEvent.actor, AuditEvent.actor_user_id, filters)
+    if filters.action:
+        statement = statement.where(AuditEvent.action == filters.action)
     return [
         {"at": e.at.isoformat(), "actor": e.actor, "ip": e.ip, "target_type": e.target_type, "target_id": e.target_id,
          "action": e.action, "field": "", "old_value": e.old_value, "new_value": e.new_value,
@@ -86,6 +91,8 @@ def _events(filters: AuditFilter, limit: int | None) -> list[dict[str, Any]]:
 
 
 def _checks(filters: AuditFilter, limit: int | None) -> list[dict[str, Any]]:
+    if filters.action and filters.action != "check":
+        return []
     statement = _between(select(Check), Check.created_at, filters)
     if filters.user.strip():
         statement = statement.where(_actor_contains(Check.actor, filters.user))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 from registry.clean_text import strip_forbidden_in
 from registry.exchange.csv_io import records_to_csv
@@ -20,11 +20,18 @@ log = logging.getLogger(__name__)
 
 # The CLI is the server operator's door: every field.
 OPERATOR = Principal(role="admin")
+OUTSIDE_A_REQUEST_URL = "http://127.0.0.1:5000"  # the CLI's links when neither PUBLIC_URL nor SERVER_NAME is set
 
 
 def public_url(path: str) -> str:
-    """An absolute URL on this registry (REGISTRY_PUBLIC_URL, e.g. https://registry.example.org)."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+    """An absolute URL on this registry: under REGISTRY_PUBLIC_URL when set (e.g. https://registry.example.org), else
+    where the request came to (any host and port the registry is served on), else OUTSIDE_A_REQUEST_URL."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/") + path
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("home.index", _external=True).rstrip("/") + path
+    return OUTSIDE_A_REQUEST_URL + path
 
 
 def record_to_exchange(record: ObjectRecord, tag_codes: list[str] | None = None,
