@@ -193,7 +193,6 @@ def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySign
     (matching.outline; after the answer is timed: it is for the page, not the verdict)."""
     from registry.matching.outline import matched_outlines
     from registry.models import Photo
-    from registry.services.photos import decode_stored
 
     found = [m for m in matches if m.verdict != "no_match" and m.evidence.get("record_photo_id") is not None]
     blobs = load_features([int(m.evidence["record_photo_id"]) for m in found]) if found else {}
@@ -202,8 +201,8 @@ def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySign
         photo = db.session.get(Photo, photo_id)
         if photo is None or photo_id not in blobs:
             continue
-        try:
-            image = decode_stored(photo).image
+        try:  # the display copy (2 048 px at most, the thumbnail's proportions): the box is in fractions of the sides
+            image = media_store().open_display(photo.sha256)
         except (OSError, ValueError, MediaStoreError) as exc:  # a photo file not here (another registry's record)
             log.info("no outline for photo %s: %s", photo_id, exc)
             continue
