@@ -203,7 +203,7 @@ def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySign
             continue
         try:  # the display copy (2 048 px at most, the thumbnail's proportions): the box is in fractions of the sides
             image = media_store().open_display(photo.sha256)
-        except (OSError, ValueError, MediaStoreError) as exc:  # a photo file not here (another registry's record)
+        except (OSError, ValueError, KeyError, MediaStoreError) as exc:  # its file is not here (StoredFileMissing)
             log.info("no outline for photo %s: %s", photo_id, exc)
             continue
         match.evidence.update(matched_outlines(query, match.evidence["query_variant"], blobs[photo_id], image))

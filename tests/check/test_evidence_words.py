@@ -87,3 +87,13 @@ def test_the_sentences_are_in_the_readers_language(client, vase):
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Les couleurs concordent." in page and "Détails" in page
     assert "Colours agree." not in page
+
+
+def test_a_registered_photo_whose_display_copy_is_missing_is_still_matched(client, api_headers, vase, app):
+    from pathlib import Path
+
+    for copy in Path(app.config["MEDIA_DIR"]).rglob("*"):
+        if copy.is_file() and "display" in copy.parts:
+            copy.unlink()
+    evidence = _candidate(client, api_headers, _jpeg(vase, 80))["evidence"]
+    assert "record_outline" not in evidence and evidence["inlier_cells"] > 0
