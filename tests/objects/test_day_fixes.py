@@ -33,7 +33,8 @@ def test_measurements_without_text_are_shown_from_the_values(client, app):
     assert "12.5" in shown and "—" not in shown
 
 
-def test_a_recovered_record_keeps_its_loss_on_the_sheet_as_history(client, app):
+def test_a_recovered_record_keeps_its_loss_on_the_sheet_as_history(client, login_as, app):
+    login_as("registrar")  # the record's own institution: every field (policy.FIELD_VISIBILITY)
     record = _record()
     change_status(record, {"status": "recovered", "loss_place": "Testville storeroom", "case_reference": "PJ/2026/99",
                            "loss_notes": "Night theft"}, "test")
