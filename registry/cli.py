@@ -126,7 +126,8 @@ def export_command(fmt: str, output: Path | None, status: tuple[str, ...], insti
     from registry.models import Institution, ObjectRecord
     from registry.services.exchange import export_records
 
-    statement = select(ObjectRecord).join(Institution).order_by(Institution.name, ObjectRecord.object_number)
+    statement = (select(ObjectRecord).join(Institution).where(ObjectRecord.deleted_at.is_(None))
+                 .order_by(Institution.name, ObjectRecord.object_number))
     if status:
         statement = statement.where(ObjectRecord.status.in_(status))
     if institution:
@@ -356,6 +357,7 @@ def init_app(app: Flask) -> None:
     for name in ("backup_command", "restore_command", "verify_backup_command"):
         app.cli.add_command(_lazy("registry.backup.commands", name))
     app.cli.add_command(_lazy("registry.harvest.cli", "harvest_command"))
+    app.cli.add_command(_lazy("registry.media.commands", "media_group"))
 
 
 def _lazy(module: str, name: str) -> click.Command:

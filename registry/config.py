@@ -13,7 +13,15 @@ class Config:
 
     DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
     MEDIA_DIR: str | None = None  # default: <instance>/media
+    # Photos in an S3-compatible store instead of MEDIA_DIR: s3://bucket/prefix (registry/storage/). Credentials come
+    # from boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or an instance role).
+    MEDIA_STORE: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # MinIO, Ceph RGW...; unset for AWS S3
+    S3_REGION: str | None = None
     SECRET_KEY: str | None = None  # default: generated once into <instance>/secret_key
+    # Photo files of a deleted record are kept this long, then `registry media purge-deleted` removes them
+    # (services/deletion.py); files that are evidence of a check or a certificate are never purged.
+    DELETED_PHOTO_RETENTION_DAYS = 180
     MAX_PHOTO_BYTES = 20 * 1024 * 1024
     MAX_PHOTO_PIXELS = 40_000_000
     MAX_PHOTOS_PER_UPLOAD = 12

@@ -35,6 +35,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     # before registering: is this object already registered? a photo search of every record the user may view
     # (logged as a lookup, not a check: no certificate, no agency's log)
     "records.photo_lookup": (N, N, N, OWN, Y),
+    "records.delete": (N, N, N, OWN, Y),  # a tombstone stays; photos purged after retention (services/deletion.py)
     "media.view": (Y, Y, Y, Y, Y),  # photos of records the user may view; query photos of checks they may view
     "checks.run": (Y, Y, Y, Y, Y),  # against published records
     "checks.run_all_statuses": (N, N, Y, OWN, Y),

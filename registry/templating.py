@@ -102,6 +102,8 @@ CHANGE_TEXT: dict[str, Any] = {
     "photo_removed": _l("photo removed"),
     "tag_added": _l("tag added"),
     "tag_removed": _l("tag removed"),
+    "deleted": _l("record deleted"),
+    "photo_purged": _l("photo files purged"),
 }
 
 # A check's verdict on one candidate, and a certificate's outcome.

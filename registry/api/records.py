@@ -54,7 +54,7 @@ def _present(record: ObjectRecord, tag_codes: list[str] | None = None) -> Object
 
 def _visible_record(record_id: int) -> ObjectRecord:
     record = db.session.get(ObjectRecord, record_id)
-    if record is None or not can_view_record(current_principal(), record.status, record.institution_id):
+    if record is None or record.deleted_at is not None or not can_view_record(current_principal(), record.status, record.institution_id):
         raise ApiError(f"no record {record_id} that you may see", 404)
     return record
 

@@ -23,6 +23,8 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "objects.status": "records.change_status",
     "objects.remove_photo_view": "records.edit",
     "objects.history": "records.view_history",
+    "objects.delete": "records.delete",
+    "api.delete_record": "records.delete",
     "media.photo_file": "media.view",
     "check.check_page": "checks.run",
     "check.log": "checks.view",

@@ -46,7 +46,8 @@ def _since() -> datetime | None:
 
 def _lost_records() -> list[ObjectRecord]:
     """This registry's records reported stolen, missing or looted, newest change first; `?since=` for what changed after."""
-    statement = (select(ObjectRecord).where(ObjectRecord.status.in_(LOSS_STATUSES), ObjectRecord.source_id.is_(None))
+    statement = (select(ObjectRecord).where(ObjectRecord.status.in_(LOSS_STATUSES), ObjectRecord.source_id.is_(None),
+                                            ObjectRecord.deleted_at.is_(None))
                  .order_by(ObjectRecord.updated_at.desc()).limit(FEED_SIZE))
     since = _since()
     if since:
@@ -117,7 +118,7 @@ def _changed_records(since: datetime | None) -> list[ObjectRecord]:
     if since is not None:
         status_changed = select(RecordChange.record_id).where(RecordChange.action == "status", RecordChange.changed_at >= since)
         condition = and_(ObjectRecord.updated_at >= since, or_(published, ObjectRecord.id.in_(status_changed)))
-    statement = (select(ObjectRecord).where(condition, ObjectRecord.source_id.is_(None))
+    statement = (select(ObjectRecord).where(condition, ObjectRecord.source_id.is_(None), ObjectRecord.deleted_at.is_(None))
                  .order_by(ObjectRecord.updated_at, ObjectRecord.id).limit(FEED_SIZE))
     return list(db.session.scalars(statement))
 

@@ -139,6 +139,11 @@ class ObjectRecord(db.Model):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("federation_sources.id"), index=True)
     source_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     source_institution: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # A deleted record stays as a tombstone (services/deletion.py): out of every list, search, export and the photo
+    # index, while checks and certificates that named it still show what they named.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    deleted_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    deletion_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     institution: Mapped[Institution] = relationship(back_populates="records")
     photos: Mapped[list[Photo]] = relationship(

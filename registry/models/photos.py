@@ -33,5 +33,7 @@ class Photo(db.Model):
     created_by: Mapped[str] = mapped_column(String(200), default="")
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed_by: Mapped[str] = mapped_column(String(200), default="")
+    # When its files were purged, after the retention period of a deleted record (services/deletion.py).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     record: Mapped[ObjectRecord] = relationship(back_populates="photos")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("objects", __name__)
 
-from registry.objects import lookup, routes  # noqa: E402,F401
+from registry.objects import delete, lookup, routes  # noqa: E402,F401

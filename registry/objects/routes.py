@@ -40,7 +40,7 @@ _TEXT_FIELDS = (
 
 def _record_or_404(record_id: int) -> ObjectRecord:
     record = db.session.get(ObjectRecord, record_id)
-    if record is None:
+    if record is None or record.deleted_at is not None:
         abort(404)
     return record
 

@@ -127,6 +127,6 @@ def remove_tag(record_id: int, code: str):
 
 def _record_or_404(record_id: int) -> ObjectRecord:
     record = db.session.get(ObjectRecord, record_id)
-    if record is None:
+    if record is None or record.deleted_at is not None:
         abort(404)
     return record

@@ -229,7 +229,7 @@ def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list
             "sources": [_source(records[match.record_id], names)],
         }
         for match in matches
-        if match.record_id in records
+        if match.record_id in records and records[match.record_id].deleted_at is None
         and can_view_record(principal, records[match.record_id].status, records[match.record_id].institution_id)
     ]
     return _one_per_object(described)
@@ -273,7 +273,8 @@ def _add_other_reports(kept: dict[tuple[str, str], dict[str, Any]]) -> None:
     if not numbers:
         return
     statement = (select(ObjectRecord).options(selectinload(ObjectRecord.institution))
-                 .where(ObjectRecord.object_number.in_(numbers), ObjectRecord.status.in_(PUBLISHED_STATUSES)))
+                 .where(ObjectRecord.object_number.in_(numbers), ObjectRecord.status.in_(PUBLISHED_STATUSES),
+                        ObjectRecord.deleted_at.is_(None)))
     others = list(db.session.scalars(statement))
     names = _source_names({record.source_id for record in others if record.source_id is not None})
     for record in others:

@@ -59,7 +59,7 @@ def registrar_work(institution_id: int | None) -> RegistrarWork:
     """The work of a registrar's institution (nothing for an account without one)."""
     if institution_id is None:
         return RegistrarWork({}, [], [], [], 0)
-    mine = ObjectRecord.institution_id == institution_id
+    mine = and_(ObjectRecord.institution_id == institution_id, ObjectRecord.deleted_at.is_(None))
     counts = dict(db.session.execute(select(ObjectRecord.status, func.count()).where(mine).group_by(ObjectRecord.status)).all())
     recent_records = db.session.scalars(select(ObjectRecord).where(mine).order_by(ObjectRecord.updated_at.desc(),
                                                                                  ObjectRecord.id.desc()).limit(RECENT)).all()
@@ -76,7 +76,8 @@ def _pending(institution_id: int) -> tuple[list[PendingRecord], int]:
     no_reference = and_(ObjectRecord.status.in_(sorted(LOSS_STATUSES)), ObjectRecord.case_reference == "")
     statement = (select(ObjectRecord, func.coalesce(views.c.views, 0))
                  .outerjoin(views, views.c.record_id == ObjectRecord.id)
-                 .where(ObjectRecord.institution_id == institution_id, or_(few_views, no_reference)))
+                 .where(ObjectRecord.institution_id == institution_id, ObjectRecord.deleted_at.is_(None),
+                        or_(few_views, no_reference)))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     # losses first: a stolen object without a case reference is the most urgent thing to finish
     rows = db.session.execute(statement.order_by(no_reference.desc(), ObjectRecord.updated_at.desc()).limit(RECENT)).all()

@@ -267,6 +267,8 @@ def _import_record(record: dict[str, Any], photos_dir: Path | None, default_inst
         created = record_service.create_record(institution_name, fields, actor, photos, names, status_fields=status_fields, commit=False)
         _tag(created, record, actor, report)
         return "created"
+    if existing.deleted_at is not None:
+        record_service.raise_number_of_deleted_record(existing)
     changes = record_service.update_record(existing, fields, actor, commit=False)
     if _status_changed(existing, status_fields):
         changes += record_service.change_status(existing, status_fields, actor, commit=False)

@@ -120,6 +120,14 @@ def find_record(institution: Institution, object_number: str) -> ObjectRecord | 
     )
 
 
+def raise_number_of_deleted_record(record: ObjectRecord) -> None:
+    """Refuse to reuse a deleted record's number: checks and certificates that named it must not come to mean
+    another object (services/deletion.py)."""
+    raise InvalidRecord(N_("object number '%(number)s' belonged to a record of %(institution)s that was deleted; "
+                           "the number of a deleted record is not used again"), "object_number",
+                        number=record.object_number, institution=record.institution.name)
+
+
 def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Clean a record's field values and derive what can be derived.
 
@@ -194,7 +202,10 @@ def create_record(
     """
     institution = institution_named(institution_name)
     clean = normalise_fields(fields)
-    if find_record(institution, clean["object_number"]) is not None:
+    existing = find_record(institution, clean["object_number"])
+    if existing is not None and existing.deleted_at is not None:
+        raise_number_of_deleted_record(existing)
+    if existing is not None:
         raise InvalidRecord(N_("object number '%(number)s' is already registered by %(institution)s"), "object_number",
                             number=clean["object_number"], institution=institution.name)
     record = ObjectRecord(institution=institution, created_by=actor, updated_by=actor)

@@ -81,7 +81,9 @@ def _lost_records(since: int | None) -> dict[str, list[ObjectRecord]]:
         changed = select(RecordChange.record_id).where(RecordChange.id > since)
         statement = statement.where(ObjectRecord.id.in_(changed))
     rows = list(db.session.scalars(statement.order_by(ObjectRecord.id)))
-    return {"lost": [r for r in rows if r.status in LOSS_STATUSES], "other": [r for r in rows if r.status not in LOSS_STATUSES]}
+    # a deleted record leaves the bank as one no longer lost does (services/deletion.py)
+    lost = [r for r in rows if r.status in LOSS_STATUSES and r.deleted_at is None]
+    return {"lost": lost, "other": [r for r in rows if r not in lost]}
 
 
 def _bank_record(record: ObjectRecord) -> dict[str, Any]:

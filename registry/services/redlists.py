@@ -195,7 +195,8 @@ def tagged_records(code: str) -> list[ObjectRecord]:
     """Records currently tagged with a category."""
     return list(db.session.scalars(
         select(ObjectRecord).join(CategoryTag, CategoryTag.record_id == ObjectRecord.id).join(CategoryRow)
-        .where(CategoryRow.code == code, CategoryTag.removed_at.is_(None)).order_by(ObjectRecord.id)
+        .where(CategoryRow.code == code, CategoryTag.removed_at.is_(None), ObjectRecord.deleted_at.is_(None))
+        .order_by(ObjectRecord.id)
     ))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, or_, select, true
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry.messages import N_, ReadableError
@@ -119,12 +119,13 @@ def _escape_like(text: str) -> str:
 def visible_to(principal: Principal):
     """The SQL condition for records a principal may view (published ones, plus the inventory in their scope)."""
     published = ObjectRecord.status.in_(PUBLISHED_STATUSES)
+    not_deleted = ObjectRecord.deleted_at.is_(None)  # a deleted record is a tombstone: seen by nobody
     verdict = rule("records.view_inventory", principal.role)
     if verdict == "yes":
-        return true()
+        return not_deleted
     if verdict == "own" and principal.institution_id is not None:
-        return or_(published, ObjectRecord.institution_id == principal.institution_id)
-    return published
+        return and_(not_deleted, or_(published, ObjectRecord.institution_id == principal.institution_id))
+    return and_(not_deleted, published)
 
 
 def search_statement(query: RecordQuery, principal: Principal) -> Select[tuple[ObjectRecord]]:
