@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import lzma
 import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -20,11 +21,14 @@ from registry.offline_bank.signing import BadSignature, fingerprint, public_key_
 from registry.offline_bank.thinning import BankFeatures
 
 MAGIC = b"OIDBANK1"
-FORMAT = 1
+FORMAT = 2  # 2: number sections compressed
 SIGNATURE_BYTES = 64
 KEY_BYTES = 48  # a photo's index key (matching.signature.KEY_WORDS x 8)
 COLOUR_BYTES = 48  # its colour histogram (24 x float16)
 SIZE_BYTES = 8
+# Sections of numbers compressed with zlib (ids in order, lengths, histograms); keys, keypoints and thumbnails
+# are written as they are (they barely compress).
+ZLIB_SECTIONS = frozenset({"photo_ids", "colours", "sizes", "keypoint_lengths", "thumbnail_ids", "thumbnail_lengths"})
 # What a record of the bank says: only what a check needs and may show.
 RECORD_FIELDS = ("id", "object_number", "institution", "title", "object_type", "status", "contact", "url", "photos")
 
@@ -80,6 +84,7 @@ def write_bank(content: BankContent, key: Ed25519PrivateKey) -> bytes:
         "thumbnail_lengths": np.array([len(t) for t in content.thumbnails.values()], "<u4").tobytes(),
         "thumbnails": b"".join(content.thumbnails.values()),
     }
+    sections = {name: zlib.compress(data, 6) if name in ZLIB_SECTIONS else data for name, data in sections.items()}
     offsets, position = {}, 0
     for name, data in sections.items():
         offsets[name] = [position, len(data)]
@@ -148,6 +153,7 @@ def _content(header: dict[str, Any]) -> BankContent:
 
 def _read_sections(content: BankContent, offsets: dict[str, list[int]], payload: bytes) -> None:
     part = {name: payload[start:start + length] for name, (start, length) in offsets.items()}
+    part = {name: zlib.decompress(data) if name in ZLIB_SECTIONS else data for name, data in part.items()}
     content.records = json.loads(lzma.decompress(part["records"]))
     ids = np.frombuffer(part["photo_ids"], "<i8").reshape(-1, 2).tolist()
     ends = np.cumsum(np.frombuffer(part["keypoint_lengths"], "<u4"), dtype=np.int64).tolist()
