@@ -47,7 +47,7 @@ class BankIndex:
         matches = matching.rank(query, candidates, self.features, fields or None, self.record_fields, top)
         took_ms = (time.perf_counter() - started) * 1000
         return {"query": label, "took_ms": round(took_ms, 3), "candidates": [self._describe(m) for m in matches],
-                "red_list_categories": []}
+                "red_list_categories": [], "red_lists_compared": []}  # a bank carries no Red Lists
 
     def _describe(self, match: matching.RecordMatch) -> dict[str, Any]:
         record = self.bank.records[match.record_id]
