@@ -145,8 +145,9 @@ def _init_login(app: Flask, login_manager) -> None:
 def _init_api(app: Flask, api_bp) -> None:
     """The JSON API with its OpenAPI document (/api/v1/openapi.json) and interactive page (/api/v1/docs)."""
     from flask import send_from_directory
-    from flask_smorest import Api
     from swagger_ui_bundle import swagger_ui_path
+
+    from registry.api.openapi import RegistryApi, document_ignored_fields, init_spec
 
     from registry.errors import init_app as init_error_pages
 
@@ -165,8 +166,10 @@ def _init_api(app: Flask, api_bp) -> None:
                                     "{\"error\": \"...\", \"status\": N, \"details\": {...}}."},
         },
     )
-    api = Api(app)
+    api = RegistryApi(app)
+    init_spec(api)
     api.register_blueprint(api_bp, url_prefix="/api/v1")
+    document_ignored_fields(api)
     # flask-smorest installs an app-wide JSON error handler; pages keep their own (the API blueprint keeps its JSON one).
     init_error_pages(app)
 

@@ -19,9 +19,8 @@ MESSAGE = ("Text may not contain control characters such as NUL (\\0) or U+0001-
 def _strings(value: Any) -> Iterable[str]:
     if isinstance(value, str):
         yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
+    elif isinstance(value, dict):  # the names of fields are not kept (unknown ones are ignored): only values
+        for item in value.values():
             yield from _strings(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
@@ -31,8 +30,7 @@ def _strings(value: Any) -> Iterable[str]:
 def _request_texts() -> Iterable[str]:
     yield from _strings(request.view_args or {})
     for source in (request.args, request.form):
-        for key, values in source.lists():
-            yield key or ""  # a multipart part whose name Werkzeug cannot read comes with the key None
+        for _name, values in source.lists():
             yield from values
     if request.is_json:
         yield from _strings(request.get_json(silent=True))

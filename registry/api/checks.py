@@ -6,7 +6,8 @@ from flask import current_app, request
 
 from registry.actors import web_actor
 from registry.api import bp
-from registry.api.errors import ApiError, ApiErrorSchema
+from registry.api.errors import ApiError
+from registry.api.openapi import errors
 from registry.api.schemas import CheckFormSchema, CheckLogArgsSchema, CheckLogSchema, CheckResultSchema
 from registry.auth.access import current_principal
 from registry.extensions import db
@@ -23,11 +24,9 @@ from registry.services.photos import decode_query_upload, read_upload
 @limit_checks
 @bp.arguments(CheckFormSchema, location="form", content_type="multipart/form-data")
 @bp.response(200, CheckResultSchema(many=True))
-@bp.alt_response(400, schema=ApiErrorSchema, description="No photo, or a bad field")
-@bp.alt_response(401, schema=ApiErrorSchema, description="No valid API token")
-@bp.alt_response(403, schema=ApiErrorSchema, description="all_statuses without the right")
-@bp.alt_response(422, schema=ApiErrorSchema, description="A photo that is not a sound image")
-@bp.alt_response(429, schema=ApiErrorSchema, description="Too many checks from this token; the Retry-After header says when to try again")
+@errors(bp, 400, 403, 413, 422, 507, described={
+    403: "all_statuses without the right", 422: "A photo that is not a sound image, or a field refused",
+    429: "Too many checks from this token; the Retry-After header says when to try again"})
 def create_check(form: dict):
     """Check a suspect object's photos against the registry.
 
@@ -69,6 +68,7 @@ def _photos() -> list[QueryPhoto]:
 @bp.get("/checks")
 @bp.arguments(CheckLogArgsSchema, location="query")
 @bp.response(200, CheckLogSchema(many=True))
+@errors(bp, 422)
 def list_checks(args: dict):
     """The check log: your own checks; law enforcement its agency's; admins all. Newest first."""
     statement = visible_checks(current_principal())
@@ -77,7 +77,7 @@ def list_checks(args: dict):
 
 @bp.get("/checks/<int:check_id>")
 @bp.response(200, CheckLogSchema)
-@bp.alt_response(404, schema=ApiErrorSchema)
+@errors(bp, 404)
 def get_check(check_id: int):
     """One logged check."""
     check = db.session.get(Check, check_id)

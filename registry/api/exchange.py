@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 from sqlalchemy import select
 
 from registry.actors import web_actor
 from registry.api import bp
-from registry.api.errors import ApiError, ApiErrorSchema
+from registry.api.errors import ApiError
+from registry.api.openapi import errors
+from registry.api.schemas import with_files
 from registry.auth.access import current_principal
 from registry.extensions import db
 from registry.models import Institution, ObjectRecord
@@ -32,7 +34,12 @@ class ImportFormSchema(Schema):
     """A CSV or LIDO file to import (multipart)."""
 
     format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "lido"]))
-    file = fields.Raw(metadata={"type": "string", "format": "binary", "description": "The CSV or LIDO XML file"})
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary", "description": "The CSV or LIDO XML file"})
+
+    @pre_load
+    def _file_sent(self, data, **kwargs):
+        files = with_files(data, "file")
+        return {**files, "file": files["file"][0]} if "file" in files else files
 
 
 class ImportReportSchema(Schema):
@@ -49,6 +56,7 @@ class ImportReportSchema(Schema):
 @bp.get("/exports/records")
 @bp.arguments(ExportArgsSchema, location="query")
 @bp.response(200, description="The records you may see, as CSV or LIDO 1.1 XML")
+@errors(bp, 422)
 def export_records(args: dict):
     """Export the records you may see as CSV (the import columns) or LIDO 1.1 XML."""
     statement = select(ObjectRecord).join(Institution).where(visible_to(current_principal())).order_by(Institution.name, ObjectRecord.object_number)
@@ -63,7 +71,7 @@ def export_records(args: dict):
 @bp.post("/imports")
 @bp.arguments(ImportFormSchema, location="form", content_type="multipart/form-data")
 @bp.response(200, ImportReportSchema)
-@bp.alt_response(400, schema=ApiErrorSchema)
+@errors(bp, 400, 403, 413, 422, described={400: "The file cannot be read as CSV or LIDO"})
 def import_records(form: dict):
     """Import records from a CSV or LIDO file (a registrar imports into their own institution). Resumable and idempotent."""
     upload = request.files.get("file")

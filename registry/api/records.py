@@ -15,7 +15,8 @@ from werkzeug.datastructures import FileStorage
 
 from registry.actors import web_actor
 from registry.api import bp
-from registry.api.errors import ApiError, ApiErrorSchema
+from registry.api.errors import ApiError
+from registry.api.openapi import errors
 from registry.api.schemas import (
     ConflictErrorSchema, PhotoUploadSchema, RecordCreateFormSchema, RecordCreateSchema, RecordPageSchema,
     RecordQueryArgsSchema, RecordSchema, RecordUpdateSchema, StatusSchema,
@@ -127,14 +128,14 @@ def _conflict(exc: record_service.RecordChanged, record: ObjectRecord, sent: dic
 def _write(operation: Callable[[], Any], record: ObjectRecord | None = None, sent: dict[str, Any] | None = None):
     """Run a write service; nothing of it is kept when it fails.
 
-    A broken Object ID rule becomes a 400 with its message; a record someone else saved since the version the
+    A broken Object ID rule becomes a 400 with its message (an object number already taken: 409); a record someone else saved since the version the
     change was made from (or while it was being written) a 409 comparing `sent` with the record's current values.
     """
     try:
         return operation()
     except InvalidRecord as exc:
         db.session.rollback()
-        raise ApiError(str(exc), 400) from exc
+        raise ApiError(str(exc), 409 if isinstance(exc, record_service.ObjectNumberTaken) else 400) from exc
     except record_service.RecordChanged as exc:
         db.session.rollback()
         raise _conflict(exc, record, sent or {}) from exc
@@ -167,6 +168,7 @@ def _decoded(uploads: list[FileStorage]) -> list[DecodedPhoto]:
 @bp.get("/records")
 @bp.arguments(RecordQueryArgsSchema, location="query")
 @bp.response(200, RecordPageSchema)
+@errors(bp, 422, described={422: "A parameter refused: a size bound out of range, or a minimum above its maximum"})
 def list_records(args: dict):
     """Search the records you may see (published ones, and your institution's inventory), newest first.
 
@@ -184,7 +186,7 @@ def list_records(args: dict):
 
 @bp.get("/records/<int:record_id>")
 @bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
-@bp.alt_response(404, schema=ApiErrorSchema)
+@errors(bp, 404)
 def get_record(record_id: int):
     """One record, with its version as the ETag header."""
     return _answer(_visible_record(record_id))
@@ -194,10 +196,10 @@ def get_record(record_id: int):
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RecordCreateSchema},
                                                    "multipart/form-data": {"schema": RecordCreateFormSchema}}})
 @bp.response(201, RecordSchema, headers={"ETag": ETAG_HEADER, "Location": {"schema": {"type": "string"}}})
-@bp.alt_response(400, schema=ApiErrorSchema, description="An Object ID rule broken (e.g. object number taken)")
-@bp.alt_response(403, schema=ApiErrorSchema)
-@bp.alt_response(422, schema=ApiErrorSchema, description="An invalid field, or a refused photo: `details` says which "
-                                                         "(`photo`: its position from 1, `filename`, `reason`); nothing is created")
+@errors(bp, 400, 403, 409, 413, 415, 422, 507, described={
+    400: "An Object ID rule broken (e.g. year_from after year_to)", 409: "The object number is already registered",
+    422: "An invalid field, or a refused photo: `details` says which (`photo`: its position from 1, `filename`, "
+         "`reason`); nothing is created"})
 def create_record():
     """Register an object, with its photos if you like (a registrar registers for their own institution).
 
@@ -223,10 +225,8 @@ def create_record():
 @bp.arguments(RecordUpdateSchema)
 @bp.doc(parameters=[IF_MATCH])
 @bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
-@bp.alt_response(400, schema=ApiErrorSchema)
-@bp.alt_response(403, schema=ApiErrorSchema)
-@bp.alt_response(404, schema=ApiErrorSchema)
 @bp.alt_response(409, schema=ConflictErrorSchema, description="Someone else saved the record since your version; nothing was written")
+@errors(bp, 400, 403, 404, 415, 422, described={400: "An Object ID rule broken (e.g. year_from after year_to)"})
 def update_record(data: dict, record_id: int):
     """Change fields of a record; each change goes to its history.
 
@@ -243,10 +243,8 @@ def update_record(data: dict, record_id: int):
 @bp.arguments(StatusSchema)
 @bp.doc(parameters=[IF_MATCH])
 @bp.response(200, RecordSchema, headers={"ETag": ETAG_HEADER})
-@bp.alt_response(400, schema=ApiErrorSchema)
-@bp.alt_response(403, schema=ApiErrorSchema)
-@bp.alt_response(404, schema=ApiErrorSchema)
 @bp.alt_response(409, schema=ConflictErrorSchema, description="Someone else saved the record since your version; nothing was written")
+@errors(bp, 400, 403, 404, 415, 422, described={400: "An Object ID rule broken (e.g. a loss date in the future)"})
 def change_status(data: dict, record_id: int):
     """Report a record stolen, missing, looted or recovered, with the loss details.
 
@@ -262,8 +260,7 @@ def change_status(data: dict, record_id: int):
 @bp.post("/records/<int:record_id>/photos")
 @bp.arguments(PhotoUploadSchema, location="files")
 @bp.response(201, RecordSchema, headers={"ETag": ETAG_HEADER})
-@bp.alt_response(400, schema=ApiErrorSchema)
-@bp.alt_response(422, schema=ApiErrorSchema, description="A photo that is not a sound image; nothing is stored")
+@errors(bp, 400, 403, 404, 413, 422, 507, described={422: "A photo that is not a sound image; nothing is stored"})
 def add_photos(_files: dict, record_id: int):
     """Add photos (multipart field `photos`); every photo is checked before any is stored.
 
@@ -281,7 +278,7 @@ def add_photos(_files: dict, record_id: int):
 
 @bp.delete("/records/<int:record_id>/photos/<int:photo_id>")
 @bp.response(204)
-@bp.alt_response(404, schema=ApiErrorSchema)
+@errors(bp, 403, 404)
 def delete_photo(record_id: int, photo_id: int):
     """Take a photo off a record (kept as evidence, marked removed)."""
     record = _changeable_record(record_id, "records.edit")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from registry.api import bp
-from registry.api.errors import ApiError, ApiErrorSchema
+from registry.api.errors import ApiError
+from registry.api.openapi import TEXT_PATTERN, errors
 from registry.api.schemas import LookupArgsSchema, LookupResultSchema, RedListSchema
 from registry.redlists.loader import category_to_data, red_list_to_data
 from registry.services.redlists import ADVICE, fit_as_dict, look_up_categories, stored_red_list_set
@@ -13,6 +14,7 @@ LOOKUP_FIELDS = ("text", "region", "object_type", "materials", "techniques", "ye
 
 @bp.get("/redlists")
 @bp.response(200, RedListSchema(many=True))
+@errors(bp)
 def red_lists():
     """Every stored Red List with its categories' codes and English names."""
     red_set = stored_red_list_set()
@@ -25,7 +27,7 @@ def red_lists():
 @bp.get("/redlists/lookup")
 @bp.arguments(LookupArgsSchema, location="query")
 @bp.response(200, LookupResultSchema)
-@bp.alt_response(400, schema=ApiErrorSchema, description="Nothing to look up")
+@errors(bp, 400, 422, described={400: "Nothing to look up: give at least one of " + ", ".join(LOOKUP_FIELDS)})
 def lookup(args: dict):
     """Categories an object may fall into, best first, with the facets that agreed and disagreed (text in EN/FR/ES)."""
     query = {name: args[name] for name in LOOKUP_FIELDS}
@@ -37,8 +39,10 @@ def lookup(args: dict):
 
 
 @bp.get("/redlists/categories/<code>")
+@bp.doc(parameters=[{"in": "path", "name": "code", "required": True,
+                     "schema": {"type": "string", "minLength": 1, "pattern": TEXT_PATTERN}}])
 @bp.response(200)
-@bp.alt_response(404, schema=ApiErrorSchema)
+@errors(bp, 404)
 def category(code: str):
     """One category in the documented data format (registry/redlists/FORMAT.md)."""
     found = stored_red_list_set().category(code)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from registry.objectid.provenance import ACQUISITION_METHODS, EVENT_TEXT_LIMITS, MOST_EVENTS
@@ -16,9 +19,31 @@ _version = {"validate": validate.Range(min=1, max=2**31 - 1),
                                         "Leave it out (and If-Match) to write over whatever version is current."}}
 
 
-def _photos() -> fields.List:
-    return fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}),
-                       metadata={"description": "One or more image files (JPEG, PNG, WebP, HEIC or TIFF)"})
+def _photos(required: bool = True) -> fields.List:
+    return fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), required=required,
+                       validate=validate.Length(min=1, max=12),
+                       metadata={"description": "One to twelve image files (JPEG, PNG, WebP, HEIC or TIFF)"})
+
+
+def with_files(data, *names: str) -> dict:
+    """Multipart form fields with the files sent under ``names`` (webargs reads either the fields or the files; the
+    document describes both as one body, and a required file is then checked like any other field)."""
+    merged = {key: data[key] for key in data}
+    for name in names:
+        files = [upload for upload in request.files.getlist(name) if upload and upload.filename]
+        if files:
+            merged[name] = files
+    return merged
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment as RFC 3339 in UTC with its offset (2026-12-03T08:00:00+00:00); SQLite gives moments back without
+    one, and they were stored in UTC."""
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is not None:
+            value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ApiErrorSchema(Schema):
@@ -124,11 +149,11 @@ class RecordCreateFormSchema(RecordCreateSchema):
     A field sent empty counts as not sent (an HTML form sends every field).
     """
 
-    photos = _photos()
+    photos = _photos(required=False)
 
     @pre_load
     def _empty_is_absent(self, data, **kwargs):
-        return {name: data[name] for name in data if data[name] != ""}
+        return with_files({name: data[name] for name in data if data[name] != ""}, "photos")
 
 
 class RecordUpdateSchema(RecordFieldsSchema):
@@ -166,8 +191,8 @@ class RecordSchema(RecordFieldsSchema):
     loss_place = fields.String()
     case_reference = fields.String()
     loss_notes = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
     photos = fields.List(fields.Nested(PhotoSchema), attribute="api_photos")
     red_list_categories = fields.List(fields.String(), attribute="api_categories")
     url = fields.String(attribute="api_url")
@@ -240,7 +265,7 @@ class RecordPageSchema(Schema):
 
 
 class PhotoUploadSchema(Schema):
-    """Photos sent as multipart form data."""
+    """Photos sent as multipart form data (the field `photos`, once per file)."""
 
     photos = _photos()
 
@@ -261,9 +286,11 @@ class CheckFormSchema(Schema):
     weight_kg = fields.Float(**_positive)
     top = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
     all_statuses = fields.Boolean(load_default=False)
-    # Documented here so the OpenAPI multipart body lists them; the files are read from request.files.
-    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
-                         metadata={"description": "One or more photos of the object (JPEG, PNG, WebP, HEIC or TIFF)"})
+    photos = _photos()
+
+    @pre_load
+    def _photos_sent(self, data, **kwargs):
+        return with_files(data, "photos")
 
 
 class CandidateSchema(Schema):
@@ -338,7 +365,7 @@ class CheckLogSchema(Schema):
     """A logged check."""
 
     id = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     actor = fields.String()
     agency = fields.String()
     channel = fields.String()

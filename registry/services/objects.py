@@ -57,6 +57,11 @@ class RecordChanged(ReadableError):
         self.current_version = current_version
 
 
+class ObjectNumberTaken(InvalidRecord):
+    """The institution already has a record with this object number (the API answers 409: a conflict with what is
+    stored, not a malformed request)."""
+
+
 def expect_version(record: ObjectRecord, version: int | None) -> None:
     """Refuse a write started from another version of the record than the one stored now.
 
@@ -206,8 +211,8 @@ def create_record(
     if existing is not None and existing.deleted_at is not None:
         raise_number_of_deleted_record(existing)
     if existing is not None:
-        raise InvalidRecord(N_("object number '%(number)s' is already registered by %(institution)s"), "object_number",
-                            number=clean["object_number"], institution=institution.name)
+        raise ObjectNumberTaken(N_("object number '%(number)s' is already registered by %(institution)s"),
+                                "object_number", number=clean["object_number"], institution=institution.name)
     record = ObjectRecord(institution=institution, created_by=actor, updated_by=actor)
     _apply(record, {name: clean.get(name) for name in RECORD_FIELDS if name in clean})
     status = _clean_status_fields(status_fields or {})

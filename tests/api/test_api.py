@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -73,7 +74,7 @@ def test_errors_have_one_stable_shape(client, api_headers):
     missing = client.get("/api/v1/records/999999", headers=headers)
     assert missing.status_code == 404 and missing.get_json()["error"]
     duplicate = [client.post("/api/v1/records", json={"object_number": "D-1", "object_type": "Vase"}, headers=headers) for _ in range(2)][1]
-    assert duplicate.status_code == 400 and "already registered" in duplicate.get_json()["error"]
+    assert duplicate.status_code == 409 and "already registered" in duplicate.get_json()["error"]
     not_json = client.post("/api/v1/records", data="object_number=1", headers=headers)
     assert 400 <= not_json.status_code < 500 and "error" in not_json.get_json()
 
@@ -103,3 +104,19 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client, api_h
     login_as("admin")
     page = client.get("/objects/?q=x%00y")
     assert page.status_code == 400 and b"NUL" in page.data
+
+
+def test_the_api_writes_moments_in_rfc_3339_with_their_offset_and_documents_its_errors(client, api_headers):
+    # issue 24, info: the OpenAPI document's error schema and timestamps now match what the API answers
+    headers = api_headers("registrar")
+    record = client.post("/api/v1/records", headers=headers, json={"object_number": "TS-1", "object_type": "Vase"}).get_json()
+    for moment in (record["created_at"], record["updated_at"]):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", moment), moment
+    document = client.get("/api/v1/openapi.json").get_json()
+    error = document["components"]["schemas"]["ApiError"]
+    assert set(error["properties"]) == {"error", "status", "details"} and set(error["required"]) == {"error", "status"}
+    schemas = document["components"]["schemas"]
+    assert "photos" in schemas["CheckForm"]["required"] and "photos" in schemas["PhotoUpload"]["required"]
+    assert "file" in schemas["ImportForm"]["required"]
+    responses = document["paths"]["/api/v1/records"]["post"]["responses"]
+    assert {"401", "403", "409", "413", "415", "422", "429", "503", "507"} <= set(responses)

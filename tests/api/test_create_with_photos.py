@@ -62,7 +62,7 @@ def test_a_photo_too_large_creates_nothing(app, client, registrar, make_image):
 def test_a_broken_rule_after_the_photos_are_read_creates_nothing(client, registrar, make_image):
     assert _create(client, registrar, []).status_code == 201
     again = _create(client, registrar, [(make_image(1), "a.jpg")])
-    assert again.status_code == 400 and "already registered" in again.get_json()["error"]
+    assert again.status_code == 409 and "already registered" in again.get_json()["error"]
     assert (_count(ObjectRecord), _count(Photo)) == (1, 0)
 
 

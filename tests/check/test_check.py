@@ -179,7 +179,7 @@ def test_bad_uploads_get_a_clear_4xx(app, client, api_headers):
     unauthenticated = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data")
     assert unauthenticated.status_code == 401 and "token" in unauthenticated.get_json()["error"]
     no_photo = client.post("/api/v1/checks", data={"description": "x"}, content_type="multipart/form-data", headers=headers)
-    assert no_photo.status_code == 400 and "photos" in no_photo.get_json()["error"]
+    assert no_photo.status_code == 422 and "photos" in no_photo.get_json()["details"]  # a required field (issue 24)
     not_image = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(b"<svg onload=alert(1)>"), "x.jpg")]},
                             content_type="multipart/form-data", headers=headers)
     assert not_image.status_code == 422 and "not an image" in not_image.get_json()["error"]
