@@ -17,6 +17,7 @@ from registry.models import Check, CheckPhotoSignature, Notification, ObjectReco
 from registry.objectid.standard import LOSS_STATUSES
 from registry.policy import Principal
 from registry.services.events import record_status_changed
+from registry.services.exchange import public_url
 from registry.services.mail import queue_mail
 from registry.services.photos import media_store
 
@@ -121,7 +122,7 @@ def _hit(check: Check, record: ObjectRecord, score: float) -> WatchHit | None:
                 "release, buy or move it; contact the registering institution or the police.")
         db.session.add(Notification(user_id=user.id, subject=subject, body=body, link=f"/objects/{record.id}",
                                     details={"check_id": check.id, "record_id": record.id, "score": round(float(score), 4)}))
-        queue_mail(user.email, subject, body + f"\n\n{current_app.config['PUBLIC_URL'].rstrip('/')}/objects/{record.id}")
+        queue_mail(user.email, subject, body + "\n\n" + public_url(f"/objects/{record.id}"))
     return hit
 
 
