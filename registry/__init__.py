@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from registry.watch import bp as watch_bp
     from registry.feeds import bp as feeds_bp
     from registry.health import bp as health_bp
+    from registry.observability import bp as observability_bp
     from registry.home import bp as home_bp
     from registry.check import bp as check_bp
     from registry.media import bp as media_bp
@@ -80,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(watch_bp, url_prefix="/watch")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(observability_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     access.init_app(app)
@@ -91,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    from registry.observability.routes import init_app as init_observability; init_observability(app)  # noqa: E702
 
     return app
 

@@ -57,6 +57,11 @@ class Config:
     # Redis unreachable: count in the worker's memory meanwhile rather than refuse every check with a 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # /metrics answers the bearer of this token, or any address of these networks (comma-separated CIDR); else 404.
+    METRICS_TOKEN: str | None = None
+    METRICS_ALLOW = "127.0.0.1/32,::1/128"
+    LOG_FORMAT = "json"  # one JSON object a line on stderr, with the request id; "text" leaves Flask's default
+    LOG_LEVEL = "INFO"
     # A database that does not answer a new connection within this many seconds counts as down (503), instead of
     # holding a worker until gunicorn kills it. Pooled connections are tested before use (see engine_options).
     DATABASE_CONNECT_TIMEOUT = 5

@@ -23,6 +23,7 @@ from registry.imaging import MediaStoreError, MediaStoreFull
 from registry.imaging.store import NO_ROOM
 from registry.limits.bodies import CHECK_ENDPOINTS, too_large_message
 from registry.limits.rates import too_many_checks_message
+from registry.observability.metrics import count_refused_upload
 
 # Exact English texts; the pages show them translated (registry/templating.py KNOWN_MESSAGES), the API as they are.
 DATABASE_UNAVAILABLE = ("The registry cannot reach its database at the moment. Please try again in a few minutes; "
@@ -85,6 +86,7 @@ def wants_json() -> bool:
 
 def _message(error: HTTPException) -> str:
     if isinstance(error, RequestEntityTooLarge):
+        count_refused_upload("request_too_large")
         return too_large_message(gettext)
     if isinstance(error, TooManyRequests) and request.endpoint in CHECK_ENDPOINTS:
         return too_many_checks_message(gettext)
@@ -136,6 +138,7 @@ def init_app(app: Flask) -> None:
     def media_store_error(error: MediaStoreError):
         discard_session()  # the rows of a photo that could not be stored go with it
         app.logger.error("media store: %s", str(error))  # text only: a record must not keep the request alive
+        count_refused_upload("storage_full" if isinstance(error, MediaStoreFull) else "storage_unwritable")
         if isinstance(error, MediaStoreFull):
             return _fault(InsufficientStorage(), MEDIA_FULL, None)
         return _fault(ServiceUnavailable(), MEDIA_UNWRITABLE, app.config["RETRY_AFTER_SECONDS"])

@@ -86,6 +86,7 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "api.category": "redlists.view",
     "health.healthz": "site.public",
     "health.readyz": "site.public",
+    "observability.metrics": "site.public",  # its own guard: REGISTRY_METRICS_TOKEN or REGISTRY_METRICS_ALLOW
 }
 
 # A signed-in user whose role may not do these is shown a page that says who may, and what they can do instead.

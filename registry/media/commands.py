@@ -40,6 +40,49 @@ def purge_deleted_command(days: int | None, dry_run: bool, as_json: bool) -> Non
                f"{report.files_removed} file(s) removed, {report.files_kept_as_evidence} photo(s) kept as evidence.")
 
 
+@media_group.command("migrate")
+@click.option("--to", "destination", required=True,
+              help="Where the photo files go: s3://bucket/prefix (S3, MinIO, Ceph) or a local folder.")
+@click.option("--endpoint-url", help="The S3 endpoint when it is not AWS (default: REGISTRY_S3_ENDPOINT_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def migrate_command(destination: str, endpoint_url: str | None, as_json: bool) -> None:
+    """Copy every photo file (originals, display copies, thumbnails) from the configured storage to another.
+
+    Resumable: files already at the destination are skipped, so run it again after an interruption. Then set
+    REGISTRY_MEDIA_STORE (and REGISTRY_S3_ENDPOINT_URL) to the destination, restart the application servers, and run
+    it once more to copy the photos written in between.
+    """
+    import sys
+
+    from flask import current_app
+
+    from registry.services.photos import media_store
+    from registry.storage import open_storage
+    from registry.storage.migrate import copy_files
+
+    source = media_store().storage
+    target = open_storage(destination, endpoint_url=endpoint_url or current_app.config.get("S3_ENDPOINT_URL") or None,
+                          region=current_app.config.get("S3_REGION") or None)
+    click.echo(f"Copying photo files from {source.describe()} to {target.describe()}", err=True)
+
+    def progress(done: int) -> None:
+        if done % 1000 == 0:
+            click.echo(f"  {done} files looked at", err=True)
+            sys.stderr.flush()
+
+    report = copy_files(source, target, progress)
+    summary = {"copied": report.copied, "already_there": report.already_there, "bytes_copied": report.bytes_copied,
+               "damaged": report.damaged}
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(f"{report.copied} file(s) copied ({report.bytes_copied / 1e6:.1f} MB), {report.already_there} already there.")
+        for key in report.damaged:
+            click.echo(f"  not copied, its bytes do not match its name: {key}")
+    if report.damaged:
+        raise SystemExit(1)
+
+
 def init_app(app) -> None:
     """Register the media commands on the app's CLI."""
     app.cli.add_command(media_group)

@@ -18,6 +18,7 @@ from registry.imaging.store import served_copies
 from registry.models import Check, FederationSource, ObjectRecord
 from registry.models.matching import LOOKUP_CHANNEL
 from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
+from registry.observability.metrics import check_timed, index_synced
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
@@ -106,6 +107,7 @@ def run_check(
     kept = keep_query_photos(photos) if keep_photos else [{"kept": False}] * len(photos)
     index = live_index()
     index.sync()
+    index_synced(index)
     fields = clean_query_fields(query_fields)
     red_set = stored_red_list_set()
     compared = red_lists_with_categories(red_set) if describes_object(fields) else []
@@ -173,13 +175,18 @@ def photos_not_kept(check: Check) -> int:
 def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_statuses: bool, principal: Principal) -> dict[str, Any]:
     started = time.perf_counter()
     query = photo.signature or matching.compute_query(photo.decoded.image)
+    described = time.perf_counter()
     candidates = index.search(query, matching.candidates_to_verify(query), all_statuses)
+    searched = time.perf_counter()
     matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top)
     matches = with_records_sharing_photos(
         matches, query, candidates, index.everything if all_statuses else index.reported,
         lambda twins: matching.rank(query, twins, load_features, fields or None, _record_fields, len(twins)))
     took_ms = (time.perf_counter() - started) * 1000 + (photo.signature_ms if photo.signature else 0.0)
     _add_outlines(matches, query)
+    describe_ms = photo.signature_ms if photo.signature else (described - started) * 1000
+    check_timed(describe=describe_ms / 1000, search=searched - described, rank=time.perf_counter() - searched,
+                total=took_ms / 1000)
     return {
         "query": photo.label,
         "took_ms": round(took_ms, 3),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
@@ -13,6 +15,7 @@ from registry.imaging.validate import FILE_TOO_LARGE
 from registry.messages import N_
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
+from registry.observability.metrics import count_refused_upload, refusal_reason
 from registry.services.foreign import refuse_foreign
 from registry.services.index import note_photo_changed, store_signature
 from registry.storage import open_storage
@@ -30,14 +33,25 @@ def media_store() -> MediaStore:
     return stores[address]
 
 
+@contextmanager
+def counting_refusals() -> Iterator[None]:
+    """Count a photo refused while decoding it, by reason (the /metrics counter registry_uploads_refused_total)."""
+    try:
+        yield
+    except PhotoRejected as exc:
+        count_refused_upload(refusal_reason(exc.template))
+        raise
+
+
 def decode_upload(data: bytes, filename: str = "") -> DecodedPhoto:
     """Decode an uploaded photo with the app's size limits; raises PhotoRejected with the reason."""
-    return decode_photo(
-        data,
-        filename=filename,
-        max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-        max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
-    )
+    with counting_refusals():
+        return decode_photo(
+            data,
+            filename=filename,
+            max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+            max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        )
 
 
 def decode_query_upload(data: bytes, filename: str = "") -> DecodedPhoto:
@@ -47,14 +61,15 @@ def decode_query_upload(data: bytes, filename: str = "") -> DecodedPhoto:
     from registry.matching import QUERY_WORK_SIDE
     from registry.matching.signature import QUERY_REDUCE_SIDE
 
-    return decode_photo(
-        data,
-        filename=filename,
-        max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-        max_pixels=min(current_app.config["MAX_CHECK_PHOTO_PIXELS"], current_app.config["MAX_PHOTO_PIXELS"]),
-        decode_side=QUERY_WORK_SIDE,
-        reduce_side=QUERY_REDUCE_SIDE,
-    )
+    with counting_refusals():
+        return decode_photo(
+            data,
+            filename=filename,
+            max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+            max_pixels=min(current_app.config["MAX_CHECK_PHOTO_PIXELS"], current_app.config["MAX_PHOTO_PIXELS"]),
+            decode_side=QUERY_WORK_SIDE,
+            reduce_side=QUERY_REDUCE_SIDE,
+        )
 
 
 def read_upload(upload: FileStorage) -> bytes:
@@ -71,6 +86,7 @@ def read_upload(upload: FileStorage) -> bytes:
     if size is not None and size > limit:
         name = upload.filename or ""
         label = name if name.isprintable() and not {"/", "\\"} & set(name) else ""
+        count_refused_upload("too_large")
         raise PhotoRejected(FILE_TOO_LARGE, label, size=f"{size / 1_048_576:.1f}", limit=f"{limit / 1_048_576:.0f}")
     return stream.read(limit + 1)
 
