@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 import edits  # noqa: E402
+import padding  # noqa: E402
 from registry.matching import (ALGORITHM_VERSION, HashIndex, candidates_to_verify, compute_query,  # noqa: E402
                                compute_signature, rank, use_one_native_thread, warm_up)
 from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
@@ -37,13 +38,21 @@ def _evaluate_one(q: dict) -> dict:
     t0 = time.perf_counter()
     qs = compute_query(img)
     cands = _STATE["index"].search(qs, candidates_to_verify(qs))
-    res = rank(qs, cands, lambda ids: {i: _STATE["blobs"][i] for i in ids if i in _STATE["blobs"]}, top=5)
+    res = rank(qs, cands, _load_features, top=5)
     elapsed = time.perf_counter() - t0
     base = _baseline(img)
     return {"kind": q["kind"], "record_id": q["record_id"], "elapsed": elapsed,
             "results": [(m.record_id, m.verdict, m.score, m.evidence["inliers"], m.evidence["inlier_cells"],
                          m.evidence["ratio_matches"]) for m in res],
             "candidate_records": [c.record_id for c in cands], "baseline": base}
+
+
+def _load_features(ids: list[int]) -> dict[int, bytes]:
+    """Feature blobs of the corpus's photos and, in a padded index, of the padding (bench/padding.py)."""
+    features = _STATE.get("padded_features")
+    if features is None:
+        return {i: _STATE["blobs"][i] for i in ids if i in _STATE["blobs"]}
+    return {i: b for i in ids if (b := features.get(i)) is not None}
 
 
 def _baseline(img: Image.Image) -> list[tuple[int, int]]:
@@ -180,32 +189,35 @@ def group_photos(manifest: dict) -> dict:
 
 
 def accuracy_at_scale(manifest: dict, workers: int, n_total: int) -> dict:
-    """The accuracy table again, with the index padded to ``n_total`` photos by SYNTHETIC random keys
-    (which never verify: they have no features). Shows what a large registry costs the retrieval stage."""
+    """The accuracy table again, with the index padded to ``n_total`` photos (:func:`_padding_kind`): what a
+    large registry costs the retrieval stage and, with real padding, the right record among similar photos."""
     real_index = _STATE["index"]
     _STATE["index"] = _padded_index(n_total, np.random.default_rng(1))
     try:
         return summarise(evaluate(manifest, workers))["engine"]
     finally:
-        _STATE["index"] = real_index
+        _STATE["index"], _STATE["padded_features"] = real_index, None
 
 
 def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
-    """Index of the real corpus photos padded with synthetic random keys up to ``n_total``."""
+    """Index of the real corpus photos padded up to ``n_total`` (bench/padding.py: real photos' signatures,
+    else random keys), and ``_STATE["padded_features"]`` for the padding's features."""
     idx = HashIndex(capacity=n_total)
     keys = _STATE["keys"]
     real = list(keys.items())[:n_total]
     rec = {pid: rid for pid, rid in zip(_STATE["blobs"], _STATE["base_records"].tolist())}
     idx.add_many(np.array([p for p, _ in real]), np.array([rec[p] for p, _ in real]),
                  np.stack([key_to_words(k) for _, k in real]))
-    n_pad = n_total - len(real)
-    if n_pad > 0:
-        words = rng.integers(0, 2 ** 63, size=(n_pad, KEY_WORDS), dtype=np.uint64) ^ rng.integers(0, 2, size=(n_pad, KEY_WORDS), dtype=np.uint64) << np.uint64(63)
-        # Padding ids follow the real ones, as database ids do (dense), so the id lookup stays small.
-        first = max(p for p, _ in real) + 1 if real else 1
-        ids = np.arange(first, first + n_pad)
-        idx.add_many(ids, ids, words)
+    # Padding ids follow the real ones, as database ids do (dense), so the id lookup stays small.
+    first = max(p for p, _ in real) + 1 if real else 1
+    padding.add_padding(idx, first, n_total - len(real), _STATE.get("pool"), rng)
+    _STATE["padded_features"] = padding.PaddedBlobs(_STATE["blobs"], first, _STATE.get("pool"))
     return idx
+
+
+def _padding_kind() -> str:
+    pool = _STATE.get("pool")
+    return "SYNTHETIC random index keys" if pool is None else f"real photos' signatures ({pool.source}, bench/padding.py)"
 
 
 def _time_checks(idx: HashIndex, imgs: list[Image.Image], load) -> tuple[list[float], list[float], list]:
@@ -234,10 +246,12 @@ def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
     imgs = [Image.open(_STATE["dir"] / q["path"]).convert("RGB") for q in pick]
     imgs_unreg = [Image.open(_STATE["dir"] / q["path"]).convert("RGB") for q in pick_unreg]
     pad_blob = next(iter(_STATE["blobs"].values()))
-    load = lambda ids: {i: _STATE["blobs"].get(i, pad_blob) for i in ids}  # noqa: E731
     out = {}
     for n in sizes:
         idx = _padded_index(n, rng)
+        features = _STATE["padded_features"]
+        # random keys have no features of their own: they are verified against one real photo's
+        load = (lambda ids: {i: features.get(i) or pad_blob for i in ids}) if _STATE.get("pool") is None else _load_features  # noqa: E731
         t_total, t_search, results = _time_checks(idx, imgs, load)
         hits = sum(bool(res) and res[0].record_id == q["record_id"] for q, res in zip(pick, results))
         u_total, _, _ = _time_checks(idx, imgs_unreg, load)
@@ -248,8 +262,9 @@ def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
                        "all_ms_median": 1e3 * float(np.median(t_total + u_total)),  # 2 registered : 1 stranger
                        "all_ms_p95": 1e3 * float(np.percentile(t_total + u_total, 95)),
                        "bytes_per_photo": idx.memory_bytes_per_photo(), "R@1_on_sample": hits / len(pick),
-                       "synthetic_padding": max(0, n - len(_STATE["keys"]))}
+                       "padding": max(0, n - len(_STATE["keys"])), "padding_kind": _padding_kind()}
         del idx
+        _STATE["padded_features"] = None
     return out
 
 
@@ -270,7 +285,7 @@ def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = Non
     print(json.dumps(calib, indent=1))
     if scale:
         n_total = scale["size"]
-        print(f"\n== engine with the index padded to {n_total:,d} photos by SYNTHETIC random keys ==")
+        print(f"\n== engine with the index padded to {n_total:,d} photos by {scale['padding_kind']} ==")
         scale_cols = ["n", "R@1", "right_match", "wrong_match", "unreg_match", "cand_recall"]
         print(f"{'kind':22s}" + "".join(f"{c:>15s}" for c in scale_cols))
         for kind, row in scale["engine"].items():
@@ -279,7 +294,7 @@ def print_report(summary: dict, calib: dict, lat: dict, scale: dict | None = Non
         print("\n== group photos: two objects side by side on one backdrop ==")
         for kind, row in groups.items():
             print(f"{kind:28s} " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
-    print("\n== latency: compute_query + search + rank, single process; sizes > corpus are padded with SYNTHETIC random index keys ==")
+    print(f"\n== latency: compute_query + search + rank, single process; sizes > corpus are padded with {_padding_kind()} ==")
     for n, row in lat.items():
         print(f"index {int(n):>9,d}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items()))
 
@@ -297,6 +312,9 @@ def main() -> None:
     ap.add_argument("--dump", type=Path, default=None, help="write every query's results to this JSON file")
     ap.add_argument("--scale-size", type=int, default=1_000_000,
                     help="also measure accuracy with the index padded to this many photos (0: skip)")
+    ap.add_argument("--padding", choices=("real", "random"), default="real",
+                    help="pad large indexes with real photos' signatures (bench/padding.py; random keys where "
+                         "../shared/data/eth80-views is absent) or with random keys (the figures before run 19)")
     ap.add_argument("--native-threads", action="store_true",
                     help="leave BLAS and OpenCV their default thread pools (the registry uses one thread each)")
     a = ap.parse_args()
@@ -307,13 +325,16 @@ def main() -> None:
     manifest = corpus.load_or_build(a.corpus)
     _STATE["dir"] = a.corpus
     register(manifest, a.workers)
+    _STATE["pool"] = padding.real_pool(a.corpus, a.workers) if a.padding == "real" else None
+    if a.padding == "real" and _STATE["pool"] is None:
+        print(f"{padding.ep.DATA_DIR} not found: padding with random keys", file=sys.stderr)
     results = [] if a.latency_only else evaluate(manifest, a.workers)
     summary, calib = summarise(results), calibration(results)
     if a.dump:
         a.dump.write_text(json.dumps(results))
     scale = None
     if a.scale_size and not a.latency_only:
-        scale = {"size": a.scale_size, "synthetic_padding": max(0, a.scale_size - len(_STATE["keys"])),
+        scale = {"size": a.scale_size, "padding": max(0, a.scale_size - len(_STATE["keys"])), "padding_kind": _padding_kind(),
                  "engine": accuracy_at_scale(manifest, a.workers, a.scale_size)}
     groups = None if a.latency_only else group_photos(manifest)
     lat = latency(manifest, a.sizes, a.latency_queries)
