@@ -32,6 +32,7 @@ def photo_file(directory: Path, seed: int, name: str, shape: str = "statuette") 
 @pytest.fixture
 def live_server(tmp_path):
     """The registry on 127.0.0.1 (a free port), on its own SQLite database, with CSRF on as in production."""
+    from registry.models import Institution
     from registry.redlists import load_default
     from registry.services.accounts import create_user
     from registry.services.objects import create_record
@@ -52,7 +53,11 @@ def live_server(tmp_path):
         draw_object(901, "vase", "terracotta").save(buffer, format="JPEG", quality=90)
         create_record("Museum of Testing", {"object_number": "E2E-STOLEN", "object_type": "Vase", "title": "Banquet vase",
                                             "materials": "terracotta"}, "e2e",
-                      photos=[decode_upload(buffer.getvalue(), "vase.jpg")], filenames=["vase.jpg"], status_fields={"status": "stolen"})
+                      photos=[decode_upload(buffer.getvalue(), "vase.jpg")], filenames=["vase.jpg"],
+                      status_fields={"status": "stolen", "case_reference": "POL-E2E-0042"})
+        museum = db.session.execute(db.select(Institution).filter_by(name="Museum of Testing")).scalar_one()
+        museum.enquiry_email, museum.phone = "stolen@testing.example", "+33 1 00 00 00 00"
+        db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -47,6 +47,8 @@ def test_an_officer_sees_the_agencys_checks_and_hits(page, live_server, tmp_path
     page.set_input_files("#photos", photo_file(tmp_path, 901, "seized.jpg", shape="vase"))
     page.click("main form.check-form button[type=submit]")
     page.wait_for_selector(".verdict-banner")
+    found = page.inner_text("main")  # the match says whom to call, and the police case to quote
+    assert "E2E-STOLEN" in found and "stolen@testing.example" in found and "POL-E2E-0042" in found
     page.goto(f"{live_server}/account/")
     work = page.inner_text(".work")
     assert "Checks of E2E Customs" in work and "E2E-STOLEN" in work and "Match" in work
