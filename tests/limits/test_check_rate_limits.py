@@ -66,12 +66,12 @@ def test_api_checks_are_limited_per_token(app, client, make_user):
     officer = make_user("law_enforcement")
     first = {"Authorization": f"Bearer {create_token(officer, 'one', 'test')}"}
     second = {"Authorization": f"Bearer {create_token(officer, 'two', 'test')}"}
-    assert [_api_check(client, first).status_code for _ in range(4)] == [400] * 4  # no photo: refused, but counted
+    assert [_api_check(client, first).status_code for _ in range(4)] == [422] * 4  # no photo: refused (422 names `photos`), but counted
     refused = _api_check(client, first, "203.0.113.10")
     _assert_refused(refused)
     assert refused.get_json()["status"] == 429
     assert refused.get_json()["error"].startswith("Too many checks in a short time. Try again in")
-    assert _api_check(client, second).status_code == 400  # the same account's other token counts apart
+    assert _api_check(client, second).status_code == 422  # the same account's other token counts apart
 
 
 def _free_port() -> int:
