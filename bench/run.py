@@ -20,7 +20,7 @@ import edits  # noqa: E402
 import padding  # noqa: E402
 from registry.matching import (ALGORITHM_VERSION, HashIndex, candidates_to_verify, compute_query,  # noqa: E402
                                compute_signature, rank, use_one_native_thread, warm_up)
-from registry.matching.signature import KEY_WORDS, key_to_words  # noqa: E402
+from registry.matching.signature import key_to_words  # noqa: E402
 
 BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
 _STATE: dict = {}
