@@ -72,10 +72,9 @@ def app_config(tmp_path) -> dict:
     }
 
 
-@pytest.fixture
-def app(app_config):
-    """The app with an empty schema created from the models."""
-    app = create_app(app_config)
+def app_with_empty_schema(config: dict):
+    """The app made with ``config``, in its context, on an empty schema created from the models (dropped after)."""
+    app = create_app(config)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             reset_postgres_schema()
@@ -85,6 +84,12 @@ def app(app_config):
         if db.engine.dialect.name == "postgresql":
             reset_postgres_schema()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    """The app with an empty schema created from the models."""
+    yield from app_with_empty_schema(app_config)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from registry import create_app
 from registry.extensions import db
 from registry.storage import LocalFolder, MediaStoreUnwritable, StoredFileMissing, open_storage
 from tests.operations.conftest import another_view, object_photo
@@ -126,20 +125,10 @@ def test_an_unreachable_object_store_is_a_503_and_not_ready(app, client, login_a
 @pytest.fixture
 def s3_app(app_config, s3_endpoint, bucket, tmp_path):
     """The app with its photos in the S3 bucket (REGISTRY_MEDIA_STORE), its local media folder never used."""
-    from tests.conftest import reset_postgres_schema
+    from tests.conftest import app_with_empty_schema
 
-    config = dict(app_config, MEDIA_STORE=f"s3://{bucket}/media", S3_ENDPOINT_URL=s3_endpoint,
-                  MEDIA_DIR=str(tmp_path / "unused-media"))
-    app = create_app(config)
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            reset_postgres_schema()
-        db.create_all()
-        yield app
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            reset_postgres_schema()
-        db.engine.dispose()
+    yield from app_with_empty_schema(dict(app_config, MEDIA_STORE=f"s3://{bucket}/media", S3_ENDPOINT_URL=s3_endpoint,
+                                          MEDIA_DIR=str(tmp_path / "unused-media")))
 
 
 def test_the_registry_keeps_serves_and_checks_photos_in_s3(s3_app, bucket, s3_endpoint, tmp_path):
