@@ -10,7 +10,6 @@ import cv2
 import numpy as np
 
 from . import hamming
-from .imageops import shrink
 from .threads import pool_to_split_into
 
 FEATURE_SIDE = 640  # images are resized so their longer side is this before ORB
@@ -52,10 +51,9 @@ def _corner_counter() -> cv2.FastFeatureDetector:
     return cv2.FastFeatureDetector_create(BUSY_TEST_THRESHOLD)
 
 
-def _fast_threshold_for(gray: np.ndarray, query: bool = False) -> int:
+def _fast_threshold_for(gray: np.ndarray) -> int:
     h, w = gray.shape
-    size = (max(1, w // 4), max(1, h // 4))  # a query's by two halvings: the area filter by a fractional ratio
-    thumb = shrink(gray, size) if query else cv2.resize(gray, size, interpolation=cv2.INTER_AREA)  # costs ~5x more
+    thumb = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     busy = len(_corner_counter().detect(thumb)) > BUSY_THUMB_CORNERS
     return BUSY_FAST_THRESHOLD if busy else FAST_THRESHOLD
 
@@ -167,7 +165,7 @@ def _features_of(level: _Level) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _threshold_and_count(gray: np.ndarray, query: bool) -> tuple[int, int]:
-    threshold = _fast_threshold_for(gray, query)
+    threshold = _fast_threshold_for(gray)
     return threshold, BUSY_QUERY_FEATURES if query and threshold == BUSY_FAST_THRESHOLD else MAX_FEATURES
 
 
