@@ -357,6 +357,7 @@ def init_app(app: Flask) -> None:
     for name in ("backup_command", "restore_command", "verify_backup_command"):
         app.cli.add_command(_lazy("registry.backup.commands", name))
     app.cli.add_command(_lazy("registry.harvest.cli", "harvest_command"))
+    app.cli.add_command(_lazy("registry.watch.cli", "watch_group"))
     app.cli.add_command(_lazy("registry.media.commands", "media_group"))
 
 

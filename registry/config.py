@@ -77,6 +77,11 @@ class Config:
     OFFLINE_BANK_VALID_DAYS = 30  # a bank (or its newest delta) older than this is refused by checks
     OFFLINE_BANK_MAX_MB = 40  # a bank's features are thinned to keep it within this size
     WATCH_DAYS = 365  # a record reported lost is looked for in the photos of the checks of this many days back
+    # After a record is reported lost, the host that saved it sweeps earlier checks: "thread" (in the background:
+    # the request does not wait), "inline" (before the request answers) or "cron" (only `registry watch sweep`,
+    # which sweeps whatever is pending on any host; schedule it every few minutes either way).
+    WATCH_SWEEP = "thread"
+    WATCH_SWEEP_STALE_MINUTES = 15  # a sweep claimed this long ago and not finished (a killed worker) is taken over
     # E-mail of watch notices (none sent while SMTP_HOST is empty): smtplib, STARTTLS when SMTP_STARTTLS is true.
     SMTP_HOST = ""
     SMTP_PORT = 25

@@ -69,6 +69,8 @@ def app_config(tmp_path) -> dict:
         "CHECK_RATE_LIMIT_ANONYMOUS": "100000 per minute",
         "CHECK_RATE_LIMIT_ACCOUNT": "100000 per minute",
         "CHECK_RATE_LIMIT_TOKEN": "100000 per minute",
+        # the standing watch sweeps before the change's request answers (tests/watch tries "thread" and "cron")
+        "WATCH_SWEEP": "inline",
     }
 
 

@@ -8,10 +8,10 @@ from registry.models.users import ApiToken, AuditEvent, Notification, SignInBack
 from registry.models.certificates import Certificate, CertificateAlert, CertificatePhoto
 from registry.models.federation import FederationSource
 from registry.models.harvest import HarvestSource
-from registry.models.watch import CheckPhotoSignature, RecordWatch, WatchHit
+from registry.models.watch import CheckPhotoSignature, RecordWatch, WatchHit, WatchSweep
 from registry.models import guards  # noqa: F401,E402  (append-only evidence)
 
 __all__ = [
     "Agency", "ApiToken", "AuditEvent", "Certificate", "CertificateAlert", "CertificatePhoto", "FederationSource",
     "HarvestSource", "Notification", "SignInBackoff", "User",
-    "CategoryRow", "CategoryTag", "CheckPhotoSignature", "RecordWatch", "RedListRow", "WatchHit", "Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]
+    "CategoryRow", "CategoryTag", "CheckPhotoSignature", "RecordWatch", "RedListRow", "WatchHit", "WatchSweep", "Check", "IndexEvent", "Institution", "ObjectRecord", "Photo", "RecordChange", "StoredSignature"]

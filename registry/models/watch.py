@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
@@ -12,7 +12,8 @@ from registry.models.objects import utcnow
 
 
 class CheckPhotoSignature(db.Model):
-    """The matching signature of a photo submitted for a check, computed the first time the watch needs it."""
+    """The matching signature of a photo submitted for a check, kept when the check is made (services.checks), so
+    that a record reported lost later is searched for among checks' photos without decoding them again."""
 
     __tablename__ = "check_photo_signatures"
 
@@ -51,3 +52,25 @@ class RecordWatch(db.Model):
     record_id: Mapped[int] = mapped_column(ForeignKey("object_records.id"), index=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("checks.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WatchSweep(db.Model):
+    """A record reported lost (or given a photo while lost), to be looked for in earlier checks and certificates.
+
+    Written in the transaction of the change, so it is never lost; swept after the commit by the host that made
+    the change, or by `registry watch sweep` (cron) on any host. A host claims a row by setting `started_at` in a
+    conditional UPDATE, so two hosts never sweep the same row; a claim older than WATCH_SWEEP_STALE_MINUTES
+    (a worker killed mid-sweep) is taken over.
+    """
+
+    __tablename__ = "watch_sweeps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("object_records.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")

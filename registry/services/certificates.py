@@ -20,9 +20,10 @@ from registry.models import (
 )
 from registry.models.matching import LOOKUP_CHANNEL
 from registry.models.objects import utcnow
-from registry.objectid.standard import LOSS_STATUSES
 from registry.policy import Principal
 from registry.services.accounts import audit
+from registry.services.exchange import public_url
+from registry.services.mail import queue_mail
 from registry.services.photos import media_store
 from registry.services.redlists import red_lists_compared
 
@@ -164,23 +165,22 @@ def verify(code: str) -> tuple[str, Certificate | None]:
     return ("genuine" if genuine else "altered"), certificate
 
 
-def alert_holders_of_matching_certificates(record: ObjectRecord) -> list[CertificateAlert]:
-    """A record now reported lost: alert the holders of certificates whose photos show the same object (not committed)."""
-    if record.status not in LOSS_STATUSES:
-        return []
+def has_certificates() -> bool:
+    """True when any certificate has photos to compare (else a lost record's photos need not be described)."""
+    return db.session.scalar(select(CertificatePhoto.id).limit(1)) is not None
+
+
+def matching_certificates(queries: list[matching.QuerySignature]) -> dict[int, float]:
+    """{certificate id: best score} of the certificates whose photos show the object of these query photos (the
+    photos of a record now lost: the standing watch, services.watch, alerts their holders with :func:`raise_alert`)."""
     index = _certificate_index()
-    if not len(index):
-        return []
-    alerts: list[CertificateAlert] = []
-    for photo in record.current_photos:
-        query = _query_for(photo.sha256)
-        if query is None:
-            continue
+    scores: dict[int, float] = {}
+    for query in queries if len(index) else []:
         candidates = index.search(query, matching.candidates_to_verify(query))
         for match in matching.rank(query, candidates, _certificate_features, top=5):
             if match.verdict == "match":
-                alerts += _raise_alert(match.record_id, record, match.score)
-    return alerts
+                scores[match.record_id] = max(scores.get(match.record_id, 0.0), float(match.score))
+    return scores
 
 
 def _certificate_index() -> matching.HashIndex:
@@ -198,33 +198,26 @@ def _certificate_features(photo_ids: list[int]) -> dict[int, bytes]:
     return {photo_id: features for photo_id, features in rows}
 
 
-def _query_for(sha256: str) -> matching.QuerySignature | None:
-    from PIL import Image
-
-    data = media_store().read("display", sha256)
-    if data is None:
-        return None
-    with Image.open(io.BytesIO(data)) as image:
-        return matching.compute_query(image.convert("RGB"))
-
-
-def _raise_alert(certificate_id: int, record: ObjectRecord, score: float) -> list[CertificateAlert]:
+def raise_alert(certificate_id: int, record: ObjectRecord, score: float) -> CertificateAlert | None:
+    """Alert a certificate's holder (dashboard, e-mail) that `record`, now lost, matches its photos; None when the
+    holder was already alerted of that record (not committed)."""
     exists = db.session.scalar(select(CertificateAlert).where(CertificateAlert.certificate_id == certificate_id,
                                                              CertificateAlert.record_id == record.id))
     if exists is not None:
-        return []
+        return None
     certificate = db.session.get(Certificate, certificate_id)
     alert = CertificateAlert(certificate=certificate, record_id=record.id, score=float(score))
     db.session.add(alert)
-    db.session.add(Notification(
-        user_id=certificate.user_id,
-        subject=f"Certificate {certificate.number}: the object may be reported {record.status}",
-        body=(f"A record reported {record.status} ({record.institution.name}, {record.object_number}) matches the photos of "
-              f"your due-diligence check of {certificate.content['check']['at']}. Do not sell or move the object; "
-              "contact the registering institution or the police."),
-        link=f"/objects/{record.id}",
-        details={"certificate": certificate.number, "record_id": record.id, "score": round(float(score), 4)},
-    ))
-    return [alert]
+    subject = f"Certificate {certificate.number}: the object may be reported {record.status}"
+    body = (f"A record reported {record.status} ({record.institution.name}, {record.object_number}) matches the photos of "
+            f"your due-diligence check of {certificate.content['check']['at']}. Do not sell or move the object; "
+            "contact the registering institution or the police.")
+    db.session.add(Notification(user_id=certificate.user_id, subject=subject, body=body, link=f"/objects/{record.id}",
+                                details={"certificate": certificate.number, "record_id": record.id,
+                                         "check_id": certificate.check_id, "score": round(float(score), 4)}))
+    holder = db.session.get(User, certificate.user_id)
+    if holder is not None and holder.active:
+        queue_mail(holder.email, subject, body + "\n\n" + public_url(f"/objects/{record.id}"))
+    return alert
 
 

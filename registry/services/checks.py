@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto, MediaStoreError, MediaStoreFull
 from registry.imaging.store import served_copies
-from registry.models import Check, FederationSource, ObjectRecord
+from registry.models import Check, CheckPhotoSignature, FederationSource, ObjectRecord
 from registry.models.matching import LOOKUP_CHANNEL
 from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
 from registry.observability.metrics import check_timed, index_synced
@@ -128,9 +129,32 @@ def run_check(
         records_searched=index.size(all_statuses),
         took_ms=round(sum(r["took_ms"] for r in results), 3),
     )
+    signatures = {p.decoded.sha256: r.pop("_signature") for p, r in zip(photos, results)}
+    if channel != LOOKUP_CHANNEL:  # a registrar's own photos before registering are not watched
+        _keep_signatures(signatures)
     db.session.add(check)
     db.session.commit()
     return check, results
+
+
+def _keep_signatures(signatures: dict[str, matching.PhotoSignature]) -> None:
+    """Keep each check photo's signature (once per photo, whichever check sent it first) for the standing watch:
+    a record reported lost later is searched for among them (services.watch), from every door, the CLI's too."""
+    stored = set(db.session.scalars(select(CheckPhotoSignature.sha256).where(
+        CheckPhotoSignature.sha256.in_(list(signatures)), CheckPhotoSignature.algorithm_version == matching.ALGORITHM_VERSION)))
+    for sha256, signature in signatures.items():
+        if sha256 in stored:
+            continue
+        older = db.session.scalar(select(CheckPhotoSignature).where(CheckPhotoSignature.sha256 == sha256))
+        if older is not None:  # of an older algorithm: replaced
+            db.session.delete(older)
+            db.session.flush()
+        try:  # the same photo in a check at the same moment: the other one's row serves both
+            with db.session.begin_nested():
+                db.session.add(CheckPhotoSignature(sha256=sha256, algorithm_version=matching.ALGORITHM_VERSION,
+                                                   index_key=signature.index_key, features=signature.features))
+        except IntegrityError:
+            pass
 
 
 def run_lookup(photos: list[QueryPhoto], actor: str, principal: Principal, top: int = 10) -> tuple[Check, list[dict[str, Any]]]:
@@ -192,6 +216,7 @@ def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_s
         "took_ms": round(took_ms, 3),
         "candidates": _describe(matches, principal),
         "_hashes": query.hash_hex,
+        "_signature": matching.signature_of_query(query),
     }
 
 

@@ -8,3 +8,6 @@ _signals = Namespace()
 
 # A record's status changed (sender: the record; old_status=, new_status=); sent before the change is committed.
 record_status_changed = _signals.signal("record-status-changed")
+
+# Photos were added to a record (sender: the record; photos=); sent before the change is committed.
+record_photos_added = _signals.signal("record-photos-added")

@@ -27,7 +27,6 @@ from registry.objectid.standard import (
     check_status,
     check_year_range,
 )
-from registry.services.certificates import alert_holders_of_matching_certificates
 from registry.services.events import record_status_changed
 from registry.services.foreign import refuse_foreign
 from registry.services.index import note_record_changed
@@ -303,7 +302,6 @@ def change_status(record: ObjectRecord, status_fields: dict[str, Any], actor: st
         changed = _record_changes(record, clean, actor, "status")
         if "status" in changed:
             note_record_changed(record)
-            alert_holders_of_matching_certificates(record)
             record_status_changed.send(record, old_status=old_status, new_status=record.status)
         if commit:
             db.session.commit()

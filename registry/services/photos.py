@@ -16,6 +16,7 @@ from registry.messages import N_
 from registry.models import ObjectRecord, Photo, RecordChange
 from registry.models.objects import utcnow
 from registry.observability.metrics import count_refused_upload, refusal_reason
+from registry.services.events import record_photos_added
 from registry.services.foreign import refuse_foreign
 from registry.services.index import note_photo_changed, store_signature
 from registry.storage import open_storage
@@ -134,9 +135,7 @@ def attach_photos(record: ObjectRecord, photos: list[DecodedPhoto], filenames: l
             RecordChange(changed_by=actor, action="photo_added", field="photos", new_value=f"{photo.original_filename} ({decoded.sha256[:12]})")
         )
     if added:
-        from registry.services.certificates import alert_holders_of_matching_certificates
-
-        alert_holders_of_matching_certificates(record)
+        record_photos_added.send(record, photos=added)
     return added
 
 

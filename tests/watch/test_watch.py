@@ -1,23 +1,28 @@
 """The standing watch: a record reported lost reaches the authors of earlier checks whose photos match it (dashboard,
-and e-mail through a real SMTP server this test starts on loopback); law enforcement sees its agency's hits; a user
-watches an object they checked and is told when its status changes."""
+and e-mail through a real SMTP server this test starts on loopback), swept after the change commits (inline, in a
+background thread, or by `registry watch sweep`) from signatures kept at check time; law enforcement sees its agency's
+hits; a user watches an object they checked and is told when its status changes."""
 
 from __future__ import annotations
 
 import io
+import json
 import socket
+import time
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
 from skimage import data as skdata
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.extensions import db
-from registry.models import Check, Notification, RecordWatch, WatchHit
+from registry.models import Check, CheckPhotoSignature, Notification, RecordWatch, WatchHit, WatchSweep
 from registry.services.objects import change_status, create_record
 from registry.services.photos import decode_upload
+from registry.services.watch import sweep_pending
 from tests.conftest import PASSWORD
 
 COFFEE = Image.fromarray(skdata.coffee())
@@ -144,3 +149,89 @@ def test_a_user_watches_an_object_they_checked_and_is_told_of_its_status(app, cl
     other = _register("MT-6", "stolen", CHELSEA)  # never checked by this dealer
     client.post(f"/watch/records/{other.id}")
     assert db.session.scalars(select(RecordWatch).where(RecordWatch.record_id == other.id)).all() == []
+
+
+def _backdate(check_id: int, days: int) -> None:
+    """Make a check `days` old (checks are append-only evidence for the app: this is the test's own SQL)."""
+    with db.engine.begin() as connection:
+        connection.execute(update(Check.__table__).where(Check.__table__.c.id == check_id)
+                           .values(created_at=datetime.now(timezone.utc) - timedelta(days=days)))
+    db.session.expire_all()
+
+
+def _dashboard(client, email: str) -> str:
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client.get("/account/").get_data(as_text=True)
+
+
+def test_last_months_check_is_found_by_cron_from_signatures_kept_at_check_time(app, client, api_headers, smtp):
+    """The status change only asks for a sweep; `registry watch sweep` (cron) finds last month's check from the
+    signature stored when it was made, tells its author, and leaves a check older than WATCH_DAYS alone."""
+    app.config["WATCH_SWEEP"] = "cron"
+    _api_check(client, api_headers("dealer", email="recent@test.example"), COFFEE)
+    _api_check(client, api_headers("dealer", email="old@test.example"), COFFEE)
+    [recent_check, old_check] = db.session.scalars(select(Check).order_by(Check.id)).all()
+    sha256 = recent_check.query_photos[0]["sha256"]
+    assert db.session.scalar(select(CheckPhotoSignature).where(CheckPhotoSignature.sha256 == sha256)) is not None
+    _backdate(recent_check.id, 31)
+    _backdate(old_check.id, app.config["WATCH_DAYS"] + 5)
+    record = _register("MT-7", "inventory")
+    registrar = api_headers("registrar")
+    answer = client.post(f"/api/v1/records/{record.id}/status", headers=registrar, json={"status": "stolen"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert db.session.scalars(select(WatchHit)).all() == [] and smtp.messages == []  # not swept in the request
+    assert db.session.scalar(select(WatchSweep)).finished_at is None
+
+    result = app.test_cli_runner().invoke(args=["watch", "sweep", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"record_id": record.id, "status": "stolen", "hits": 1, "error": None}
+    [hit] = db.session.scalars(select(WatchHit)).all()
+    assert (hit.check_id, hit.record_id) == (recent_check.id, record.id)
+    [(recipients, message)] = smtp.messages
+    assert recipients == ["recent@test.example"] and f"Check #{recent_check.id}" in message["Subject"]
+    assert f"check #{recent_check.id}" in _dashboard(client, "recent@test.example")
+    assert "may be reported stolen" not in _dashboard(client, "old@test.example")
+    assert app.test_cli_runner().invoke(args=["watch", "sweep"]).output.strip() == "nothing to sweep"
+
+
+def test_the_host_that_changed_the_status_sweeps_in_the_background(app, client, api_headers, smtp):
+    app.config["WATCH_SWEEP"] = "thread"
+    _api_check(client, api_headers("dealer"), COFFEE)
+    check = db.session.scalar(select(Check))
+    _backdate(check.id, 30)
+    _register("MT-8", "stolen")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        db.session.rollback()  # see what the sweeping thread committed
+        if db.session.scalar(select(WatchSweep.finished_at)) is not None:
+            break
+        time.sleep(0.2)
+    [hit] = db.session.scalars(select(WatchHit)).all()
+    assert hit.check_id == check.id and [m[0] for m in smtp.messages] == [["dealer@test.example"]]
+
+
+def test_a_sweep_claimed_by_another_host_is_left_to_it_until_its_claim_is_stale(app, client, api_headers):
+    app.config["WATCH_SWEEP"] = "cron"
+    _api_check(client, api_headers("dealer"), COFFEE)
+    _register("MT-9", "missing")
+    sweep = db.session.scalar(select(WatchSweep))
+    sweep.started_at, sweep.attempts = datetime.now(timezone.utc), 1  # another host is sweeping it
+    db.session.commit()
+    assert sweep_pending() == [] and db.session.scalars(select(WatchHit)).all() == []
+    sweep.started_at = datetime.now(timezone.utc) - timedelta(minutes=app.config["WATCH_SWEEP_STALE_MINUTES"] + 1)
+    db.session.commit()  # that host died mid-sweep
+    [done] = sweep_pending()
+    assert (done.hits, done.attempts, done.error) == (1, 2, "") and len(db.session.scalars(select(WatchHit)).all()) == 1
+
+
+def test_a_cli_check_is_watched_too(app, tmp_path):
+    photo = tmp_path / "suspect.jpg"
+    photo.write_bytes(_suspect(COFFEE))
+    result = app.test_cli_runner().invoke(args=["match", str(photo), "--json"])
+    assert result.exit_code == 0, result.output
+    check = db.session.scalar(select(Check))
+    assert check.channel == "cli" and not check.query_photos[0]["kept"]  # the operator's file is not kept, its signature is
+    record = _register("MT-10", "looted")
+    [hit] = db.session.scalars(select(WatchHit)).all()
+    assert (hit.check_id, hit.record_id, hit.user_id) == (check.id, record.id, None)
