@@ -8,7 +8,9 @@ verified; then each query photo (an edited copy of a real record's photo, and un
 (services.checks.run_check: the live index and features read from the database) and from the bank (the same engine,
 no database). Prints one JSON object.
 
-    python bench/offline_bank.py [--records 100000] [--real 40] [--queries 30]     # ~4 minutes at 100 000
+    python bench/offline_bank.py [--records 100000] [--real 40] [--queries 30] [--real-features]  # ~4 minutes at 100 000
+
+It prints the export's peak RSS (the process's peak reset just before the export).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import select
 from PIL import Image, ImageEnhance
 from skimage import data as skdata
 
@@ -72,8 +75,10 @@ def register_real(photos: list[Image.Image]) -> list[int]:
                           status_fields={"status": "stolen"}).id for i, p in enumerate(photos)]
 
 
-def add_filler(count: int, rng: np.random.Generator, template: Photo, blob: bytes) -> None:
-    """`count` lost records with one photo each, inserted in bulk (random keys, the template's thumbnail)."""
+def add_filler(count: int, rng: np.random.Generator, template: Photo, blob: bytes, real_blobs: list[bytes] | None = None) -> None:
+    """`count` lost records with one photo each, inserted in bulk (random keys, the template's thumbnail); with
+    `real_blobs`, each filler photo carries one of these real photos' features in full (keypoints and all)."""
+    whole = [thinning.for_bank(b) for b in real_blobs or []]
     institutions = [Institution(name=f"Filler Museum {i}") for i in range(60)]
     db.session.add_all(institutions)
     db.session.flush()
@@ -95,12 +100,28 @@ def add_filler(count: int, rng: np.random.Generator, template: Photo, blob: byte
         keys = rng.integers(0, 2**63, (n, 6), dtype=np.int64).astype("<u8")
         db.session.execute(StoredSignature.__table__.insert(), [
             {"photo_id": pid, "algorithm_version": matching.ALGORITHM_VERSION, "index_key": keys[i].tobytes(),
-             "features": thinning.engine_blob(colours_only, keys[i].tobytes()), "hashes": {}, "created_at": now}
+             "features": thinning.engine_blob(whole[(start + i) % len(whole)] if whole else colours_only, keys[i].tobytes()),
+             "hashes": {}, "created_at": now}
             for i, pid in enumerate(photo_ids)])
         db.session.execute(RecordChange.__table__.insert(), [
             {"record_id": rid, "changed_at": now, "changed_by": "bench", "action": "created", "field": "", "ip": ""}
             for rid in record_ids])
         db.session.commit()
+
+
+def _reset_peak_rss() -> float:
+    """Reset this process's peak RSS (Linux: clear_refs 5) and return its RSS now, in MB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
+
+
+def _peak_rss_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+def _status_mb(field: str) -> float:
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field + ":"))
+    return round(int(line.split()[1]) / 1024, 1)
 
 
 def _stats(values: list[float]) -> dict:
@@ -112,6 +133,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--real", type=int, default=40, help="records with real photos among them")
     parser.add_argument("--queries", type=int, default=30, help="query photos (two thirds of registered objects)")
+    parser.add_argument("--real-features", action="store_true",
+                        help="filler photos carry the real photos' full features (keypoints), not colours only")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,11 +149,15 @@ def main() -> None:
             template = db.session.get(ObjectRecord, real_ids[0]).current_photos[0]
             blob = db.session.get(StoredSignature, 1).features
             started = time.perf_counter()
-            add_filler(args.records - len(real_ids), rng, template, blob)
+            real_blobs = list(db.session.scalars(select(StoredSignature.features))) if args.real_features else None
+            add_filler(args.records - len(real_ids), rng, template, blob, real_blobs)
             fill_s = time.perf_counter() - started
+            db.session.remove()  # the export starts from an empty session, as the CLI's does
+            peak_before = _reset_peak_rss()
             started = time.perf_counter()
             data, content = export_bank()
             export_s = time.perf_counter() - started
+            export_peak_mb = _peak_rss_mb()
             n_reg = args.queries * 2 // 3
             chosen = rng.choice(len(photos), n_reg, replace=False)
             queries = [(real_ids[i], _suspect(photos[i], rng)) for i in chosen]
@@ -151,8 +178,10 @@ def main() -> None:
     strangers = [(on, off) for q, on, off in zip(queries, online, offline) if q[0] is None]
     online_ms, offline_ms = [r["took_ms"] for r in online], [r["took_ms"] for r in offline]
     print(json.dumps({
+        "filler_features": "real photos' (full)" if args.real_features else "colours only",
         "records": len(bank.records), "photos": len(bank.photos), "bank_mb": round(len(data) / 1e6, 2),
-        "keypoints_per_photo": content.keypoints_per_photo, "export_s": round(export_s, 1), "filler_insert_s": round(fill_s, 1),
+        "keypoints_per_photo": content.keypoints_per_photo, "export_s": round(export_s, 1),
+        "export_peak_rss_mb": export_peak_mb, "rss_before_export_mb": peak_before, "filler_insert_s": round(fill_s, 1),
         "bank_load_and_verify_ms": round(load_ms, 1),
         "online_took_ms": _stats(online_ms), "offline_took_ms": _stats(offline_ms),
         "offline_over_online_median": round(float(np.median(offline_ms) / np.median(online_ms)), 2),

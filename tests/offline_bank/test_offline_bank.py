@@ -190,3 +190,23 @@ def test_the_check_needs_no_database(registered, runner, tmp_path):
     assert result.returncode == 0, result.stderr
     [answer] = json.loads(result.stdout)
     assert answer["candidates"][0]["object_number"] == "OB-chelsea" and answer["candidates"][0]["status"] == "looted"
+
+
+@pytest.mark.parametrize("max_mb", [None, "0.02"])
+def test_an_export_read_in_chunks_of_one_record_is_the_same_bank(registered, runner, monkeypatch, max_mb):
+    """The export streams records and features in chunks (bounded memory at 100 000 records): whole or thinned, a
+    bank read one record at a time holds the same records, photos and features as one read at once."""
+    from registry.services import offline_bank
+
+    extra = ("--max-mb", max_mb) if max_mb else ()
+    key = offline_bank.signing_key().public_key()
+    banks = []
+    for chunk in (1, 1000):
+        monkeypatch.setattr(offline_bank, "CHUNK", chunk)
+        bank, content = offline_bank.export_bank(None, int(float(max_mb) * 1e6) if max_mb else None)
+        banks.append((read_bank(bank, key), content.keypoints_per_photo))
+    (one, kept_one), (all_, kept_all) = banks
+    assert kept_one == kept_all and (kept_one is not None) is bool(extra)
+    assert [r["id"] for r in one.records] == [r["id"] for r in all_.records] == [registered["coffee"].id, registered["chelsea"].id]
+    assert [(p.photo_id, p.features) for p in one.photos] == [(p.photo_id, p.features) for p in all_.photos]
+    assert len(one.photos) == 2 and all(p.features.keypoint_count > 0 for p in one.photos)
