@@ -167,11 +167,23 @@ def reindex_command(batch: int) -> None:
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Candidates per photo.")
 @click.option("--all-statuses", is_flag=True, help="Search every record, not only stolen, missing or looted ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array, one element per photo.")
-def match_command(photos, description, object_type, materials, top, all_statuses, as_json) -> None:
+@click.option("--user", "user_email", help="The account the check is made for (e-mail): logged as theirs (their agency "
+              "sees it) and told by the standing watch when the object is reported lost later.")
+def match_command(photos, description, object_type, materials, top, all_statuses, as_json, user_email) -> None:
     """Check photos of a suspect object against the registry; the check is logged."""
+    from dataclasses import replace
+
     from registry.imaging import PhotoRejected
-    from registry.services.checks import QueryPhoto, run_check
+    from registry.services.accounts import find_user
+    from registry.services.checks import OPERATOR, QueryPhoto, run_check
     from registry.services.photos import decode_query_upload
+
+    principal = OPERATOR
+    if user_email:
+        user = find_user(user_email)
+        if user is None or not user.active:
+            raise click.ClickException(f"no active account has the e-mail {user_email}")
+        principal = replace(OPERATOR, user_id=user.id, agency=user.agency or "")  # the operator still sees every record
 
     queries, failures = [], {}
     for path in photos:
@@ -181,7 +193,8 @@ def match_command(photos, description, object_type, materials, top, all_statuses
             failures[str(path)] = str(exc) if isinstance(exc, PhotoRejected) else f"{path}: cannot read the file ({exc.strerror})"
             click.echo(f"error: {failures[str(path)]}", err=True)
     fields = {"description": description, "object_type": object_type, "materials": materials}
-    results = run_check(queries, fields, cli_actor(), "cli", top=top, all_statuses=all_statuses)[1] if queries else []
+    results = run_check(queries, fields, cli_actor(), "cli", top=top, all_statuses=all_statuses,
+                        principal=principal)[1] if queries else []
     _warn_if_photos_unindexed()
     by_label = {r["query"]: r for r in results}
     ordered = [by_label.get(str(p)) or {"query": str(p), "took_ms": 0.0, "candidates": [], "error": failures[str(p)]} for p in photos]

@@ -92,7 +92,8 @@ def _sweep_in_own_context(app: Any) -> None:
 
 
 def sweep_pending(limit: int | None = None) -> list[WatchSweep]:
-    """Sweep the pending requests (oldest first), each claimed so that no other host or thread sweeps it too.
+    """Sweep the pending requests (oldest first), each claimed so that no other host or thread sweeps it too
+    (commits as it goes: call it with nothing pending in the session).
 
     :param limit: sweep at most this many (None: until none is pending).
     :return: the sweeps done (with their `hits`, or `error`).
@@ -114,8 +115,7 @@ def _claimable(now: datetime):  # noqa: ANN202
 def _claim_next() -> WatchSweep | None:
     now = utcnow()
     pending = db.session.scalars(select(WatchSweep.id).where(*_claimable(now)).order_by(WatchSweep.id).limit(20)).all()
-    db.session.rollback()  # each claim below is its own short transaction
-    for sweep_id in pending:
+    for sweep_id in pending:  # each claim is committed at once: another host's claim of the same row then fails
         claimed = db.session.execute(update(WatchSweep).where(WatchSweep.id == sweep_id, *_claimable(now))
                                      .values(started_at=now, attempts=WatchSweep.attempts + 1)
                                      .execution_options(synchronize_session=False)).rowcount

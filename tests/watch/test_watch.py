@@ -19,7 +19,7 @@ from skimage import data as skdata
 from sqlalchemy import select, update
 
 from registry.extensions import db
-from registry.models import Check, CheckPhotoSignature, Notification, RecordWatch, WatchHit, WatchSweep
+from registry.models import Certificate, Check, CheckPhotoSignature, Notification, RecordWatch, WatchHit, WatchSweep
 from registry.services.objects import change_status, create_record
 from registry.services.photos import decode_upload
 from registry.services.watch import sweep_pending
@@ -225,13 +225,34 @@ def test_a_sweep_claimed_by_another_host_is_left_to_it_until_its_claim_is_stale(
     assert (done.hits, done.attempts, done.error) == (1, 2, "") and len(db.session.scalars(select(WatchHit)).all()) == 1
 
 
-def test_a_cli_check_is_watched_too(app, tmp_path):
+def test_cli_checks_are_watched_too_and_one_made_for_an_account_tells_it(app, make_user, tmp_path, smtp):
+    officer = make_user("law_enforcement", email="officer@customs.test", agency="Port Customs")
     photo = tmp_path / "suspect.jpg"
     photo.write_bytes(_suspect(COFFEE))
-    result = app.test_cli_runner().invoke(args=["match", str(photo), "--json"])
-    assert result.exit_code == 0, result.output
+    runner = app.test_cli_runner()
+    for extra in ((), ("--user", "officer@customs.test")):
+        result = runner.invoke(args=["match", str(photo), "--json", *extra])
+        assert result.exit_code == 0, result.output
+    assert "no active account" in runner.invoke(args=["match", str(photo), "--user", "nobody@test.example"]).output
+    [anonymous, for_officer] = db.session.scalars(select(Check).order_by(Check.id)).all()
+    assert anonymous.channel == "cli" and not anonymous.query_photos[0]["kept"]  # the operator's file is not kept...
+    record = _register("MT-10", "looted")  # ...its signature is
+    hits = {hit.check_id: hit for hit in db.session.scalars(select(WatchHit))}
+    assert (hits[anonymous.id].user_id, hits[for_officer.id].user_id) == (None, officer.id)
+    assert hits[for_officer.id].agency == "Port Customs" and hits[for_officer.id].record_id == record.id
+    assert [m[0] for m in smtp.messages] == [["officer@customs.test"]]
+
+
+def test_a_certified_check_gets_one_notice_the_certificates(app, client, login_as, smtp):
+    """Certificate alerts go through the same sweep: the holder is told once, in the certificate's words, by e-mail too."""
+    dealer = login_as("dealer")
+    client.post("/check/", data={"photos": (io.BytesIO(_suspect(COFFEE)), "suspect.jpg")}, content_type="multipart/form-data")
     check = db.session.scalar(select(Check))
-    assert check.channel == "cli" and not check.query_photos[0]["kept"]  # the operator's file is not kept, its signature is
-    record = _register("MT-10", "looted")
-    [hit] = db.session.scalars(select(WatchHit)).all()
-    assert (hit.check_id, hit.record_id, hit.user_id) == (check.id, record.id, None)
+    assert client.post(f"/checks/{check.id}/certificate").status_code in (302, 303)
+    certificate = db.session.scalar(select(Certificate))
+    _register("MT-11", "stolen")
+    [notice] = _notifications(dealer)
+    assert certificate.number in notice.subject and notice.details["check_id"] == check.id
+    assert db.session.scalar(select(WatchHit)).check_id == check.id  # still a hit of the check (its agency's view)
+    [(recipients, message)] = smtp.messages
+    assert recipients == [dealer.email] and certificate.number in message["Subject"]
