@@ -42,9 +42,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if int(app.config["PROXY_FIX"] or 0) > 0:
         _trust_proxies(app, int(app.config["PROXY_FIX"]))
 
+    from registry import replica
     from registry.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    replica.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

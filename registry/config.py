@@ -12,6 +12,10 @@ class Config:
     """Defaults. `REGISTRY_<NAME>` in the environment wins over these; a test mapping wins over both."""
 
     DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
+    # A PostgreSQL streaming standby of DATABASE_URL for the photo index and the searches (registry/replica.py);
+    # read only while it has replayed all the primary wrote, waiting up to REPLICA_MAX_WAIT_MS, else the primary is.
+    DATABASE_REPLICA_URL: str | None = None
+    REPLICA_MAX_WAIT_MS = 50
     MEDIA_DIR: str | None = None  # default: <instance>/media
     # Photos in an S3-compatible store instead of MEDIA_DIR: s3://bucket/prefix (registry/storage/). Credentials come
     # from boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or an instance role).

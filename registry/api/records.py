@@ -30,6 +30,7 @@ from registry.policy import can_change_record, can_view_record, withheld_fields
 from registry.services import objects as record_service
 from registry.services.photos import attach_photos, decode_upload, read_upload, remove_photo
 from registry.services.redlists import tag_codes_by_record
+from registry import replica
 from registry.services.search import RecordQuery, search_statement, size_bounds
 
 MAX_PHOTOS = 12
@@ -178,7 +179,7 @@ def list_records(args: dict):
     query = RecordQuery(text=args["q"], object_type=args["object_type"], material=args["material"], status=args["status"],
                         year_from=args["year_from"], year_to=args["year_to"], institution_id=args["institution_id"],
                         sizes=size_bounds(args))
-    page = db.paginate(search_statement(query, current_principal()), page=args["page"], per_page=args["per_page"], error_out=False)
+    page = replica.paginate(search_statement(query, current_principal()), page=args["page"], per_page=args["per_page"], error_out=False)
     codes = tag_codes_by_record([record.id for record in page.items])
     return {"total": page.total, "page": page.page, "pages": page.pages, "per_page": page.per_page,
             "records": [_present(record, codes[record.id]) for record in page.items]}

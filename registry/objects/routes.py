@@ -28,6 +28,7 @@ from registry.objects.forms import EditForm, ProvenanceEventForm, RegisterForm, 
 from registry.services import objects as record_service
 from registry.services.photos import decode_upload, read_upload, remove_photo
 from registry.services.redlists import active_tags, suggestions_for_record
+from registry import replica
 from registry.services.search import InvalidSearch, RecordQuery, check_size_ranges, search_statement, size_bounds
 
 _TEXT_FIELDS = (
@@ -54,7 +55,7 @@ def search():
     ]
     query = _search_query(form)
     # A search that cannot be run as asked lists nothing (rather than every record) beside the reason.
-    page = db.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False) if query else None
+    page = replica.paginate(search_statement(query, current_principal()), per_page=_per_page(), error_out=False) if query else None
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("objects/search.html", form=form, page=page, args=args,
                            may_look_up=allowed(current_principal(), "records.photo_lookup"))

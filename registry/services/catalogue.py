@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from registry.extensions import db
 from registry.messages import N_, ReadableError
 from registry.models import Institution, ObjectRecord
 from registry.objectid.standard import STATUSES
 from registry.policy import Principal
+from registry.replica import reads
 from registry.services.search import RecordQuery, search_statement
 
 MAX_OBJECTS = 200  # two objects a page: a 100-page booklet at most
@@ -54,16 +54,16 @@ def select_records(selection: Selection, principal: Principal, limit: int = MAX_
         raise CatalogueError(N_("unknown status '%(status)s'"), status=selection.status)
     institution_id = None
     if selection.institution.strip():
-        institution_id = db.session.scalar(select(Institution.id).where(Institution.name == selection.institution.strip()))
+        institution_id = reads().scalar(select(Institution.id).where(Institution.name == selection.institution.strip()))
         if institution_id is None:
             raise CatalogueError(N_("no institution is named '%(name)s'"), name=selection.institution.strip())
     query = RecordQuery(text=selection.text, status=selection.status, institution_id=institution_id)
     statement = search_statement(query, principal)
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    records = list(db.session.scalars(statement.limit(max(1, min(limit, MAX_OBJECTS)))))
+    total = reads().scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    records = list(reads().scalars(statement.limit(max(1, min(limit, MAX_OBJECTS)))))
     return Catalogue(selection, records, total or 0)
 
 
 def institution_names() -> list[str]:
     """Every institution's name, for the selection form."""
-    return list(db.session.scalars(select(Institution.name).order_by(Institution.name)))
+    return list(reads().scalars(select(Institution.name).order_by(Institution.name)))

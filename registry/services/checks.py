@@ -20,6 +20,7 @@ from registry.models import Check, CheckPhotoSignature, FederationSource, Object
 from registry.models.matching import LOOKUP_CHANNEL
 from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
 from registry.observability.metrics import check_timed, index_synced
+from registry.replica import begin_reads, reads
 from registry.services.index import live_index, load_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
@@ -105,6 +106,7 @@ def run_check(
          "red_lists_compared": [{"slug", "name", "year", "status", "categories", "demonstration"}]}
         (`red_lists_compared` names the lists whose categories the description was compared with; empty without one.)
     """
+    begin_reads()  # the index and the candidates' records are read as the database stands now (replica.py)
     kept = keep_query_photos(photos) if keep_photos else [{"kept": False}] * len(photos)
     index = live_index()
     index.sync()
@@ -230,7 +232,7 @@ def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySign
     blobs = load_features([int(m.evidence["record_photo_id"]) for m in found]) if found else {}
     for match in found:
         photo_id = int(match.evidence["record_photo_id"])
-        photo = db.session.get(Photo, photo_id)
+        photo = reads().get(Photo, photo_id)
         if photo is None or photo_id not in blobs:
             continue
         try:  # the display copy (2 048 px at most, the thumbnail's proportions): the box is in fractions of the sides
@@ -244,7 +246,7 @@ def _add_outlines(matches: list[matching.RecordMatch], query: matching.QuerySign
 def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list[dict[str, Any]]:
     records = {
         record.id: record
-        for record in db.session.scalars(
+        for record in reads().scalars(
             select(ObjectRecord).options(selectinload(ObjectRecord.institution)).where(ObjectRecord.id.in_([m.record_id for m in matches]))
         )
     }
@@ -270,7 +272,7 @@ def _describe(matches: list[matching.RecordMatch], principal: Principal) -> list
 def _source_names(source_ids: set[int]) -> dict[int, str]:
     if not source_ids:
         return {}
-    return dict(db.session.execute(select(FederationSource.id, FederationSource.name).where(FederationSource.id.in_(source_ids))).all())
+    return dict(reads().execute(select(FederationSource.id, FederationSource.name).where(FederationSource.id.in_(source_ids))).all())
 
 
 def _source(record: ObjectRecord, names: dict[int, str]) -> dict[str, Any]:
@@ -307,7 +309,7 @@ def _add_other_reports(kept: dict[tuple[str, str], dict[str, Any]]) -> None:
     statement = (select(ObjectRecord).options(selectinload(ObjectRecord.institution))
                  .where(ObjectRecord.object_number.in_(numbers), ObjectRecord.status.in_(PUBLISHED_STATUSES),
                         ObjectRecord.deleted_at.is_(None)))
-    others = list(db.session.scalars(statement))
+    others = list(reads().scalars(statement))
     names = _source_names({record.source_id for record in others if record.source_id is not None})
     for record in others:
         candidate = kept.get(_object_key(record.source_institution or record.institution.name, record.object_number))
@@ -316,7 +318,7 @@ def _add_other_reports(kept: dict[tuple[str, str], dict[str, Any]]) -> None:
 
 
 def _record_fields(record_ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = db.session.scalars(select(ObjectRecord).where(ObjectRecord.id.in_(record_ids)))
+    rows = reads().scalars(select(ObjectRecord).where(ObjectRecord.id.in_(record_ids)))
     return {
         record.id: {
             "description": " ".join(filter(None, (record.title, record.subject, record.description, record.inscriptions, record.distinguishing_features))),
@@ -339,7 +341,7 @@ def enquiry_contacts(results: list[dict[str, Any]], principal: Principal) -> dic
     found = {c["record_id"] for r in results for c in r.get("candidates", []) if c.get("verdict") != "no_match"}
     if not found:
         return {}
-    records = db.session.scalars(
+    records = reads().scalars(
         select(ObjectRecord).options(selectinload(ObjectRecord.institution)).where(ObjectRecord.id.in_(found)))
     see_contact, see_case = allowed(principal, "checks.view_contact"), allowed(principal, "checks.view_case_reference")
     return {

@@ -6,7 +6,8 @@ LiveIndex and, before every check, replays the events it has not seen: one index
 workers answer from the same data without talking to each other. Which events are "not seen" is decided
 so that none committed can be skipped, whatever order concurrent transactions commit in (the event
 cursors below); and every minute each worker compares a digest of its index with the database and
-repairs, and logs as an error, any difference (start_reconciler).
+repairs, and logs as an error, any difference (start_reconciler). All these reads go through
+registry.replica.reads(): a read replica when one is set and current, else the primary.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ import numpy as np
 from flask import Flask, current_app
 from sqlalchemy import bindparam, case, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from registry import matching
 from registry.extensions import db
 from registry.imaging import DecodedPhoto
 from registry.models import IndexEvent, ObjectRecord, Photo, StoredSignature
 from registry.objectid.standard import LOSS_STATUSES
+from registry.replica import begin_reads, read_from_replica, reads
+from registry.replica import dispose as dispose_replica
 
 
 def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
@@ -167,6 +171,7 @@ class LiveIndex:
         self._unsearched = np.zeros(0, np.int64)  # sorted ids of live photos without a signature of the current algorithm
         self.last_reconciled = 0.0  # time.monotonic() of the last comparison with the database
         self.drift_repaired = 0  # photos found wrong by a comparison and put right, since the process started
+        self.reads_from = "primary"  # the database of the last sync: "replica" or "primary"
         self._events = None
         self._lock = threading.Lock()
 
@@ -177,30 +182,36 @@ class LiveIndex:
 
     def sync(self) -> None:
         """Bring the index up to date with the database (a full load the first time)."""
+        session = reads()
         with self._lock:
             if self.loaded:
-                self._replay_events()
+                self._replay_events(session)
             else:
-                self._load_all()
+                self._load_all(session)
+            self.reads_from = "replica" if read_from_replica(session) else "primary"
 
     def reconcile(self) -> int:
         """Compare the index with the database as a whole and put right, and log as an error, any photo it holds
         wrongly (events alone should never leave one); returns how many. The database is read outside the lock
         that checks take (at a million photos the digest takes ~0.7 s on SQLite, bench/index_load.py): only
         the comparison itself holds it."""
+        session = begin_reads()  # the whole-index reads: on the replica when it is current
         self.sync()
         self.last_reconciled = time.monotonic()
-        expected = database_digest()
+        expected = database_digest(session)
         with self._lock:
-            self._replay_events()
+            self._replay_events(session)
             if self.digest() == expected:
                 return 0
-        rows = db.session.execute(_live_photo_statuses()).all()  # it differed: which photos?
+        rows = session.execute(_live_photo_statuses()).all()  # it differed: which photos?
+        # The few suspects are judged on the primary: a check may meanwhile have brought this index past a lagging
+        # replica, and a repair read from the replica would then put an older state back.
+        primary = db.session()
         with self._lock:
-            self._replay_events()  # what was committed since the read is not drift
+            self._replay_events(primary)  # what was committed since the read is not drift
             suspects = self._differing(rows)
-            wrong = self._differing(db.session.execute(_live_photo_statuses(suspects)).all(), suspects) if suspects else set()
-            self._refresh(wrong)
+            wrong = self._differing(primary.execute(_live_photo_statuses(suspects)).all(), suspects) if suspects else set()
+            self._refresh(wrong, primary)
         if wrong:
             self.drift_repaired += len(wrong)
             log.error("photo index drifted from the database: %d photo(s) put right (ids %s)",
@@ -220,39 +231,39 @@ class LiveIndex:
         """How many photos a check searches."""
         return len(self.everything if all_statuses else self.reported)
 
-    def _load_all(self) -> bool:
+    def _load_all(self, session: Session) -> bool:
         """Every live photo, read from the driver in chunks and added in bulk (bench/index_load.py)."""
         matching.warm_up()  # compile the matching kernel now, not in the first check
-        events = _event_cursor(db.session)  # before the rows: changes made during the load are replayed after it
+        events = _event_cursor(session)  # before the rows: changes made during the load are replayed after it
         everything, reported = matching.HashIndex(), matching.HashIndex()
-        for chunk in _chunks_of_rows(_live_rows()):
+        for chunk in _chunks_of_rows(_live_rows(), session):
             _add_rows(everything, reported, chunk)
-        unsearched = np.array(photos_needing_signatures(), np.int64)
+        unsearched = np.array(photos_needing_signatures(session=session), np.int64)
         # kept only once whole: a load that fails half way leaves this index unloaded, to be loaded again
         self.everything, self.reported, self._events, self.loaded = everything, reported, events, True
         self._unsearched = unsearched
         return True
 
-    def _replay_events(self) -> bool:
-        events = self._events.new_events(db.session)
+    def _replay_events(self, session: Session) -> bool:
+        events = self._events.new_events(session)
         if not events:
             return False
-        self._refresh({photo_id for _, photo_id in events})
+        self._refresh({photo_id for _, photo_id in events}, session)
         return True
 
-    def _refresh(self, photo_ids: set[int]) -> None:
+    def _refresh(self, photo_ids: set[int], session: Session) -> None:
         """Read these photos again from the database: gone ones leave, live ones are put back as they are now."""
         if not photo_ids:
             return
         for photo_id in photo_ids:
             self.everything.remove(photo_id)
             self.reported.remove(photo_id)
-        for photo_id, record_id, key, status in db.session.execute(_live_rows(photo_ids)):
+        for photo_id, record_id, key, status in session.execute(_live_rows(photo_ids)):
             self._put(photo_id, record_id, key, status)
         # Only these photos are read again for the count too: counting every photo after each write cost every
         # worker's next check ~0.9 s at 300 000 photos on PostgreSQL, and grows with the registry.
         changed = np.fromiter(photo_ids, np.int64, len(photo_ids))
-        unsearched_now = np.array(photos_needing_signatures(photo_ids), np.int64)
+        unsearched_now = np.array(photos_needing_signatures(photo_ids, session), np.int64)
         self._unsearched = np.union1d(np.setdiff1d(self._unsearched, changed, assume_unique=True), unsearched_now)
 
     def _differing(self, rows: list, among: set[int] | None = None) -> set[int]:
@@ -314,11 +325,11 @@ def reconcile_in_every_worker(app: Flask) -> None:
             _RECONCILER_OF_PROCESS[os.getpid()] = start_reconciler(app)
 
 
-def database_digest() -> IndexDigest:
+def database_digest(session: Session | None = None) -> IndexDigest:
     """What a current index must hold, computed by the database (see :class:`IndexDigest`)."""
     live = _live_photo_statuses().subquery()
     lost = live.c.status.in_(sorted(LOSS_STATUSES))
-    row = db.session.execute(
+    row = (session or reads()).execute(
         select(
             func.count(live.c.id),
             func.coalesce(func.sum(live.c.id), 0),
@@ -332,12 +343,13 @@ def database_digest() -> IndexDigest:
 def index_readiness() -> dict:
     """For /readyz: whether this process's index is loaded and holds exactly what the database says."""
     index = live_index()
+    session = begin_reads()
     index.sync()
     held = index.digest()
-    expected = database_digest()
+    expected = database_digest(session)
     if held != expected:  # a write may have been committed between the two reads
         index.sync()
-        held, expected = index.digest(), database_digest()
+        held, expected = index.digest(), database_digest(session)
     return {
         "loaded": index.loaded,
         "in_sync": held == expected,
@@ -347,15 +359,16 @@ def index_readiness() -> dict:
         "database_digest": expected.text(),
         "photos_not_searched": index.photos_not_searched,
         "drift_repaired": index.drift_repaired,
+        "reads_from": index.reads_from,
         "pid": os.getpid(),
     }
 
 
-def _chunks_of_rows(statement) -> Iterable[list]:
+def _chunks_of_rows(statement, session: Session) -> Iterable[list]:
     """The statement's rows, LOAD_CHUNK at a time, straight from the database driver's cursor: SQLAlchemy's row
     handling took 3.6 s (Core) to 4.8 s (ORM) a million photos, the driver's ~1 s. Only for statements whose
     parameters are our own constants (they are written into the SQL)."""
-    connection = db.session.connection()
+    connection = session.connection()
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     # PostgreSQL: a server-side cursor (rows come LOAD_CHUNK at a time, not all at once), bytea in binary
     options = {"name": "registry_index_load", "binary": True} if connection.dialect.name == "postgresql" else {}
@@ -424,6 +437,7 @@ def preload_index(app: Flask) -> bool:
         finally:
             db.session.remove()
             db.engine.dispose()
+            dispose_replica(app)
 
 
 _SIGNATURES = StoredSignature.__table__
@@ -442,7 +456,7 @@ _FEATURES_OF_IN_BINARY = (
 
 def load_features(photo_ids: list[int]) -> dict[int, bytes]:
     """Re-ranking features of the given photos, read from the database (only for the top candidates)."""
-    connection = db.session.connection()
+    connection = reads().connection()
     if connection.dialect.name == "postgresql":
         with connection.connection.dbapi_connection.cursor(binary=True) as cursor:
             cursor.execute(_FEATURES_OF_IN_BINARY, (list(photo_ids), matching.ALGORITHM_VERSION))
@@ -451,12 +465,13 @@ def load_features(photo_ids: list[int]) -> dict[int, bytes]:
     return {photo_id: features for photo_id, features in rows}
 
 
-def photos_needing_signatures(among: Iterable[int] | None = None) -> list[int]:
-    """Ids of live photos (of ``among``, or all) with no signature of the current algorithm version, in order."""
+def photos_needing_signatures(among: Iterable[int] | None = None, session: Session | None = None) -> list[int]:
+    """Ids of live photos (of ``among``, or all) with no signature of the current algorithm version, in order
+    (read through ``session``, default the primary's)."""
     statement = select(Photo.id).where(*_needs_signature()).order_by(Photo.id)
     if among is not None:
         statement = statement.where(Photo.id.in_(list(among)))
-    return list(db.session.scalars(statement))
+    return list((session or db.session).scalars(statement))
 
 
 def _needs_signature() -> tuple:
