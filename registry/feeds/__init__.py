@@ -19,6 +19,7 @@ from registry.federation.entries import EXTENSION, JSON_FEED_VERSION, WITHDRAWN,
 from registry.models import ObjectRecord, RecordChange
 from registry.objectid.standard import LOSS_STATUSES
 from registry.offline_bank.signing import SigningKeyError, fingerprint, public_key_text, sign
+from registry.policy import ANONYMOUS, withheld_fields
 from registry.services.exchange import public_url, record_to_exchange
 from registry.services.photos import media_store
 from registry.services.redlists import tag_codes_by_record
@@ -44,6 +45,17 @@ def _since() -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _stamp(moment: datetime) -> str:
+    """A time as RFC 3339 in UTC, as Atom and JSON Feed require (SQLite gives back times without their zone)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+
+
+def _public_exchange(record: ObjectRecord, codes: list[str]) -> dict:
+    """The record as anyone may read it: the feeds are public, so the fields a visitor may not see
+    (policy.FIELD_VISIBILITY: the police case reference, the notes on the loss, who registered it) are left empty."""
+    return record_to_exchange(record, codes, withheld_fields(ANONYMOUS, record.status, record.institution_id))
+
+
 def _lost_records() -> list[ObjectRecord]:
     """This registry's records reported stolen, missing or looted, newest change first; `?since=` for what changed after."""
     statement = (select(ObjectRecord).where(ObjectRecord.status.in_(LOSS_STATUSES), ObjectRecord.source_id.is_(None),
@@ -66,8 +78,8 @@ def _stolen_json_bytes() -> bytes:
     codes = tag_codes_by_record([r.id for r in records])
     return json.dumps({
         "title": "Objects reported stolen, missing or looted",
-        "updated": (records[0].updated_at.isoformat() if records else None),
-        "items": [{**record_to_exchange(r, codes[r.id]), "url": public_url(f"/objects/{r.id}"), "updated": r.updated_at.isoformat()} for r in records],
+        "updated": (_stamp(records[0].updated_at) if records else None),
+        "items": [{**_public_exchange(r, codes[r.id]), "url": public_url(f"/objects/{r.id}"), "updated": _stamp(r.updated_at)} for r in records],
     }, sort_keys=True).encode()
 
 
@@ -76,20 +88,20 @@ def _stolen_atom_bytes() -> bytes:
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
     _text(feed, "title", "Objects reported stolen, missing or looted")
     _text(feed, "id", public_url("/feeds/stolen.atom"))
-    _text(feed, "updated", (records[0].updated_at if records else datetime(1970, 1, 1, tzinfo=timezone.utc)).isoformat())
+    _text(feed, "updated", _stamp(records[0].updated_at if records else datetime(1970, 1, 1, tzinfo=timezone.utc)))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=public_url("/feeds/stolen.atom"))
     for record in records:
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", public_url(f"/objects/{record.id}"))
         _text(entry, "title", f"{record.status.upper()}: {record.title or record.object_type} ({record.institution.name}, {record.object_number})", record.id)
-        _text(entry, "updated", record.updated_at.isoformat())
+        _text(entry, "updated", _stamp(record.updated_at))
         author = etree.SubElement(entry, f"{{{ATOM}}}author")
         _text(author, "name", record.institution.name, record.id)
         etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=public_url(f"/objects/{record.id}"))
         for photo in record.current_photos[:1]:
             etree.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure", type="image/jpeg", href=public_url(f"/media/display/{photo.sha256}.jpg"))
         summary = "; ".join(filter(None, (record.object_type, record.materials, record.date_period, record.measurements_text,
-                                          record.distinguishing_features, f"case {record.case_reference}" if record.case_reference else "")))
+                                          record.distinguishing_features)))
         _text(entry, "summary", summary, record.id)
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
@@ -108,7 +120,7 @@ def _json_feed_bytes() -> bytes:
         "items": [_json_feed_item(r, codes[r.id]) for r in records],
     }
     if len(records) == FEED_SIZE:
-        feed["next_url"] = public_url(f"/feeds/stolen.feed.json?since={records[-1].updated_at.isoformat()}").replace("+", "%2B")
+        feed["next_url"] = public_url(f"/feeds/stolen.feed.json?since={_stamp(records[-1].updated_at)}").replace("+", "%2B")
     return json.dumps(feed, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
@@ -125,11 +137,11 @@ def _changed_records(since: datetime | None) -> list[ObjectRecord]:
 
 def _json_feed_item(record: ObjectRecord, codes: list[str]) -> dict:
     url = public_url(f"/objects/{record.id}")
-    item = {"id": url, "url": url, "date_modified": record.updated_at.isoformat()}
+    item = {"id": url, "url": url, "date_modified": _stamp(record.updated_at)}
     if record.status not in LOSS_STATUSES | {"recovered"}:
         return {**item, EXTENSION: with_hash({"status": WITHDRAWN})}
     photos = [{"url": public_url(f"/media/display/{p.sha256}.jpg"), "sha256": _display_sha256(p.sha256)} for p in record.current_photos]
-    exchanged = record_to_exchange(record, codes)
+    exchanged = _public_exchange(record, codes)
     exchanged.pop("photos")
     return {**item, "title": f"{record.status.upper()}: {record.title or record.object_type} ({record.institution.name}, {record.object_number})",
             "content_text": "; ".join(filter(None, (record.object_type, record.materials, record.date_period))),

@@ -116,10 +116,15 @@ def test_stolen_feed_in_json_and_atom(client, runner, source):
     runner.invoke(args=["import-objects", str(csv_path), "--photos", str(photos), "--create-institution"])
     feed = client.get("/feeds/stolen.json").get_json()
     assert [item["object_number"] for item in feed["items"]] == ["RT-1"]
-    assert feed["items"][0]["case_reference"] == "PJ/2024/17"
-    atom = etree.fromstring(client.get("/feeds/stolen.atom").data)
+    # the feeds are public: the police case reference (signed-in accounts only) and the loss notes are left out
+    assert feed["items"][0]["case_reference"] == "" and feed["items"][0]["loss_notes"] == ""
+    assert feed["items"][0]["updated"].endswith("+00:00") and feed["updated"].endswith("+00:00")
+    atom_bytes = client.get("/feeds/stolen.atom").data
+    assert b"PJ/2024/17" not in atom_bytes and b"PJ/2024/17" not in client.get("/feeds/stolen.feed.json").data
+    atom = etree.fromstring(atom_bytes)
     entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 1 and "RT-1" in entries[0].findtext("{http://www.w3.org/2005/Atom}title")
+    assert entries[0].findtext("{http://www.w3.org/2005/Atom}updated").endswith("+00:00")
     assert client.get("/feeds/stolen.json?since=2999-01-01T00:00:00Z").get_json()["items"] == []
     assert client.get("/feeds/stolen.json?since=yesterday").status_code == 400
 
