@@ -126,30 +126,45 @@ def one_match_per_train(qi: np.ndarray, ti: np.ndarray, n_train: int) -> tuple[n
     return _one_match_per_train(np.asarray(qi, np.intp), np.asarray(ti, np.intp), int(n_train))
 
 
+_BLOCK_ROWS = 4096  # rows a pass of the pre-filter takes at a time: 96 kB of columns, kept in cache for every probe
+
+
 @compiled
-def _nearest_codes(phash, code_hi, code_lo, phash_probes, code_probes, out_phash, out_code):  # noqa: ANN001, ANN202
-    # Probes outside, rows inside: LLVM vectorises the row loop (~2.4 ms for 1 M rows, 3 + 2 probes).
-    out_phash[:] = 255
-    out_code[:] = 255
-    for p in range(phash_probes.shape[0]):
-        word = phash_probes[p]
-        for i in range(phash.shape[0]):
-            out_phash[i] = min(out_phash[i], np.uint8(_popcount(phash[i] ^ word)))
-    for c in range(code_probes.shape[0]):
-        hi, lo = code_probes[c, 0], code_probes[c, 1]
-        for i in range(code_hi.shape[0]):
-            out_code[i] = min(out_code[i], np.uint8(_popcount(code_hi[i] ^ hi) + _popcount(code_lo[i] ^ lo)))
+def _nearest_codes(phash, code_hi, code_lo, phash_probes, code_probes, out_phash, out_code, phash_hist, code_hist):  # noqa: ANN001, ANN202
+    # Probes outside, rows inside (LLVM vectorises the row loop), a block of rows at a time: each probe reads the
+    # block from the cache, not the whole column from memory (at 10 M rows, 3 + 3 probes: 720 MB read -> 240 MB).
+    # The histograms are counted in the same pass, while the block's distances are in the cache.
+    for start in range(0, phash.shape[0], _BLOCK_ROWS):
+        end = min(phash.shape[0], start + _BLOCK_ROWS)
+        ph, hi_col, lo_col = phash[start:end], code_hi[start:end], code_lo[start:end]
+        near_ph, near_code = out_phash[start:end], out_code[start:end]
+        near_ph[:] = 255
+        near_code[:] = 255
+        for p in range(phash_probes.shape[0]):
+            word = phash_probes[p]
+            for i in range(ph.shape[0]):
+                near_ph[i] = min(near_ph[i], np.uint8(_popcount(ph[i] ^ word)))
+        for c in range(code_probes.shape[0]):
+            hi, lo = code_probes[c, 0], code_probes[c, 1]
+            for i in range(hi_col.shape[0]):
+                near_code[i] = min(near_code[i], np.uint8(_popcount(hi_col[i] ^ hi) + _popcount(lo_col[i] ^ lo)))
+        for i in range(near_ph.shape[0]):
+            phash_hist[near_ph[i]] += 1
+            code_hist[near_code[i]] += 1
 
 
 def nearest_codes(phash: np.ndarray, code_hi: np.ndarray, code_lo: np.ndarray, phash_probes: np.ndarray,
-                  code_probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  code_probes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(uint8 distance of each row's pHash word to the nearest of ``phash_probes``, uint8 distance of its
-    128-bit code, ``code_hi``/``code_lo`` words, to the nearest row of ``code_probes``): the index's
-    pre-filter in one pass over its columns (numpy needed a pass and temporaries per probe and word)."""
+    128-bit code, ``code_hi``/``code_lo`` words, to the nearest row of ``code_probes``, and the (256,) histogram
+    of each): the index's pre-filter in one pass over its columns (numpy needed a pass and temporaries per probe
+    and word)."""
     out_phash, out_code = np.empty(len(phash), np.uint8), np.empty(len(phash), np.uint8)
+    phash_hist, code_hist = np.zeros(256, np.int64), np.zeros(256, np.int64)
     _nearest_codes(phash, code_hi, code_lo, np.ascontiguousarray(phash_probes, np.uint64),
-                   np.ascontiguousarray(code_probes, np.uint64).reshape(-1, 2), out_phash, out_code)
-    return out_phash, out_code
+                   np.ascontiguousarray(code_probes, np.uint64).reshape(-1, 2), out_phash, out_code, phash_hist,
+                   code_hist)
+    return out_phash, out_code, phash_hist, code_hist
 
 
 @compiled

@@ -99,11 +99,11 @@ class HashIndex:
         if need <= cap:
             return
         new = max(need, cap + cap // 2)
-        words = np.zeros((KEY_WORDS, new), np.uint64)
-        words[:, : self._n] = self._words[:, : self._n]
-        self._words = words
-        self._photo = np.resize(self._photo, new)
-        self._record = np.resize(self._record, new)
+        # Zeroed arrays, filled up to the rows held: the spare capacity's pages are never written, so the system
+        # gives them no memory until rows come (np.resize would have written them all, with copies of rows).
+        self._words = _grown(self._words, self._n, (KEY_WORDS, new))
+        self._photo = _grown(self._photo, self._n, (new,))
+        self._record = _grown(self._record, self._n, (new,))
 
     def _grow_ids(self, max_id: int) -> None:
         if max_id >= _MAX_ID:
@@ -167,9 +167,8 @@ class HashIndex:
         return True
 
     def _distances(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray) -> _Half:
-        phash, code = hamming.nearest_codes(self._words[0, lo:hi], self._words[_CODE_ROW, lo:hi],
-                                            self._words[_CODE_ROW + 1, lo:hi], phash_probes, code_probes)
-        return _Half(lo, phash, code, hamming.histogram(phash), hamming.histogram(code))
+        return _Half(lo, *hamming.nearest_codes(self._words[0, lo:hi], self._words[_CODE_ROW, lo:hi],
+                                                self._words[_CODE_ROW + 1, lo:hi], phash_probes, code_probes))
 
     def _prefilter(self, phash_probes: np.ndarray, code_probes: np.ndarray, keep: int) -> np.ndarray:
         """Rows among the ``keep`` nearest by pHash of the object, and among the ``keep`` nearest by ORB code
@@ -219,6 +218,12 @@ class HashIndex:
         return Candidate(photo_id=int(self._photo[row]), record_id=int(self._record[row]), distances=dists)
 
 
+
+
+def _grown(array: np.ndarray, rows: int, shape: tuple[int, ...]) -> np.ndarray:
+    grown = np.zeros(shape, array.dtype)
+    grown[..., :rows] = array[..., :rows]
+    return grown
 
 
 def _probe_words(query: QuerySignature) -> np.ndarray:

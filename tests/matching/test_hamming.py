@@ -63,7 +63,7 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
     kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask, hamming._nearest_codes,
-               hamming._histogram, hamming._select_rows, hamming._candidate_distances, hamming._counting_order)
+               hamming._select_rows, hamming._candidate_distances, hamming._counting_order)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
     test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
@@ -110,11 +110,13 @@ def test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(seed: in
     words = np.zeros((6, 5000), np.uint64)
     words[:] = rng.integers(0, 2**63, (6, 5000), dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, (6, 5000), dtype=np.uint64)
     phash_probes, code_probes = words[0, :3].copy(), words[4:6, 10:12].T.copy()  # rows 0-2 and 10-11 are at 0
-    phash, code = hamming.nearest_codes(words[0], words[4], words[5], phash_probes, code_probes)
+    phash, code, phash_hist, code_hist = hamming.nearest_codes(words[0], words[4], words[5], phash_probes, code_probes)
     expected_phash = np.bitwise_count(words[0][None] ^ phash_probes[:, None]).min(axis=0)
     expected_code = (np.bitwise_count(words[4][None] ^ code_probes[:, :1]) + np.bitwise_count(words[5][None] ^ code_probes[:, 1:])).min(axis=0)
     np.testing.assert_array_equal(phash, expected_phash)
     np.testing.assert_array_equal(code, expected_code)
+    np.testing.assert_array_equal(phash_hist, np.bincount(expected_phash, minlength=256))
+    np.testing.assert_array_equal(code_hist, np.bincount(expected_code, minlength=256))
     assert phash[:3].tolist() == [0, 0, 0] and code[10:12].tolist() == [0, 0] and code.max() > 40
 
 
@@ -150,7 +152,7 @@ def test_the_prefilter_in_two_halves_selects_what_one_pass_does(n: int, monkeypa
     one = idx._prefilter(phash_probes, code_probes, 4000)  # below PARALLEL_ROWS: one pass
     monkeypatch.setattr(ix, "PARALLEL_ROWS", 1000)
     two = idx._prefilter(phash_probes, code_probes, 4000)
-    phash, code = hamming.nearest_codes(words[:, 0].copy(), words[:, 4].copy(), words[:, 5].copy(), phash_probes, code_probes)
+    phash, code, _, _ = hamming.nearest_codes(words[:, 0].copy(), words[:, 4].copy(), words[:, 5].copy(), phash_probes, code_probes)
     cut_phash = int(np.searchsorted(np.cumsum(np.bincount(phash, minlength=256)), 4000))
     cut_code = int(np.searchsorted(np.cumsum(np.bincount(code, minlength=256)), 4000))
     expected = np.union1d(_cutoff_rows_by_numpy(phash, cut_phash, 4000), _cutoff_rows_by_numpy(code, cut_code, 4000))
