@@ -210,7 +210,8 @@ class LiveIndex:
         with self._lock:
             self._replay_events(primary)  # what was committed since the read is not drift
             suspects = self._differing(rows)
-            wrong = self._differing(primary.execute(_live_photo_statuses(suspects)).all(), suspects) if suspects else set()
+            now = [row for ids in _slices(suspects) for row in primary.execute(_live_photo_statuses(ids)).all()]
+            wrong = self._differing(now, suspects) if suspects else set()
             self._refresh(wrong, primary)
         if wrong:
             self.drift_repaired += len(wrong)
@@ -258,8 +259,9 @@ class LiveIndex:
         for photo_id in photo_ids:
             self.everything.remove(photo_id)
             self.reported.remove(photo_id)
-        for photo_id, record_id, key, status in session.execute(_live_rows(photo_ids)):
-            self._put(photo_id, record_id, key, status)
+        for ids in _slices(photo_ids):
+            for photo_id, record_id, key, status in session.execute(_live_rows(ids)):
+                self._put(photo_id, record_id, key, status)
         # Only these photos are read again for the count too: counting every photo after each write cost every
         # worker's next check ~0.9 s at 300 000 photos on PostgreSQL, and grows with the registry.
         changed = np.fromiter(photo_ids, np.int64, len(photo_ids))
@@ -469,9 +471,19 @@ def photos_needing_signatures(among: Iterable[int] | None = None, session: Sessi
     """Ids of live photos (of ``among``, or all) with no signature of the current algorithm version, in order
     (read through ``session``, default the primary's)."""
     statement = select(Photo.id).where(*_needs_signature()).order_by(Photo.id)
-    if among is not None:
-        statement = statement.where(Photo.id.in_(list(among)))
-    return list((session or db.session).scalars(statement))
+    session = session or db.session
+    if among is None:
+        return list(session.scalars(statement))
+    return sorted(photo_id for ids in _slices(among) for photo_id in session.scalars(statement.where(Photo.id.in_(ids))))
+
+
+IDS_PER_STATEMENT = 10_000  # photo ids named in one statement: each is a bound parameter, and psycopg takes 65 535
+
+
+def _slices(photo_ids: Iterable[int]) -> Iterable[list[int]]:
+    """The ids in lists of IDS_PER_STATEMENT (a bulk import's or a status change's photos may be many more)."""
+    ids = sorted(photo_ids)
+    return (ids[i:i + IDS_PER_STATEMENT] for i in range(0, len(ids), IDS_PER_STATEMENT))
 
 
 def _needs_signature() -> tuple:

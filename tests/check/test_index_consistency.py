@@ -266,3 +266,36 @@ def test_the_photos_to_reindex_are_found_by_an_anti_join_on_postgresql(app):
     sql = str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     plan = "\n".join(db.session.execute(text(f"EXPLAIN {sql}")).scalars())
     assert "Anti Join" in plan and "SubPlan" not in plan, plan
+
+
+def test_a_bulk_change_of_more_photos_than_a_query_may_name_reaches_another_workers_index(app):
+    """A bulk import or a status change of tens of thousands of photos: a worker that catches up reads them again
+    in slices. In one statement with a bound id each, 70 000 photos passed psycopg's 65 535 parameters (and older
+    SQLite builds' 32 766): the replay failed after its events had been taken, and the photos stayed out of the
+    index, the periodic comparison's repair failing the same way."""
+    from sqlalchemy import insert
+
+    from registry.models import IndexEvent, StoredSignature
+
+    record = _register_stolen("BULK-1", [7])
+    db.session.commit()
+    worker = LiveIndex()
+    worker.sync()
+    first = record.photos[0]
+    signature = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == first.id))
+    n = 70_000
+    start = db.session.scalar(select(db.func.max(Photo.id))) + 1
+    ids = range(start, start + n)
+    db.session.execute(insert(Photo), [{"id": i, "record_id": record.id, "sha256": first.sha256, "image_format": "JPEG",
+                                        "width": first.width, "height": first.height, "position": 1} for i in ids])
+    db.session.execute(insert(StoredSignature), [{"photo_id": i, "algorithm_version": signature.algorithm_version,
+                                                  "index_key": signature.index_key, "features": b"", "hashes": {}} for i in ids])
+    db.session.execute(insert(IndexEvent), [{"photo_id": i} for i in ids])
+    db.session.commit()
+
+    worker.sync()
+
+    everything, reported = _held(worker)
+    assert set(ids) <= everything and set(ids) <= reported
+    assert worker.photos_not_searched == 0
+    assert worker.reconcile() == 0
