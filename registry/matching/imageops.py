@@ -55,30 +55,6 @@ def resize_to(arr: np.ndarray, max_side: int) -> np.ndarray:
     return cv2.resize(arr, (max(1, round(w * s)), max(1, round(h * s))), interpolation=interp)
 
 
-def halve(arr: np.ndarray) -> np.ndarray:
-    """Half the size by OpenCV's area fast path (an odd last row or column is dropped): ~0.1 ms at 640 px."""
-    h, w = arr.shape[:2]
-    return cv2.resize(arr[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-
-
-def shrink(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``arr`` reduced to ``size`` (width, height) by area: halved while at least twice too large both ways,
-    then the rest of the way: a fraction of the area filter's cost by a fractional ratio (640 px to 96 px:
-    ~1.5 -> 0.2 ms), for what a query photo is only looked at through (its likely object's box, how busy it
-    is). Not for hashes: up to ~1 grey level from the area filter's result, which flipped ~2-5 of their 192
-    bits, while registered photos' stored hashes were made with the area filter."""
-    while arr.shape[1] >= 2 * size[0] and arr.shape[0] >= 2 * size[1]:
-        arr = halve(arr)
-    return arr if (arr.shape[1], arr.shape[0]) == size else cv2.resize(arr, size, interpolation=cv2.INTER_AREA)
-
-
-def shrink_max(arr: np.ndarray, max_side: int) -> np.ndarray:
-    """:func:`shrink` so that the longer side is at most ``max_side`` (never upscale)."""
-    h, w = arr.shape[:2]
-    s = max_side / max(h, w)
-    return arr if s >= 1.0 else shrink(arr, (max(1, round(w * s)), max(1, round(h * s))))
-
-
 def resize_query(arr: np.ndarray, max_side: int) -> np.ndarray:
     """:func:`resize_to` for a query photo, fast: halved by OpenCV's area fast path while at least twice too
     large, then the rest of the way bilinearly after a blur in proportion (in place of an area filter).
@@ -91,7 +67,7 @@ def resize_query(arr: np.ndarray, max_side: int) -> np.ndarray:
     if max_side >= max(h, w):
         return resize_to(arr, max_side)
     while max_side <= max(h, w) / 2:
-        arr = halve(arr)
+        arr = cv2.resize(arr[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
         h, w = arr.shape[:2]
     s = max_side / max(h, w)
     blurred = cv2.GaussianBlur(arr, (0, 0), 0.5 * (1 / s - 1)) if s < 1 else arr
@@ -386,7 +362,7 @@ def calm_region_box(arr: np.ndarray, margin: float = 0.04) -> Box | None:
     what surrounds it; its box gives a view in which the object's own corners are not outnumbered
     by the background's (a cheap stand-in for segmentation: ~1 ms).
     """
-    gray = cv2.cvtColor(shrink_max(arr, CALM_SIDE), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gray = cv2.cvtColor(resize_max(arr, CALM_SIDE), cv2.COLOR_RGB2GRAY).astype(np.float32)
     texture = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1))
     texture = cv2.blur(texture, (CALM_WINDOW, CALM_WINDOW))
     calm = (texture < CALM_FRACTION * float(np.median(texture))).astype(np.uint8)
@@ -427,7 +403,7 @@ def rare_colour_box(arr: np.ndarray) -> Box | None:
     busy as they are (a painted plate on bricks, which :func:`calm_region_box` misses); the border
     stands for the background, as the object is rarely at the edge of a photo taken of it (~1 ms).
     """
-    small = shrink_max(arr, RARE_SIDE)
+    small = resize_max(arr, RARE_SIDE)
     rare = (_inside_share(_colour_bins(small)) > RARE_SHARE).astype(np.uint8)
     rare = cv2.morphologyEx(rare, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     rare = cv2.morphologyEx(rare, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
