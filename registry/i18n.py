@@ -6,10 +6,12 @@ The JSON API and the CLI stay in English: only the pages are translated.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from flask import Flask, Response, has_request_context, request, session, url_for
-from flask_babel import Babel, get_locale, gettext, refresh
+from flask_babel import Babel, force_locale, get_locale, gettext, refresh
 
 # The page languages, each named in its own language (what a reader looks for in the switch).
 LANGUAGES: dict[str, str] = {
@@ -46,6 +48,24 @@ def remember_language() -> None:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES and session.get(SESSION_KEY) != asked:
         session[SESSION_KEY] = asked
+    if asked in LANGUAGES:
+        _keep_for_signed_in_user(asked)
+
+
+def _keep_for_signed_in_user(language: str) -> None:
+    from flask_login import current_user
+
+    from registry.services.accounts import keep_language
+
+    if current_user.is_authenticated:
+        keep_language(current_user, language)
+
+
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Translate in ``language`` (a user's, for what is sent to them outside their requests; None: English)."""
+    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+        yield
 
 
 def current_language() -> str:

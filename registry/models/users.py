@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     # Part of what a session cookie names (get_id): raised on sign-out, password change, disabling and "sign out
     # everywhere", so that a copy of an earlier cookie no longer signs anyone in (issue 24).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language of the notices and e-mails the registry sends this user: the one they last chose on the pages, or
+    # signed in with (None: English). Sweeps and alerts run outside any request, so they cannot ask the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     institution: Mapped[Institution | None] = relationship()
 

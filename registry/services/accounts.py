@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.policy import ROLES
 from registry.extensions import db
+from registry.i18n import LANGUAGES, current_language
 from registry.messages import N_, ReadableError
 from registry.models import ApiToken, AuditEvent, Institution, User
 from registry.models.objects import client_address, utcnow
@@ -99,6 +100,13 @@ def create_user(email: str, name: str, role: str, password: str, actor: str, ins
     return user
 
 
+def keep_language(user: User, language: str) -> None:
+    """Send this user's notices and e-mails in ``language`` from now on (chosen on the pages)."""
+    if language in LANGUAGES and user.language != language:
+        user.language = language
+        db.session.commit()
+
+
 def find_user(email: str) -> User | None:
     """The account with this e-mail, if any."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -125,6 +133,7 @@ def authenticate(email: str, password: str, totp_code: str = "") -> User | None:
         return None
     sign_in_backoff.forget_failures(user, address)
     user.last_login_at = now
+    user.language = user.language or current_language()
     audit(user.label, "user", user.id, "signed_in", actor_user_id=user.id)
     db.session.commit()
     return user

@@ -9,11 +9,13 @@ import json
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from registry import matching
 from registry.extensions import db
+from registry.i18n import in_language
 from registry.messages import N_, ReadableError
 from registry.models import (
     Certificate, CertificateAlert, CertificatePhoto, Check, Notification, ObjectRecord, User,
@@ -24,6 +26,7 @@ from registry.policy import Principal
 from registry.services.accounts import audit
 from registry.services.exchange import public_url
 from registry.services.mail import queue_mail
+from registry.templating import status_label
 from registry.services.photos import media_store
 from registry.services.redlists import red_lists_compared
 
@@ -208,14 +211,18 @@ def raise_alert(certificate_id: int, record: ObjectRecord, score: float) -> Cert
     certificate = db.session.get(Certificate, certificate_id)
     alert = CertificateAlert(certificate=certificate, record_id=record.id, score=float(score))
     db.session.add(alert)
-    subject = f"Certificate {certificate.number}: the object may be reported {record.status}"
-    body = (f"A record reported {record.status} ({record.institution.name}, {record.object_number}) matches the photos of "
-            f"your due-diligence check of {certificate.content['check']['at']}. Do not sell or move the object; "
-            "contact the registering institution or the police.")
+    holder = db.session.get(User, certificate.user_id)
+    with in_language(holder.language if holder else None):
+        status = status_label(record.status).lower()
+        subject = gettext("Certificate %(number)s: the object may be reported %(status)s", number=certificate.number,
+                          status=status)
+        body = gettext("A record reported %(status)s (%(institution)s, %(number)s) matches the photos of your "
+                       "due-diligence check of %(date)s. Do not sell or move the object; contact the registering "
+                       "institution or the police.", status=status, institution=record.institution.name,
+                       number=record.object_number, date=certificate.content["check"]["at"])
     db.session.add(Notification(user_id=certificate.user_id, subject=subject, body=body, link=f"/objects/{record.id}",
                                 details={"certificate": certificate.number, "record_id": record.id,
                                          "check_id": certificate.check_id, "score": round(float(score), 4)}))
-    holder = db.session.get(User, certificate.user_id)
     if holder is not None and holder.active:
         queue_mail(holder.email, subject, body + "\n\n" + public_url(f"/objects/{record.id}"))
     return alert

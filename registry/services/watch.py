@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from PIL import Image
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from registry import matching
 from registry.extensions import db
+from registry.i18n import in_language
 from registry.models import Check, CheckPhotoSignature, Notification, ObjectRecord, RecordWatch, User, WatchHit, WatchSweep
 from registry.models.matching import LOOKUP_CHANNEL
 from registry.models.objects import utcnow
@@ -29,6 +31,7 @@ from registry.services.certificates import has_certificates, matching_certificat
 from registry.services.events import record_photos_added, record_status_changed
 from registry.services.exchange import public_url
 from registry.services.mail import queue_mail
+from registry.templating import status_label
 from registry.services.photos import media_store
 
 HITS_SHOWN = 200
@@ -247,14 +250,23 @@ def _hit(check: Check, record: ObjectRecord, score: float, notify: bool = True) 
     db.session.add(hit)
     user = db.session.get(User, check.user_id) if check.user_id else None
     if user is not None and notify:
-        subject = f"Check #{check.id}: the object may be reported {record.status}"
-        body = (f"A record reported {record.status} ({record.institution.name}, {record.object_number}) matches the photos "
-                f"of your check #{check.id} of {check.created_at:%Y-%m-%d}. If the object is still within reach, do not "
-                "release, buy or move it; contact the registering institution or the police.")
+        with in_language(user.language):
+            subject = gettext("Check #%(check)s: the object may be reported %(status)s", check=check.id,
+                              status=_status_text(record.status))
+            body = gettext("A record reported %(status)s (%(institution)s, %(number)s) matches the photos of your check "
+                           "#%(check)s of %(date)s. If the object is still within reach, do not release, buy or move it; "
+                           "contact the registering institution or the police.", status=_status_text(record.status),
+                           institution=record.institution.name, number=record.object_number, check=check.id,
+                           date=f"{check.created_at:%Y-%m-%d}")
         db.session.add(Notification(user_id=user.id, subject=subject, body=body, link=f"/objects/{record.id}",
                                     details={"check_id": check.id, "record_id": record.id, "score": round(float(score), 4)}))
         queue_mail(user.email, subject, body + "\n\n" + public_url(f"/objects/{record.id}"))
     return hit
+
+
+def _status_text(status: str | None) -> str:
+    """A status as it reads inside a sentence of the current language ("stolen", "volé")."""
+    return status_label(status).lower() if status else "-"
 
 
 def _tell_watchers(record: ObjectRecord, old_status: str | None, new_status: str | None) -> None:
@@ -262,9 +274,12 @@ def _tell_watchers(record: ObjectRecord, old_status: str | None, new_status: str
         user = db.session.get(User, watch.user_id)
         if user is None or not user.active:
             continue
-        subject = f"Watched object: {record.object_number} is now {new_status}"
-        body = (f"The record {record.institution.name}, {record.object_number} that you watch since your check "
-                f"#{watch.check_id} changed from {old_status} to {new_status}.")
+        with in_language(user.language):
+            subject = gettext("Watched object: %(number)s is now %(status)s", number=record.object_number,
+                              status=_status_text(new_status))
+            body = gettext("The record %(institution)s, %(number)s that you watch since your check #%(check)s changed "
+                           "from %(old)s to %(new)s.", institution=record.institution.name, number=record.object_number,
+                           check=watch.check_id, old=_status_text(old_status), new=_status_text(new_status))
         db.session.add(Notification(user_id=user.id, subject=subject, body=body, link=f"/objects/{record.id}",
                                     details={"record_id": record.id, "status": new_status, "watch": watch.id}))
         queue_mail(user.email, subject, body)

@@ -19,7 +19,7 @@ from skimage import data as skdata
 from sqlalchemy import select, update
 
 from registry.extensions import db
-from registry.models import Certificate, Check, CheckPhotoSignature, Notification, RecordWatch, WatchHit, WatchSweep
+from registry.models import Certificate, Check, CheckPhotoSignature, Notification, RecordWatch, User, WatchHit, WatchSweep
 from registry.services.objects import change_status, create_record
 from registry.services.photos import decode_upload
 from registry.services.watch import sweep_pending
@@ -256,3 +256,46 @@ def test_a_certified_check_gets_one_notice_the_certificates(app, client, login_a
     assert db.session.scalar(select(WatchHit)).check_id == check.id  # still a hit of the check (its agency's view)
     [(recipients, message)] = smtp.messages
     assert recipients == [dealer.email] and certificate.number in message["Subject"]
+
+
+def _subject(message) -> str:
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_notices_and_e_mails_are_in_the_language_each_user_chose(app, client, make_user, smtp):
+    """Sweeps run outside the users' requests: each author is told in the language they last chose on the pages
+    (or signed in with), the others in English."""
+    for email, accept in (("fr@test.example", "fr-FR,fr;q=0.9"), ("en@test.example", "en"), ("ar@test.example", "en")):
+        make_user("dealer", email=email)
+        client.post("/auth/logout")
+        assert client.post("/auth/login", data={"email": email, "password": PASSWORD},
+                           headers={"Accept-Language": accept}).status_code == 302
+        if email.startswith("ar"):
+            assert client.get("/account/?lang=ar").status_code == 200  # the language switch, once signed in
+        client.post("/check/", data={"photos": (io.BytesIO(_suspect(COFFEE)), "suspect.jpg")},
+                    content_type="multipart/form-data")
+    client.post("/auth/logout")
+    _register("MT-12", "stolen")
+    mails = {recipients[0]: message for recipients, message in smtp.messages}
+    assert set(mails) == {"fr@test.example", "ar@test.example", "en@test.example"}
+    assert "peut-être signalé volé" in _subject(mails["fr@test.example"])
+    assert "ne le déplacez pas" in mails["fr@test.example"].get_payload(decode=True).decode()
+    assert "مسروق" in _subject(mails["ar@test.example"]) or "مسروقة" in _subject(mails["ar@test.example"])
+    assert "may be reported stolen" in _subject(mails["en@test.example"])
+    fr_user = db.session.scalar(select(User).where(User.email == "fr@test.example"))
+    [notice] = _notifications(fr_user)
+    assert notice.subject == _subject(mails["fr@test.example"]) and "MT-12" in notice.body
+
+
+def test_a_watcher_is_told_of_a_status_change_in_their_language(app, client, login_as, smtp):
+    record = _register("MT-13", "stolen")
+    dealer = login_as("dealer")
+    assert client.get("/account/?lang=es").status_code == 200
+    client.post("/check/", data={"photos": (io.BytesIO(_suspect(COFFEE)), "suspect.jpg")}, content_type="multipart/form-data")
+    assert client.post(f"/watch/records/{record.id}").status_code == 303
+    change_status(record, {"status": "recovered"}, "registrar")
+    [(_, message)] = [m for m in smtp.messages if "MT-13" in _subject(m[1])]
+    assert _subject(message) == "Objeto vigilado: MT-13 está ahora recuperado"
+    assert db.session.get(User, dealer.id).language == "es"
