@@ -49,6 +49,8 @@ class Config:
     # Behind HTTPS in production: redirect to https, HSTS, and cookies marked Secure.
     FORCE_HTTPS = False
     LOGIN_RATE_LIMIT = "10 per minute"
+    # "Forgot your password?": links e-mailed (needs SMTP_HOST and PUBLIC_URL) work once, for this many minutes.
+    PASSWORD_RESET_MINUTES = 60
     # Checks (page and API together), per anonymous address, per signed-in account, per API token (registry/limits).
     CHECK_RATE_LIMIT_ANONYMOUS = "10 per minute;60 per hour"
     CHECK_RATE_LIMIT_ACCOUNT = "30 per minute;300 per hour"

@@ -7,11 +7,14 @@ import atexit
 import io
 import os
 import shutil
+import socket
 import tempfile
+from email import message_from_bytes
 from typing import Callable
 
 import numpy as np
 import pytest
+from aiosmtpd.controller import Controller
 from PIL import Image
 from sqlalchemy import text
 
@@ -216,3 +219,30 @@ def save_elsewhere(app):
             connection.execute(table.update().where(table.c.id == record_id).values(version=table.c.version + 1, **values))
 
     return save
+
+
+class _Inbox:
+    """What a test SMTP server received: (recipients, message) pairs."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on a free loopback port, and what it received."""
+    handler = _Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()

@@ -39,6 +39,8 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "redlists_ui.remove_tag": "records.tag",
     "auth.login": "account.sign_in",
     "auth.logout": "account.sign_in",
+    "auth.forgot_password": "account.sign_in",
+    "auth.reset_with_link": "account.sign_in",
     "account.dashboard": "account.manage_own",
     "account.tokens": "account.manage_own",
     "account.revoke_token": "account.manage_own",

@@ -54,6 +54,7 @@ def _url_values(world, arguments):
         "number": world["certificate"].number, "code": world["certificate"].verification_code, "slug": "iraq-2015",
         "user_id": world["target"].id, "action": "disable", "token_id": 999999, "notification_id": 999999, "organisation_id": 999999,
         "kind": "thumb", "sha256": world["photo"].sha256, "name": "nothing.png", "fmt": "json", "filename": "css/registry.css",
+        "token": "not-a-reset-link",
     }
     if "code" in arguments and "number" not in arguments and "slug" not in arguments:
         values["code"] = world["certificate"].verification_code

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import time
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from PIL import Image
 from skimage import data as skdata
 from sqlalchemy import select, update
@@ -27,31 +24,6 @@ from tests.conftest import PASSWORD
 
 COFFEE = Image.fromarray(skdata.coffee())
 CHELSEA = Image.fromarray(skdata.chelsea())
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    """A real SMTP server on a free loopback port, and what it received."""
-    handler = _Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
 
 
 @pytest.fixture(autouse=True)

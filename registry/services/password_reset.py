@@ -1,0 +1,82 @@
+"""Password reset by an e-mailed link: a signed, timed token that works once.
+
+The token names the account and a fingerprint of its password hash and session epoch: once the password is set (by
+this link or any other way) or the user signs out everywhere, the fingerprint changes and every earlier link stops
+working. Links are made only under REGISTRY_PUBLIC_URL, never from the Host header a request came with (anyone may
+ask for a link to someone else's account, and would otherwise choose the site it points to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from flask_babel import gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from registry.extensions import db
+from registry.i18n import current_language
+from registry.models import User
+from registry.services.accounts import audit, find_user, set_password
+from registry.services.mail import queue_mail
+
+_SALT = "registry-password-reset"
+
+
+def reset_by_mail_available() -> bool:
+    """Whether links can be sent: e-mail set up, and the registry's public address known."""
+    config = current_app.config
+    return bool(config.get("SMTP_HOST") and config.get("PUBLIC_URL"))
+
+
+def send_reset_link(email: str) -> None:
+    """E-mail a reset link to the active account with this address, if there is one (committed). Nothing tells the
+    caller whether there was: the answer must not reveal which addresses have accounts."""
+    user = find_user(email)
+    if user is None or not user.active or not reset_by_mail_available():
+        return
+    link = current_app.config["PUBLIC_URL"].rstrip("/") + f"/auth/reset/{_serializer().dumps(_claims(user))}"
+    minutes = link_minutes()
+    subject = gettext("Set a new password for the Object ID Registry")
+    body = gettext("Someone, probably you, asked to set a new password for %(email)s. Open this link within %(minutes)s "
+                   "minutes to choose one; it works once:\n\n%(link)s\n\nIf you did not ask, ignore this message: your "
+                   "password stays as it is.", email=user.email, minutes=minutes, link=link)
+    user.language = user.language or current_language()
+    audit(user.label, "user", user.id, "password_reset_link_sent", actor_user_id=user.id)
+    queue_mail(user.email, subject, body)
+    db.session.commit()
+
+
+def account_of_link(token: str) -> User | None:
+    """The active account a reset link was made for, while the link is current and unused; else None."""
+    try:
+        claims = _serializer().loads(token, max_age=link_minutes() * 60)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    user = db.session.get(User, claims.get("user")) if isinstance(claims.get("user"), int) else None
+    if user is None or not user.active or claims.get("fingerprint") != _fingerprint(user):
+        return None
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the password chosen through a reset link (committed); the link, and every session, stop working."""
+    set_password(user, password, f"{user.label} (reset link)")
+
+
+def link_minutes() -> int:
+    return int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
+
+
+def _claims(user: User) -> dict:
+    return {"user": user.id, "fingerprint": _fingerprint(user)}
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(f"{user.password_hash}:{user.session_epoch}".encode()).hexdigest()[:32]
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
