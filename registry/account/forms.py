@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
+
+from registry.auth.forms import ResetPasswordForm
 
 
 class TokenForm(FlaskForm):
@@ -12,12 +14,10 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)], description=_l("e.g. the tool that will use it"))
 
 
-class PasswordForm(FlaskForm):
-    """Change one's password."""
+class PasswordForm(ResetPasswordForm):
+    """Change one's password: the current one, and the new one twice."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password (12 characters or more)"), validators=[DataRequired(), Length(min=12, max=500)])
-    repeat = PasswordField(_l("New password again"), validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])
 
 
 class TwoFactorForm(FlaskForm):
