@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.policy import ROLE_LABELS
@@ -18,7 +18,15 @@ class UserForm(FlaskForm):
     institution = StringField(_l("Institution (registrars)"), validators=[Length(max=200)])
     agency = StringField(_l("Agency (law enforcement)"), validators=[Length(max=200)])
     organisation = StringField(_l("Organisation (dealers)"), validators=[Length(max=200)])
-    password = PasswordField(_l("Initial password (12 characters or more)"), validators=[DataRequired(), Length(min=12, max=500)])
+    invite = BooleanField(_l("E-mail the person a link to choose their own password"))
+    password = PasswordField(_l("Or give an initial password (12 characters or more)"), validators=[Optional(), Length(min=12, max=500)])
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 (WTForms' signature)
+        valid = super().validate(extra_validators)
+        if not self.invite.data and not self.password.data:  # Optional() stops the field's own validators when empty
+            self.password.errors = [*self.password.errors, _l("Give an initial password, or have a link e-mailed.")]
+            return False
+        return valid
 
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +16,7 @@ from registry.extensions import db
 from registry.models import Agency, Institution, User
 from registry.models.objects import CONTACT_FIELDS
 from registry.services.accounts import AccountError, create_user, set_active
+from registry.services.password_reset import reset_by_mail_available, send_invitation
 from registry.services.institutions import KINDS, ContactError, save_organisation
 from registry.services.audit import AuditFilter, audit_csv, audit_trail
 from registry.i18n import readable
@@ -24,26 +26,48 @@ from registry.i18n import readable
 def users():
     """List accounts and create one."""
     form = UserForm()
+    if not form.is_submitted():
+        form.invite.data = reset_by_mail_available()
     if form.validate_on_submit():
-        try:
-            create_user(form.email.data, form.name.data, form.role.data, form.password.data, current_user.label,
-                        institution=form.institution.data or "", agency=form.agency.data or "", organisation=form.organisation.data or "")
-        except AccountError as exc:
-            db.session.rollback()
-            flash(readable(exc), "error")
-        else:
-            flash(_("Account %(email)s created.", email=form.email.data), "success")
+        if form.invite.data and not reset_by_mail_available():
+            flash(_("Links cannot be e-mailed from this registry (REGISTRY_SMTP_HOST and REGISTRY_PUBLIC_URL are not both "
+                    "set): give an initial password."), "error")
+        elif _created(form):
             return redirect(url_for("admin.users"))
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", form=form, users=rows)
+    return render_template("admin/users.html", form=form, users=rows, links=reset_by_mail_available())
+
+
+def _created(form: UserForm) -> bool:
+    """Create the account of the form; with ``invite``, a random password no one knows, and the link e-mailed."""
+    password = form.password.data if not form.invite.data else secrets.token_urlsafe(32)
+    try:
+        user = create_user(form.email.data, form.name.data, form.role.data, password, current_user.label,
+                           institution=form.institution.data or "", agency=form.agency.data or "",
+                           organisation=form.organisation.data or "")
+    except AccountError as exc:
+        db.session.rollback()
+        flash(readable(exc), "error")
+        return False
+    if form.invite.data:
+        send_invitation(user, current_user.label)
+        flash(_("Account %(email)s created; a link to choose a password was e-mailed to it.", email=user.email), "success")
+    else:
+        flash(_("Account %(email)s created.", email=user.email), "success")
+    return True
 
 
 @bp.post("/users/<int:user_id>/<action>")
 def user_action(user_id: int, action: str):
-    """Disable or enable an account."""
+    """Disable or enable an account, or e-mail its holder a link to set a new password."""
     user = db.session.get(User, user_id)
-    if user is None or action not in ("disable", "enable"):
+    if user is None or action not in ("disable", "enable", "send_link"):
         abort(404)
+    if action == "send_link":
+        if user.active and reset_by_mail_available():
+            send_invitation(user, current_user.label, new_account=False)
+            flash(_("A link to set a password was e-mailed to %(email)s.", email=user.email), "success")
+        return redirect(url_for("admin.users"))
     if user.id == current_user.id:
         flash(_("You cannot disable your own account."), "error")
     else:

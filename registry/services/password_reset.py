@@ -1,4 +1,5 @@
-"""Password reset by an e-mailed link: a signed, timed token that works once.
+"""Password links by e-mail: a signed, timed token that works once, to reset a forgotten password or, for an account an
+administrator created, to choose the first one (an invitation: the administrator never knows the password).
 
 The token names the account and a fingerprint of its password hash and session epoch: once the password is set (by
 this link or any other way) or the user signs out everywhere, the fingerprint changes and every earlier link stops
@@ -20,7 +21,8 @@ from registry.models import User
 from registry.services.accounts import audit, find_user, set_password
 from registry.services.mail import queue_mail
 
-_SALT = "registry-password-reset"
+_RESET = "registry-password-reset"  # the salts keep the two kinds of link apart
+_INVITATION = "registry-invitation"
 
 
 def reset_by_mail_available() -> bool:
@@ -29,30 +31,53 @@ def reset_by_mail_available() -> bool:
     return bool(config.get("SMTP_HOST") and config.get("PUBLIC_URL"))
 
 
+def send_invitation(user: User, actor: str, new_account: bool = True) -> None:
+    """E-mail the holder of an account an administrator created (or, ``new_account`` false, of any account) a link to
+    choose their password, valid INVITATION_DAYS (committed)."""
+    days = int(current_app.config.get("INVITATION_DAYS", 7))
+    link = _link(user, _INVITATION)
+    if new_account:
+        subject = gettext("Your account on the Object ID Registry")
+        body = gettext("An account was opened for you (%(email)s) on the Object ID Registry. Open this link within "
+                       "%(days)s days to choose your password; it works once:\n\n%(link)s", email=user.email, days=days,
+                       link=link)
+    else:
+        subject = gettext("Set a new password for the Object ID Registry")
+        body = gettext("An administrator of the Object ID Registry sent you this link to set a new password for "
+                       "%(email)s. It works once, within %(days)s days:\n\n%(link)s", email=user.email, days=days,
+                       link=link)
+    _send(user, subject, body, actor, "invitation_sent" if new_account else "password_link_sent_by_admin")
+
+
 def send_reset_link(email: str) -> None:
     """E-mail a reset link to the active account with this address, if there is one (committed). Nothing tells the
     caller whether there was: the answer must not reveal which addresses have accounts."""
     user = find_user(email)
     if user is None or not user.active or not reset_by_mail_available():
         return
-    link = current_app.config["PUBLIC_URL"].rstrip("/") + f"/auth/reset/{_serializer().dumps(_claims(user))}"
-    minutes = link_minutes()
     subject = gettext("Set a new password for the Object ID Registry")
     body = gettext("Someone, probably you, asked to set a new password for %(email)s. Open this link within %(minutes)s "
                    "minutes to choose one; it works once:\n\n%(link)s\n\nIf you did not ask, ignore this message: your "
-                   "password stays as it is.", email=user.email, minutes=minutes, link=link)
+                   "password stays as it is.", email=user.email, minutes=link_minutes(), link=_link(user, _RESET))
+    _send(user, subject, body, user.label, "password_reset_link_sent")
+
+
+def _send(user: User, subject: str, body: str, actor: str, action: str) -> None:
     user.language = user.language or current_language()
-    audit(user.label, "user", user.id, "password_reset_link_sent", actor_user_id=user.id)
+    audit(actor, "user", user.id, action, actor_user_id=user.id if actor == user.label else None)
     queue_mail(user.email, subject, body)
     db.session.commit()
 
 
+def _link(user: User, salt: str) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + f"/auth/reset/{_serializer(salt).dumps(_claims(user))}"
+
+
 def account_of_link(token: str) -> User | None:
     """The active account a reset link was made for, while the link is current and unused; else None."""
-    try:
-        claims = _serializer().loads(token, max_age=link_minutes() * 60)
-    except (SignatureExpired, BadSignature):
-        return None
+    claims = _claims_of(token, _RESET, link_minutes() * 60)
+    if claims is None:
+        claims = _claims_of(token, _INVITATION, int(current_app.config.get("INVITATION_DAYS", 7)) * 86_400)
     if not isinstance(claims, dict):
         return None
     user = db.session.get(User, claims.get("user")) if isinstance(claims.get("user"), int) else None
@@ -78,5 +103,12 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.password_hash}:{user.session_epoch}".encode()).hexdigest()[:32]
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+def _claims_of(token: str, salt: str, max_age: int) -> object | None:
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)

@@ -92,3 +92,53 @@ def test_the_mail_is_in_the_language_of_the_page_that_asked(app, client, make_us
     [(_, message)] = smtp.messages
     assert "contraseña" in message.get_payload(decode=True).decode()
     assert "Forgot your password?" in client.get("/auth/login?lang=en").get_data(as_text=True)
+
+
+def test_an_administrator_invites_a_new_user_who_chooses_the_password(app, client, login_as, smtp):
+    """The administrator never knows the password: the account gets a random one and its holder a link, valid for
+    days (not the hour of a forgotten-password link)."""
+    login_as("admin")
+    form = client.get("/admin/users").get_data(as_text=True)
+    [checkbox] = re.findall(r'<input[^>]*name="invite"[^>]*>', form)
+    assert "checked" in checkbox  # ticked by default where links can be e-mailed
+    created = client.post("/admin/users", data={"email": "new.officer@customs.test", "name": "New Officer",
+                                                "role": "law_enforcement", "agency": "Port Customs", "invite": "y"},
+                          follow_redirects=True)
+    assert "was e-mailed to it" in created.get_data(as_text=True)
+    [(recipients, message)] = smtp.messages
+    assert recipients == ["new.officer@customs.test"] and "An account was opened for you" in message.get_payload(decode=True).decode()
+    app.config["PASSWORD_RESET_MINUTES"] = -1  # a forgotten-password link would be too old by now; an invitation is not
+    link = _link(message)
+    stranger = app.test_client()
+    assert stranger.post(link, data={"new": NEW_PASSWORD, "repeat": NEW_PASSWORD}).status_code == 302
+    assert _sign_in(app.test_client(), "new.officer@customs.test", NEW_PASSWORD) == 302
+    user = db.session.scalar(select(User).where(User.email == "new.officer@customs.test"))
+    actions = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.target_id == user.id))]
+    assert actions[:2] == ["created", "invitation_sent"] or "invitation_sent" in actions
+
+
+def test_an_administrator_sends_a_password_link_and_others_cannot(app, client, login_as, make_user, smtp):
+    holder = make_user("registrar", email="registrar@museum.test")
+    dealer = login_as("dealer")
+    assert client.post(f"/admin/users/{holder.id}/send_link").status_code in (302, 403)
+    assert smtp.messages == []  # a dealer is refused (the access matrix: admin.users)
+    client.post("/auth/logout")
+    login_as("admin")
+    assert "E-mail a password link" in client.get("/admin/users").get_data(as_text=True)
+    assert client.post(f"/admin/users/{holder.id}/send_link").status_code == 302
+    [(recipients, message)] = smtp.messages
+    assert recipients == [holder.email] and "An administrator" in message.get_payload(decode=True).decode()
+    assert dealer.id != holder.id
+
+
+def test_without_mail_the_administrator_gives_an_initial_password(app, client, login_as, smtp):
+    app.config["SMTP_HOST"] = ""
+    login_as("admin")
+    refused = client.post("/admin/users", data={"email": "x@test.example", "name": "X", "role": "dealer", "invite": "y"},
+                          follow_redirects=True)
+    assert "cannot be e-mailed" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "x@test.example")) is None
+    no_password = client.post("/admin/users", data={"email": "x@test.example", "name": "X", "role": "dealer"})
+    assert "Give an initial password" in no_password.get_data(as_text=True)
+    assert client.post("/admin/users", data={"email": "x@test.example", "name": "X", "role": "dealer",
+                                             "password": NEW_PASSWORD}).status_code == 302
