@@ -51,6 +51,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     # "Forgot your password?": links e-mailed (needs SMTP_HOST and PUBLIC_URL) work once, for this many minutes.
     PASSWORD_RESET_MINUTES = 60
+    PASSWORD_RESET_EVERY_MINUTES = 5  # at most one forgotten-password link an account in this time, whoever asks
     INVITATION_DAYS = 7  # ... and a new account's link to choose its first password, this many days
     # Checks (page and API together), per anonymous address, per signed-in account, per API token (registry/limits).
     CHECK_RATE_LIMIT_ANONYMOUS = "10 per minute;60 per hour"

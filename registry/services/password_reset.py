@@ -10,14 +10,17 @@ ask for a link to someone else's account, and would otherwise choose the site it
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from registry.extensions import db
 from registry.i18n import current_language
-from registry.models import User
+from registry.models import AuditEvent, User
+from registry.models.objects import utcnow
 from registry.services.accounts import audit, find_user, set_password
 from registry.services.mail import queue_mail
 
@@ -53,13 +56,22 @@ def send_reset_link(email: str) -> None:
     """E-mail a reset link to the active account with this address, if there is one (committed). Nothing tells the
     caller whether there was: the answer must not reveal which addresses have accounts."""
     user = find_user(email)
-    if user is None or not user.active or not reset_by_mail_available():
+    if user is None or not user.active or not reset_by_mail_available() or _link_sent_lately(user):
         return
     subject = gettext("Set a new password for the Object ID Registry")
     body = gettext("Someone, probably you, asked to set a new password for %(email)s. Open this link within %(minutes)s "
                    "minutes to choose one; it works once:\n\n%(link)s\n\nIf you did not ask, ignore this message: your "
                    "password stays as it is.", email=user.email, minutes=link_minutes(), link=_link(user, _RESET))
     _send(user, subject, body, user.label, "password_reset_link_sent")
+
+
+def _link_sent_lately(user: User) -> bool:
+    """A forgotten-password link went to this account less than PASSWORD_RESET_EVERY_MINUTES ago: whoever asks again
+    (anyone may, for any address) must not fill its holder's mailbox."""
+    since = utcnow() - timedelta(minutes=int(current_app.config.get("PASSWORD_RESET_EVERY_MINUTES", 5)))
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.target_type == "user", AuditEvent.target_id == user.id,
+        AuditEvent.action == "password_reset_link_sent", AuditEvent.at > since).limit(1)) is not None
 
 
 def _send(user: User, subject: str, body: str, actor: str, action: str) -> None:

@@ -142,3 +142,13 @@ def test_without_mail_the_administrator_gives_an_initial_password(app, client, l
     assert "Give an initial password" in no_password.get_data(as_text=True)
     assert client.post("/admin/users", data={"email": "x@test.example", "name": "X", "role": "dealer",
                                              "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_asking_again_and_again_sends_one_link_in_five_minutes(app, client, make_user, smtp):
+    make_user("dealer")
+    for _ in range(4):  # anyone may ask, for any address: the holder's mailbox is not filled
+        assert client.post("/auth/forgot", data={"email": "dealer@test.example"}).status_code == 302
+    assert len(smtp.messages) == 1
+    app.config["PASSWORD_RESET_EVERY_MINUTES"] = 0
+    client.post("/auth/forgot", data={"email": "dealer@test.example"})
+    assert len(smtp.messages) == 2
