@@ -3,13 +3,17 @@
     python bench/index_load.py [--photos N] [--database-url URL]   # default 200 000 photos in a temporary SQLite file
     python bench/index_load.py --photos 10000000 --database-url URL --fill-in-database --keep   # 10 M, PostgreSQL
     python bench/index_load.py --photos 10000000 --database-url URL --reuse                     # again, no fill
+    python bench/index_load.py --photos 1000000 --database-url URL --reuse --loads 1 --probes 6  # + reconcile, probes
 
 Fills an empty database with N records of one photo each (half reported stolen), their signatures carrying
 SYNTHETIC random index keys (the features are not read by a load), then times ``LiveIndex.sync()`` from
 cold: the read of every live photo's key and its insertion into the two in-memory indexes, and the process's
 resident memory it added. Also times the periodic comparison of an index with the database
-(``database_digest()`` and ``LiveIndex.digest()``, what each worker runs every RECONCILE_EVERY_SECONDS).
-Prints JSON.
+(``database_digest()`` and ``LiveIndex.digest()``, what each worker ran every RECONCILE_EVERY_SECONDS until
+the comparison went by photo-id range). ``--probes N`` also times N of each: a periodic round
+(``LiveIndex.reconcile()``), ``GET /readyz`` and ``GET /metrics`` through the app's test client, and the SQL
+each ran; it uses only what older registries have too, so the same script run from an older checkout
+gives the "before" figures. Prints JSON.
 
 ``--fill-in-database`` (PostgreSQL) writes the rows with ``INSERT ... SELECT`` over ``generate_series``, a
 million at a time, copying one record, photo and signature made through the models (so every column the
@@ -103,6 +107,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the rows in --database-url")
     parser.add_argument("--reuse", action="store_true", help="--database-url already holds --photos photos: no fill")
     parser.add_argument("--loads", type=int, default=3, help="timed loads (the median is reported)")
+    parser.add_argument("--probes", type=int, default=0, help="also time this many reconcile rounds, /readyz, /metrics")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
@@ -145,11 +150,56 @@ def main() -> None:
                       "digest_database_ms_median": round(float(np.median(database_s)) * 1000, 1),
                       "digest_index_ms_median": round(float(np.median(index_s)) * 1000, 1),
                       "digest_every_s": RECONCILE_EVERY_SECONDS}
+            if args.probes:
+                report["probes"] = time_probes(app, index, args.probes)
             db.session.remove()
             if args.database_url and not args.keep:
                 db.drop_all()
             db.engine.dispose()
     print(json.dumps(report, indent=1))
+
+
+def time_probes(app, index: LiveIndex, n: int) -> dict:
+    """Milliseconds (median, max) of a periodic comparison round, a /readyz and a /metrics of a worker whose index
+    is ``index``, with the statements each ran and the slowest one's start."""
+    from sqlalchemy import event
+
+    app.extensions["registry_live_index"] = index
+    client = app.test_client()
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    def timed(run) -> dict:
+        seconds, ran = [], []
+        for _ in range(n):
+            statements.clear()
+            started = time.perf_counter()
+            run()
+            seconds.append(time.perf_counter() - started)
+            ran.append(len(statements))
+        return {"ms_median": round(float(np.median(seconds)) * 1000, 1), "ms_max": round(max(seconds) * 1000, 1),
+                "statements_median": int(np.median(ran))}
+
+    def probe(path: str):
+        def get():
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:500])
+        return get
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        report = {"reconcile_round": timed(index.reconcile)}
+        comparisons = getattr(index, "comparisons", None)
+        if comparisons is not None and comparisons.last is not None:
+            report["reconcile_round"]["last_range"] = comparisons.last.ids.as_list()
+        report["readyz"] = timed(probe("/readyz"))
+        report["metrics"] = timed(probe("/metrics"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    db.session.remove()
+    return report
 
 
 def _array_bytes(index: LiveIndex) -> float:

@@ -911,7 +911,7 @@ def build_report(load: Load, data: dict, samples: list[Sample], span: tuple[floa
         "changes": reconcile_changes(load.ledger, data),
         "checks": reconcile_checks(load.ledger, data),
         "database_digest": data["digest"],
-        "readiness": {pid: {k: w.get(k) for k in ("status", "ready", "in_sync", "digest", "database_digest", "drift_repaired")}
+        "readiness": {pid: {k: w.get(k) for k in ("status", "ready", "in_sync", "digest", "drift_repaired", "drift_unrepaired")}
                       for pid, w in readiness.items()},
         "workers_at_boot": sorted(boot_workers), "workers_at_end": sorted(readiness),
         "per_worker_check": per_worker,

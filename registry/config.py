@@ -68,6 +68,11 @@ class Config:
     # /metrics answers the bearer of this token, or any address of these networks (comma-separated CIDR); else 404.
     METRICS_TOKEN: str | None = None
     METRICS_ALLOW = "127.0.0.1/32,::1/128"
+    # Every INDEX_RECONCILE_SECONDS each worker compares one range of photo ids of its in-memory index with the
+    # database, the next range each time, each holding at most INDEX_RECONCILE_ROWS photo rows (services/index.py):
+    # every photo is compared within (photos / rows + 1) periods (10 M photos: 51 minutes), at a bounded cost a round.
+    INDEX_RECONCILE_SECONDS = 60
+    INDEX_RECONCILE_ROWS = 200_000
     LOG_FORMAT = "json"  # one JSON object a line on stderr, with the request id; "text" leaves Flask's default
     LOG_LEVEL = "INFO"
     # A database that does not answer a new connection within this many seconds counts as down (503), instead of

@@ -42,8 +42,10 @@ def healthz():
 @bp.get("/readyz")
 @_plain_http
 def readyz():
-    """Readiness: 200 when the database answers, the media store can be written and the photo index is loaded and
-    in step with the database; 503 otherwise. Each check's result is given, with this worker's process id."""
+    """Readiness: 200 when the database answers, the media store can be written and the photo index is loaded, has
+    replayed every committed change and has no drift left unrepaired by its periodic comparisons with the database
+    (which are reported, never run here: a probe reads no photo); 503 otherwise. Each check's result is given, with
+    this worker's process id."""
     checks = {"database": _database(), "media": _media()}
     checks["index"] = _index() if checks["database"]["ok"] else {"ok": False, "error": "database unreachable"}
     ready = all(check["ok"] for check in checks.values())

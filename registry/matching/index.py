@@ -73,6 +73,7 @@ class HashIndex:
         # row of each photo id, -1 when absent: database ids are dense, so an array beats a dict (4 vs ~100 bytes a photo)
         self._row_of = np.full(capacity, -1, np.int32)
         self._n = 0
+        self._id_sum = 0  # sum of the photo ids held, kept as they come and go: a digest of the index at no cost
 
     def __len__(self) -> int:
         return self._n
@@ -83,6 +84,18 @@ class HashIndex:
     def photo_ids(self) -> np.ndarray:
         """The ids of the photos held, in no particular order (a copy)."""
         return self._photo[: self._n].astype(np.int64)
+
+    @property
+    def photo_id_sum(self) -> int:
+        """The sum of the ids of the photos held."""
+        return self._id_sum
+
+    def photo_ids_between(self, lo: int, hi: int | None = None) -> np.ndarray:
+        """The ids held with ``lo <= id < hi`` (every id from ``lo`` on when ``hi`` is None), in order: read from
+        the id-to-row array, so the cost follows the width of the range, not the size of the index."""
+        lo = max(lo, 0)
+        present = self._row_of[lo:hi] >= 0
+        return np.flatnonzero(present).astype(np.int64) + lo
 
     def memory_bytes_per_photo(self) -> float:
         """Bytes of in-memory index data per photo (every array at its current capacity)."""
@@ -128,6 +141,7 @@ class HashIndex:
             row = self._n
             self._n += 1
             self._row_of[photo_id] = row
+            self._id_sum += photo_id
         self._words[:, row] = words
         self._photo[row] = photo_id
         self._record[row] = record_id
@@ -150,6 +164,7 @@ class HashIndex:
         self._record[sl] = record_ids
         self._row_of[photo_ids] = np.arange(self._n, self._n + n, dtype=np.int32)
         self._n += n
+        self._id_sum += int(photo_ids.sum())
 
     def remove(self, photo_id: int) -> bool:
         """Remove a photo; returns False if it was not indexed."""
@@ -164,6 +179,7 @@ class HashIndex:
             self._record[row] = self._record[last]
             self._row_of[int(self._photo[row])] = row
         self._n = last
+        self._id_sum -= photo_id
         return True
 
     def _distances(self, lo: int, hi: int, phash_probes: np.ndarray, code_probes: np.ndarray) -> _Half:

@@ -23,10 +23,20 @@ INDEX_LAST_SYNC = Gauge("registry_index_last_sync_timestamp_seconds",
                         "When this worker last brought its index up to date with the database (Unix time)",
                         multiprocess_mode="liveall")
 INDEX_BEHIND = Gauge("registry_index_behind_photos",
-                     "Live photos the database holds minus those this worker's index holds, when /metrics was read",
-                     multiprocess_mode="liveall")
-DATABASE_PHOTOS = Gauge("registry_database_photos", "Live photos with a current signature in the database",
-                        multiprocess_mode="max")
+                     "Photos changed in the database whose change this worker's index has not replayed yet, "
+                     "when /metrics was read", multiprocess_mode="liveall")
+INDEX_LAST_COMPARISON = Gauge("registry_index_last_comparison_timestamp_seconds",
+                              "When this worker last compared a range of its index with the database (Unix time)",
+                              multiprocess_mode="liveall")
+INDEX_WHOLE_COMPARED = Gauge("registry_index_whole_compared_timestamp_seconds",
+                             "Every photo of this worker's index has been compared with the database since then "
+                             "(Unix time)", multiprocess_mode="liveall")
+INDEX_DRIFT_REPAIRED = Gauge("registry_index_drift_repaired_photos",
+                             "Photos this worker's comparisons found wrong in its index and put right, since it started",
+                             multiprocess_mode="liveall")
+INDEX_DRIFT_UNREPAIRED = Gauge("registry_index_drift_unrepaired_ranges",
+                               "Photo-id ranges where this worker found drift that is not yet put right",
+                               multiprocess_mode="liveall")
 UPLOADS_REFUSED = Counter("registry_uploads_refused_total", "Photos refused, by reason", ["reason"])
 HTTP_ERRORS = Counter("registry_http_errors_total", "Answers with a 4xx or 5xx status, by route and status",
                       ["route", "status"])
@@ -65,6 +75,19 @@ def index_synced(index) -> None:
     INDEX_PHOTOS.labels(scope="all").set(len(index.everything))
     INDEX_PHOTOS.labels(scope="lost").set(len(index.reported))
     INDEX_LAST_SYNC.set(time.time())
+
+
+def index_measured(behind: int | None, comparisons) -> None:
+    """Record a worker's index lag (photos with events not replayed; None: not loaded) and where its comparisons
+    with the database stand (a services.index_compare.Comparisons)."""
+    if behind is not None:
+        INDEX_BEHIND.set(behind)
+    if comparisons.last is not None:
+        INDEX_LAST_COMPARISON.set(comparisons.last.at)
+    if comparisons.whole_compared_at is not None:
+        INDEX_WHOLE_COMPARED.set(comparisons.whole_compared_at)
+    INDEX_DRIFT_REPAIRED.set(comparisons.drift_repaired)
+    INDEX_DRIFT_UNREPAIRED.set(len(comparisons.unrepaired))
 
 
 def exposition() -> bytes:

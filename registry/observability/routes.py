@@ -45,19 +45,18 @@ def _may_scrape() -> bool:
 
 
 def _measure_index_lag() -> None:
-    """How far this worker's index is behind the database, read now (without bringing it up to date)."""
-    from registry.observability.metrics import DATABASE_PHOTOS, INDEX_BEHIND
-    from registry.services.index import database_digest, live_index
+    """How far this worker's index is behind the database (photos with events it has not replayed: one indexed
+    query, never a count of every photo), and where its comparisons with the database stand."""
+    from registry.observability.metrics import index_measured
+    from registry.services.index import live_index
 
+    index = live_index()
     try:
-        expected = database_digest().photos
+        behind = index.events_pending()
     except Exception:  # noqa: BLE001 (the database away: the other metrics are still worth answering)
         current_app.logger.warning("metrics: the database could not be read for the index lag")
-        return
-    DATABASE_PHOTOS.set(expected)
-    index = live_index()
-    if index.loaded:
-        INDEX_BEHIND.set(expected - len(index.everything))
+        behind = None
+    index_measured(behind, index.comparisons)
 
 
 def init_app(app: Flask) -> None:

@@ -5,9 +5,10 @@ appends an IndexEvent in the same transaction. Each process (each gunicorn worke
 LiveIndex and, before every check, replays the events it has not seen: one indexed query, so all
 workers answer from the same data without talking to each other. Which events are "not seen" is decided
 so that none committed can be skipped, whatever order concurrent transactions commit in (the event
-cursors below); and every minute each worker compares a digest of its index with the database and
-repairs, and logs as an error, any difference (start_reconciler). All these reads go through
-registry.replica.reads(): a read replica when one is set and current, else the primary.
+cursors below); and every minute each worker compares a digest of one range of photo ids of its index with
+the database, the next range each time (services/index_compare.py), and repairs, and logs as an error, any
+difference (start_reconciler). All these reads go through registry.replica.reads(): a read replica when one
+is set and current, else the primary.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import os
 import threading
 import time
 from concurrent.futures import Executor, Future
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import bindparam, case, func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,9 @@ from registry.models import IndexEvent, ObjectRecord, Photo, StoredSignature
 from registry.objectid.standard import LOSS_STATUSES
 from registry.replica import begin_reads, read_from_replica, reads
 from registry.replica import dispose as dispose_replica
+from registry.services.index_compare import (
+    RECONCILE_ROWS, WHOLE, Comparisons, IdRange, IndexDigest, digest_of_ids, live, live_photo_statuses, range_from)
+from registry.services.index_compare import database_digest as _database_digest
 
 
 def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
@@ -90,7 +94,7 @@ def note_record_changed(record: ObjectRecord) -> None:
 
 
 LOAD_CHUNK = 50_000  # rows read and added at a time when an index is loaded whole
-RECONCILE_EVERY_SECONDS = 60.0  # how often a worker compares its index with the database (start_reconciler)
+RECONCILE_EVERY_SECONDS = 60.0  # how often a worker compares a range of its index with the database (start_reconciler)
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +114,11 @@ class _SerialEventCursor:
         if events:
             self._last_id = events[-1][0]
         return [tuple(event) for event in events]
+
+    def pending(self, session) -> list[tuple[int, int]]:
+        """(event id, photo id) of the events new_events would return now, leaving them to it."""
+        return [tuple(event) for event in session.execute(
+            select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.id > self._last_id))]
 
 
 _OLDEST_RUNNING_TRANSACTION = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
@@ -141,24 +150,17 @@ class _TransactionHorizonCursor:
         self._horizon = horizon
         return fresh
 
+    def pending(self, session) -> list[tuple[int, int]]:
+        """(event id, photo id) of the events new_events would return now, leaving them to it."""
+        rows = session.execute(
+            select(IndexEvent.id, IndexEvent.photo_id).where(IndexEvent.txid >= self._horizon)).all()
+        return [(event_id, photo_id) for event_id, photo_id in rows if event_id not in self._applied]
+
 
 def _event_cursor(session):
     if session.get_bind().dialect.name == "postgresql":
         return _TransactionHorizonCursor(session)
     return _SerialEventCursor(session)
-
-
-class IndexDigest(NamedTuple):
-    """What an index holds, in a form cheap to compare with the database: photo count and sum of photo ids,
-    for every live photo and for the photos of lost objects."""
-
-    photos: int
-    photo_id_sum: int
-    lost_photos: int
-    lost_photo_id_sum: int
-
-    def text(self) -> str:
-        return f"{self.photos}:{self.photo_id_sum}:{self.lost_photos}:{self.lost_photo_id_sum}"
 
 
 class LiveIndex:
@@ -170,7 +172,7 @@ class LiveIndex:
         self.loaded = False
         self._unsearched = np.zeros(0, np.int64)  # sorted ids of live photos without a signature of the current algorithm
         self.last_reconciled = 0.0  # time.monotonic() of the last comparison with the database
-        self.drift_repaired = 0  # photos found wrong by a comparison and put right, since the process started
+        self.comparisons = Comparisons()
         self.reads_from = "primary"  # the database of the last sync: "replica" or "primary"
         self._events = None
         self._lock = threading.Lock()
@@ -180,49 +182,87 @@ class LiveIndex:
         """Live photos without a signature of the current algorithm: no check finds them until `registry reindex`."""
         return len(self._unsearched)
 
-    def sync(self) -> None:
-        """Bring the index up to date with the database (a full load the first time)."""
+    @property
+    def drift_repaired(self) -> int:
+        """Photos found wrong by a comparison and put right, since the process started."""
+        return self.comparisons.drift_repaired
+
+    def sync(self, wait_for_load: bool = True) -> bool:
+        """Bring the index up to date with the database (a full load the first time). With ``wait_for_load``
+        False, an index being loaded by another thread is left to it (False is returned) instead of waited for."""
         session = reads()
-        with self._lock:
+        if not self._lock.acquire(blocking=wait_for_load or self.loaded):
+            return False
+        try:
             if self.loaded:
                 self._replay_events(session)
             else:
                 self._load_all(session)
             self.reads_from = "replica" if read_from_replica(session) else "primary"
+            return True
+        finally:
+            self._lock.release()
 
-    def reconcile(self) -> int:
-        """Compare the index with the database as a whole and put right, and log as an error, any photo it holds
-        wrongly (events alone should never leave one); returns how many. The database is read outside the lock
-        that checks take (at a million photos the digest takes ~0.7 s on SQLite, bench/index_load.py): only
-        the comparison itself holds it."""
-        session = begin_reads()  # the whole-index reads: on the replica when it is current
+    def reconcile(self, whole: bool = False, rows: int | None = None) -> int:
+        """Compare the next range of photo ids (``rows`` photo rows at most, default REGISTRY_INDEX_RECONCILE_ROWS;
+        the whole registry with ``whole``) of the index with the database, and put right, and log as an error,
+        any photo it holds wrongly (events alone should never leave one); returns how many. The database is read
+        outside the lock that checks take: only the comparison itself holds it."""
+        session = begin_reads()  # the comparison's reads: on the replica when it is current
         self.sync()
         self.last_reconciled = time.monotonic()
-        expected = database_digest(session)
+        ids = WHOLE if whole else range_from(session, self.comparisons.next_lo, rows or _rows_per_round())
+        started = time.time()
+        self.comparisons.begin(ids, started)
+        expected = _database_digest(session, ids)
         with self._lock:
             self._replay_events(session)
-            if self.digest() == expected:
-                return 0
-        rows = session.execute(_live_photo_statuses()).all()  # it differed: which photos?
+            agreed = self.digest(ids) == expected
+        wrong = set() if agreed else self._repair(ids, session)
+        self.comparisons.ended(ids, started, agreed, len(wrong))
+        return len(wrong)
+
+    def _repair(self, ids: IdRange, session: Session) -> set[int]:
+        """Find and put right the photos of ``ids`` this index holds otherwise than the database."""
+        self.comparisons.drift_found(ids)  # until this returns: a failure half way leaves it unrepaired
+        rows = session.execute(live_photo_statuses(between=ids)).all()  # it differed: which photos?
         # The few suspects are judged on the primary: a check may meanwhile have brought this index past a lagging
         # replica, and a repair read from the replica would then put an older state back.
         primary = db.session()
         with self._lock:
             self._replay_events(primary)  # what was committed since the read is not drift
-            suspects = self._differing(rows)
-            now = [row for ids in _slices(suspects) for row in primary.execute(_live_photo_statuses(ids)).all()]
-            wrong = self._differing(now, suspects) if suspects else set()
+            suspects = self._differing(rows, ids)
+            now = [row for chunk in _slices(suspects) for row in primary.execute(_live_photo_statuses(chunk)).all()]
+            wrong = self._differing(now, ids, suspects) if suspects else set()
             self._refresh(wrong, primary)
         if wrong:
-            self.drift_repaired += len(wrong)
-            log.error("photo index drifted from the database: %d photo(s) put right (ids %s)",
-                      len(wrong), sorted(wrong)[:20])
-        return len(wrong)
+            log.error("photo index drifted from the database: %d photo(s) put right (ids %s, compared %s)",
+                      len(wrong), sorted(wrong)[:20], ids.as_list())
+        return wrong
 
-    def digest(self) -> IndexDigest:
-        """What this index holds (see :class:`IndexDigest`)."""
-        everything, reported = self.everything.photo_ids(), self.reported.photo_ids()
-        return IndexDigest(len(everything), int(everything.sum()), len(reported), int(reported.sum()))
+    def held_digest(self) -> IndexDigest:
+        """What this index holds now (see :class:`IndexDigest`), read while no replay changes it; nothing while it
+        is not loaded (a load under way holds the lock for seconds: it is not waited for)."""
+        if not self.loaded:
+            return IndexDigest(0, 0, 0, 0)
+        with self._lock:
+            return self.digest()
+
+    def events_pending(self) -> int | None:
+        """Photos whose change is committed and not yet replayed into this index (None: not loaded yet)."""
+        if not self.loaded:
+            return None
+        session = reads()
+        with self._lock:
+            return len({photo_id for _, photo_id in self._events.pending(session)})
+
+    def digest(self, ids: IdRange = WHOLE) -> IndexDigest:
+        """What this index holds of the photo ids ``ids`` (see :class:`IndexDigest`): of all of them from running
+        sums, of a range from the id-to-row arrays (the cost follows the width of the range)."""
+        if ids == WHOLE:
+            return IndexDigest(len(self.everything), self.everything.photo_id_sum,
+                               len(self.reported), self.reported.photo_id_sum)
+        return digest_of_ids(self.everything.photo_ids_between(*ids), self.reported.photo_ids_between(*ids))
 
     def search(self, query: matching.QuerySignature, k: int, all_statuses: bool) -> list[matching.Candidate]:
         """Candidate photos for a query, from the whole registry or only from lost objects."""
@@ -243,6 +283,7 @@ class LiveIndex:
         # kept only once whole: a load that fails half way leaves this index unloaded, to be loaded again
         self.everything, self.reported, self._events, self.loaded = everything, reported, events, True
         self._unsearched = unsearched
+        self.comparisons.loaded()
         return True
 
     def _replay_events(self, session: Session) -> bool:
@@ -268,12 +309,13 @@ class LiveIndex:
         unsearched_now = np.array(photos_needing_signatures(photo_ids, session), np.int64)
         self._unsearched = np.union1d(np.setdiff1d(self._unsearched, changed, assume_unique=True), unsearched_now)
 
-    def _differing(self, rows: list, among: set[int] | None = None) -> set[int]:
-        """Photos (of ``among``, or all) that this index holds otherwise than ``rows`` of (photo id, status) say."""
+    def _differing(self, rows: list, ids: IdRange, among: set[int] | None = None) -> set[int]:
+        """Photos of ``ids`` (and of ``among``) that this index holds otherwise than ``rows`` of (photo id, status)
+        say."""
         live = {photo_id for photo_id, _ in rows}
         lost = {photo_id for photo_id, status in rows if status in LOSS_STATUSES}
-        everything = set(self.everything.photo_ids().tolist())
-        reported = set(self.reported.photo_ids().tolist())
+        everything = set(self.everything.photo_ids_between(*ids).tolist())
+        reported = set(self.reported.photo_ids_between(*ids).tolist())
         if among is not None:
             everything, reported = everything & among, reported & among
         return (live ^ everything) | (lost ^ reported)
@@ -285,8 +327,8 @@ class LiveIndex:
 
 
 class Reconciler(threading.Thread):
-    """A daemon thread that compares this process's index with the database every ``every`` seconds, away
-    from the checks (wsgi.py starts one in each worker)."""
+    """A daemon thread that compares a range of this process's index with the database every ``every`` seconds
+    (LiveIndex.reconcile), away from the checks (wsgi.py starts one in each worker)."""
 
     def __init__(self, app: Flask, every: float) -> None:
         super().__init__(name="registry-index-reconciler", daemon=True)
@@ -327,40 +369,28 @@ def reconcile_in_every_worker(app: Flask) -> None:
             _RECONCILER_OF_PROCESS[os.getpid()] = start_reconciler(app)
 
 
-def database_digest(session: Session | None = None) -> IndexDigest:
-    """What a current index must hold, computed by the database (see :class:`IndexDigest`)."""
-    live = _live_photo_statuses().subquery()
-    lost = live.c.status.in_(sorted(LOSS_STATUSES))
-    row = (session or reads()).execute(
-        select(
-            func.count(live.c.id),
-            func.coalesce(func.sum(live.c.id), 0),
-            func.coalesce(func.sum(case((lost, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((lost, live.c.id), else_=0)), 0),
-        )
-    ).one()
-    return IndexDigest(*(int(value) for value in row))
+def database_digest(session: Session | None = None, between: IdRange = WHOLE) -> IndexDigest:
+    """What a current index must hold of the photo ids ``between`` (default: every live photo, which at 10 M
+    photos takes seconds: for operators, tests and benches, not for probes), computed by the database."""
+    return _database_digest(session or reads(), between)
 
 
 def index_readiness() -> dict:
-    """For /readyz: whether this process's index is loaded and holds exactly what the database says."""
+    """For /readyz, without reading every photo: whether this process's index is loaded, has replayed the events
+    committed so far (one indexed query), and was left with no drift unrepaired by its comparisons with the
+    database (whose last outcome is given, with how long ago every photo was last compared)."""
     index = live_index()
-    session = begin_reads()
-    index.sync()
-    held = index.digest()
-    expected = database_digest(session)
-    if held != expected:  # a write may have been committed between the two reads
-        index.sync()
-        held, expected = index.digest(), database_digest(session)
+    synced = index.sync(wait_for_load=False)  # a load under way elsewhere (~3 s a million photos) is not waited for
+    held = index.held_digest()
+    comparisons = index.comparisons.report()
     return {
         "loaded": index.loaded,
-        "in_sync": held == expected,
+        "in_sync": bool(synced and index.loaded and not comparisons["drift_unrepaired"]),
         "photos": held.photos,
         "lost_photos": held.lost_photos,
         "digest": held.text(),
-        "database_digest": expected.text(),
         "photos_not_searched": index.photos_not_searched,
-        "drift_repaired": index.drift_repaired,
+        **comparisons,
         "reads_from": index.reads_from,
         "pid": os.getpid(),
     }
@@ -395,24 +425,12 @@ def _add_rows(everything: matching.HashIndex, reported: matching.HashIndex, rows
 
 def _live_photo_statuses(photo_ids: Iterable[int] | None = None):
     """(photo id, record status) of the photos a complete index holds (of ``photo_ids``, or all)."""
-    return _live(photo_ids, Photo.id, ObjectRecord.status)
+    return live_photo_statuses(photo_ids)
 
 
 def _live_rows(photo_ids: Iterable[int] | None = None):
     """Photos not removed, with a signature of the current algorithm: (photo id, record id, key, status)."""
-    return _live(photo_ids, Photo.id, Photo.record_id, StoredSignature.index_key, ObjectRecord.status)
-
-
-def _live(photo_ids: Iterable[int] | None, *columns):
-    statement = (
-        select(*columns)
-        .join(StoredSignature, StoredSignature.photo_id == Photo.id)
-        .join(ObjectRecord, ObjectRecord.id == Photo.record_id)
-        .where(Photo.removed_at.is_(None), StoredSignature.algorithm_version == matching.ALGORITHM_VERSION)
-    )
-    if photo_ids is not None:
-        statement = statement.where(Photo.id.in_(list(photo_ids)))
-    return statement
+    return live(photo_ids, Photo.id, Photo.record_id, StoredSignature.index_key, ObjectRecord.status)
 
 
 def live_index() -> LiveIndex:
@@ -505,3 +523,7 @@ def reindex_photo(photo_id: int, decode: Callable[[Photo], DecodedPhoto]) -> Non
         db.session.delete(old)
         db.session.flush()
     store_signature(photo, decode(photo))
+
+
+def _rows_per_round() -> int:
+    return int(current_app.config.get("INDEX_RECONCILE_ROWS") or RECONCILE_ROWS)

@@ -181,7 +181,10 @@ def test_readiness_reports_the_index_in_step_with_the_database(app):
     report = index_readiness()
     assert report["loaded"] and report["in_sync"]
     assert report["photos"] == report["lost_photos"] == 2
-    assert report["digest"] == report["database_digest"] == f"2:{sum(p.id for p in record.photos)}:2:{sum(p.id for p in record.photos)}"
+    assert report["digest"] == database_digest().text() == f"2:{sum(p.id for p in record.photos)}:2:{sum(p.id for p in record.photos)}"
+    # nothing compared since the load, which read every photo; no drift
+    assert report["last_comparison"] is None and report["whole_registry_compared_seconds_ago"] < 60
+    assert report["drift_repaired"] == 0 and report["drift_unrepaired"] == []
 
 
 def test_each_serving_process_starts_its_own_reconciler_with_its_first_request(app, client):

@@ -84,3 +84,20 @@ def test_interleave_takes_turns_and_skips_repeats() -> None:
     assert _interleave(first, second, 6) == [1, 5, 2, 6, 3, 7]
     assert _interleave(first, second, 6, second_per_first=3) == [1, 5, 6, 7, 2, 8]
     assert _interleave(first, second, 20) == [1, 5, 2, 6, 3, 7, 4, 8]  # both exhausted
+
+
+def test_index_digest_parts_follow_adds_replacements_and_removals() -> None:
+    """The running id sum and the ids of a range (what the periodic comparison with the database reads) always
+    say what photo_ids() holds."""
+    rng = np.random.default_rng(3)
+    idx = HashIndex(capacity=2)
+    idx.add_many(np.arange(10, 40), np.arange(30), rng.integers(0, 2 ** 63, (30, KEY_WORDS), dtype=np.uint64))
+    key = rng.integers(0, 2 ** 63, KEY_WORDS, dtype=np.uint64).astype("<u8").tobytes()
+    idx.add(55, 1, key)
+    idx.add(12, 1, key)  # a replacement: held once
+    assert idx.remove(20) and not idx.remove(20)
+    held = sorted(idx.photo_ids().tolist())
+    assert idx.photo_id_sum == sum(held) and len(idx) == len(held)
+    assert idx.photo_ids_between(0).tolist() == held
+    assert idx.photo_ids_between(15, 25).tolist() == [i for i in held if 15 <= i < 25]
+    assert idx.photo_ids_between(39).tolist() == [39, 55] and idx.photo_ids_between(60, 10_000).tolist() == []
