@@ -1,0 +1,54 @@
+"""A record verified far more than any other, whose photo's shape agrees as a whole, is a `match` below the usual
+cell count (another viewpoint of a 3-D object, issue 23); not when another record verifies nearly as much (a
+look-alike of the same kind), nor when the shapes disagree, nor below `possible`'s cells."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skdata
+
+from registry.matching import compute_query, ranking
+from registry.matching.types import Candidate
+
+QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
+
+
+def _photo(record_id: int, cells: int, phash: int = 8) -> ranking._PhotoResult:
+    cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": phash, "combined": 20.0})
+    score = ranking._image_score(cells, 20.0, 0.8)
+    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, QUERY.variants[0].name, 0.8, score, np.arange(cells),
+                                False, 0)
+
+
+def _verdicts(*photos: ranking._PhotoResult) -> dict[int, tuple[str, str | None]]:
+    groups = ranking._group(list(photos))
+    distinct = ranking._distinct_record(groups)
+    out = {}
+    for rid, group in groups.items():
+        score = ranking._record_score(group, ranking._NO_FIELDS, rid == distinct)
+        match = ranking._record_match(rid, group, ranking._NO_FIELDS, score, QUERY, np.zeros(1, bool), rid == distinct)
+        out[rid] = (match.verdict, match.evidence["match_by"])
+    return out
+
+
+def test_far_more_than_any_other_record_is_a_match():
+    verdicts = _verdicts(_photo(1, 11), _photo(2, 6), _photo(3, 0))
+    assert verdicts[1] == ("match", "distinct") and verdicts[2][0] == "no_match"
+
+
+@pytest.mark.parametrize("other_cells", [8, 10, 12])
+def test_a_look_alike_verified_nearly_as_much_keeps_it_possible(other_cells: int):
+    assert _verdicts(_photo(1, 11), _photo(2, other_cells))[1] == ("possible", None)
+
+
+def test_shapes_that_disagree_as_a_whole_keep_it_possible():
+    assert _verdicts(_photo(1, 12, phash=ranking.DISTINCT_MAX_PHASH + 2), _photo(2, 3))[1] == ("possible", None)
+
+
+def test_below_possible_cells_nothing_is_a_match_however_alone():
+    assert _verdicts(_photo(1, ranking.DISTINCT_MIN_CELLS - 1))[1][0] == "no_match"
+
+
+def test_a_match_by_its_areas_says_so():
+    assert _verdicts(_photo(1, 20), _photo(2, 18))[1] == ("match", "areas")
