@@ -18,7 +18,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.i18n import current_language
 from registry.models import AuditEvent, User
 from registry.models.objects import utcnow
 from registry.services.accounts import audit, find_user, set_password
@@ -75,7 +74,7 @@ def _link_sent_lately(user: User) -> bool:
 
 
 def _send(user: User, subject: str, body: str, actor: str, action: str) -> None:
-    user.language = user.language or current_language()
+    # In the language of the page that asked (gettext above), which is not kept as the user's: anyone may ask.
     audit(actor, "user", user.id, action, actor_user_id=user.id if actor == user.label else None)
     queue_mail(user.email, subject, body)
     db.session.commit()
