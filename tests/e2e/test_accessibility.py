@@ -7,7 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import sign_in
 
-PAGES = ["/objects/", "/check/", "/redlists/", "/redlists/lookup?text=cylinder+seal", "/auth/login", "/verify"]
+PAGES = ["/objects/", "/check/", "/redlists/", "/redlists/lookup?text=cylinder+seal", "/auth/login", "/auth/forgot",
+         "/auth/reset/not-a-link", "/verify"]
 SIGNED_IN_PAGES = ["/objects/new", "/account/", "/account/tokens"]
 
 
