@@ -7,6 +7,7 @@ import secrets
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +23,10 @@ from registry.services.audit import AuditFilter, audit_csv, audit_trail
 from registry.i18n import readable
 
 
+_NO_LINKS = _l("Links cannot be e-mailed from this registry (REGISTRY_SMTP_HOST and REGISTRY_PUBLIC_URL are not both "
+               "set): give an initial password.")
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     """List accounts and create one."""
@@ -30,8 +35,7 @@ def users():
         form.invite.data = reset_by_mail_available()
     if form.validate_on_submit():
         if form.invite.data and not reset_by_mail_available():
-            flash(_("Links cannot be e-mailed from this registry (REGISTRY_SMTP_HOST and REGISTRY_PUBLIC_URL are not both "
-                    "set): give an initial password."), "error")
+            flash(str(_NO_LINKS), "error")
         elif _created(form):
             return redirect(url_for("admin.users"))
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
@@ -50,7 +54,7 @@ def _created(form: UserForm) -> bool:
         flash(readable(exc), "error")
         return False
     if form.invite.data:
-        send_invitation(user, current_user.label)
+        send_invitation(user, current_user._get_current_object())
         flash(_("Account %(email)s created; a link to choose a password was e-mailed to it.", email=user.email), "success")
     else:
         flash(_("Account %(email)s created.", email=user.email), "success")
@@ -64,8 +68,10 @@ def user_action(user_id: int, action: str):
     if user is None or action not in ("disable", "enable", "send_link"):
         abort(404)
     if action == "send_link":
-        if user.active and reset_by_mail_available():
-            send_invitation(user, current_user.label, new_account=False)
+        if not reset_by_mail_available():
+            flash(str(_NO_LINKS), "error")
+        elif user.active:
+            send_invitation(user, current_user._get_current_object(), new_account=False)
             flash(_("A link to set a password was e-mailed to %(email)s.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     if user.id == current_user.id:

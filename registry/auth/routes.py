@@ -14,7 +14,8 @@ from registry.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from registry.extensions import db, limiter
 from registry.i18n import readable
 from registry.services.accounts import AccountError, audit, authenticate, end_sessions
-from registry.services.password_reset import account_of_link, reset_by_mail_available, reset_password, send_reset_link
+from registry.services.password_reset import (account_of_link, link_minutes, reset_by_mail_available, reset_password,
+                                              send_reset_link)
 
 FAILED = _l("E-mail, password or code is not right, or the account is locked for a while after repeated failures.")
 
@@ -57,7 +58,7 @@ def forgot_password():
     if available and form.validate_on_submit():
         send_reset_link(form.email.data)
         flash(_("If an active account has this address, a link to set a new password is on its way to it. It works "
-                "once, within %(minutes)s minutes.", minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "success")
+                "once, within %(minutes)s minutes.", minutes=link_minutes()), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form, available=available)
 

@@ -33,10 +33,10 @@ def reset_by_mail_available() -> bool:
     return bool(config.get("SMTP_HOST") and config.get("PUBLIC_URL"))
 
 
-def send_invitation(user: User, actor: str, new_account: bool = True) -> None:
-    """E-mail the holder of an account an administrator created (or, ``new_account`` false, of any account) a link to
-    choose their password, valid INVITATION_DAYS (committed)."""
-    days = int(current_app.config.get("INVITATION_DAYS", 7))
+def send_invitation(user: User, admin: User, new_account: bool = True) -> None:
+    """E-mail the holder of an account ``admin`` created (or, ``new_account`` false, of any account) a link to choose
+    their password, valid INVITATION_DAYS (committed)."""
+    days = invitation_days()
     link = _link(user, _INVITATION)
     if new_account:
         subject = gettext("Your account on the Object ID Registry")
@@ -48,7 +48,7 @@ def send_invitation(user: User, actor: str, new_account: bool = True) -> None:
         body = gettext("An administrator of the Object ID Registry sent you this link to set a new password for "
                        "%(email)s. It works once, within %(days)s days:\n\n%(link)s", email=user.email, days=days,
                        link=link)
-    _send(user, subject, body, actor, "invitation_sent" if new_account else "password_link_sent_by_admin")
+    _send(user, subject, body, admin, "invitation_sent" if new_account else "password_link_sent_by_admin")
 
 
 def send_reset_link(email: str) -> None:
@@ -61,7 +61,7 @@ def send_reset_link(email: str) -> None:
     body = gettext("Someone, probably you, asked to set a new password for %(email)s. Open this link within %(minutes)s "
                    "minutes to choose one; it works once:\n\n%(link)s\n\nIf you did not ask, ignore this message: your "
                    "password stays as it is.", email=user.email, minutes=link_minutes(), link=_link(user, _RESET))
-    _send(user, subject, body, user.label, "password_reset_link_sent")
+    _send(user, subject, body, user, "password_reset_link_sent")
 
 
 def _link_sent_lately(user: User) -> bool:
@@ -73,9 +73,9 @@ def _link_sent_lately(user: User) -> bool:
         AuditEvent.action == "password_reset_link_sent", AuditEvent.at > since).limit(1)) is not None
 
 
-def _send(user: User, subject: str, body: str, actor: str, action: str) -> None:
+def _send(user: User, subject: str, body: str, actor: User, action: str) -> None:
     # In the language of the page that asked (gettext above), which is not kept as the user's: anyone may ask.
-    audit(actor, "user", user.id, action, actor_user_id=user.id if actor == user.label else None)
+    audit(actor.label, "user", user.id, action, actor_user_id=actor.id)
     queue_mail(user.email, subject, body)
     db.session.commit()
 
@@ -88,7 +88,7 @@ def account_of_link(token: str) -> User | None:
     """The active account a reset link was made for, while the link is current and unused; else None."""
     claims = _claims_of(token, _RESET, link_minutes() * 60)
     if claims is None:
-        claims = _claims_of(token, _INVITATION, int(current_app.config.get("INVITATION_DAYS", 7)) * 86_400)
+        claims = _claims_of(token, _INVITATION, invitation_days() * 86_400)
     if not isinstance(claims, dict):
         return None
     user = db.session.get(User, claims.get("user")) if isinstance(claims.get("user"), int) else None
@@ -103,7 +103,13 @@ def reset_password(user: User, password: str) -> None:
 
 
 def link_minutes() -> int:
+    """How long a forgotten-password link works (PASSWORD_RESET_MINUTES)."""
     return int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
+
+
+def invitation_days() -> int:
+    """How long an administrator's link works (INVITATION_DAYS)."""
+    return int(current_app.config.get("INVITATION_DAYS", 7))
 
 
 def _claims(user: User) -> dict:
