@@ -321,9 +321,9 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     if piece is None:
         return Verified(0, n_matches, 0, _NOT_VERIFIED)
     h, inl = piece
-    if SECOND_PIECE_AFTER_CELLS <= _cells(dst[inl]) < SECOND_PIECE_UNTIL_CELLS:
+    if SECOND_PIECE_AFTER_CELLS <= cells_covered(dst[inl]) < SECOND_PIECE_UNTIL_CELLS:
         inl = inl | _adjoining_piece(src, dst, h, inl)
-    return Verified(int(inl.sum()), n_matches, _cells(dst[inl]), qi[inl], ti[inl])
+    return Verified(int(inl.sum()), n_matches, cells_covered(dst[inl]), qi[inl], ti[inl])
 
 
 SECOND_PIECE_AFTER_CELLS = 5  # a second homography is looked for once the first covers this many cells (and
@@ -335,7 +335,8 @@ SECOND_PIECE_NEAR_PX = 96  # ... where both map the point between them this near
 # little more, strangers reached "possible" more often (0.045 -> 0.059)
 
 
-def _cells(points: np.ndarray) -> int:
+def cells_covered(points: np.ndarray) -> int:
+    """SPREAD_CELL_PX cells of a photo that these (n, 2) keypoint positions cover."""
     return len(np.unique((points // SPREAD_CELL_PX).astype(np.int32), axis=0))
 
 

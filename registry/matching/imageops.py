@@ -453,3 +453,62 @@ def _scale_box(box: Box, small_shape: tuple[int, ...], full_shape: tuple[int, ..
     if area > _MAX_BOX_FRAC * fw * fh or min(out[2] - out[0], out[3] - out[1]) < 16:
         return None
     return out
+
+
+# A one-coloured backdrop (a studio's coloured cloth or paper): what lies on it is verified, not the cloth. Two
+# photos of one cloth verify each other's folds and weave (bench/eth80.py: look-alike strangers on the cloth
+# registered objects lie on reached 7-16 cells, most of them on the cloth).
+_BACKDROP_SIDE = 160  # px: the mask is made at this size (~1 ms a picture)
+_BACKDROP_MIN_CHROMA = 20.0  # CIELAB chroma of the border's median colour: a coloured cloth or paper (ETH-80's blue
+# cloth: 41-52); grey, white and black backdrops, and dull browns (a cat's fur, a table), are not told from objects
+_BACKDROP_RING = 0.03  # of the longer side: the border whose colour is the backdrop's ...
+_BACKDROP_RING_SHARE = 0.8  # ... when this share of it is alike
+_BACKDROP_NEAR_AB = 0.3  # a pixel is alike when its a*b* are within this share of the backdrop's chroma of them
+_BACKDROP_MAX_SHARE = 0.9  # a texture filling the frame (a leaf, a fabric: 0.91-0.92 of the bench's corpus photos
+_BACKDROP_MIN_OBJECT = 0.08  # alike) is not a backdrop, nor is one that leaves no part of this share of the picture
+_BLANK_DARK, _BLANK_SPREAD = 12, 8  # ... besides black or white fill (a turned or warped picture's corners)
+
+
+def one_colour_backdrop(arr: np.ndarray) -> np.ndarray | None:
+    """A mask at most _BACKDROP_SIDE px on a side, True where ``arr`` (RGB) shows a backdrop of one colour reached
+    from its border (not where the object's inside has that colour), a pixel short of the object's outline; None
+    when there is no such backdrop, or no object of some size lies on it."""
+    h, w = arr.shape[:2]
+    s = _BACKDROP_SIDE / max(h, w)
+    small = cv2.resize(arr, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+    ab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)[..., 1:].astype(np.float32) - 128.0
+    ring = _ring(*ab.shape[:2], max(2, round(_BACKDROP_RING * max(ab.shape[:2]))))
+    centre = np.median(ab[ring], axis=0)
+    chroma = float(np.hypot(*centre))
+    if chroma < _BACKDROP_MIN_CHROMA:
+        return None
+    alike = np.linalg.norm(ab - centre, axis=2) <= _BACKDROP_NEAR_AB * chroma
+    if alike[ring].mean() < _BACKDROP_RING_SHARE:
+        return None
+    back = _reached_from_border(alike)
+    if back.mean() > _BACKDROP_MAX_SHARE or _largest_share(~back & ~_blank(small)) < _BACKDROP_MIN_OBJECT:
+        return None
+    return cv2.erode(back.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=1).astype(bool)
+
+
+def _blank(rgb: np.ndarray) -> np.ndarray:
+    """Black or white without colour: what a turned, warped or scanned picture is filled with, not an object."""
+    lightness = rgb.max(axis=2).astype(np.int16)
+    spread = lightness - rgb.min(axis=2)
+    return (spread <= _BLANK_SPREAD) & ((lightness <= _BLANK_DARK) | (lightness >= 255 - _BLANK_DARK))
+
+
+def _largest_share(mask: np.ndarray) -> float:
+    """The share of the picture its largest connected part of ``mask`` covers."""
+    part = _largest_component(mask.astype(np.uint8))
+    return 0.0 if part is None else part.area / mask.size
+
+
+def _reached_from_border(alike: np.ndarray) -> np.ndarray:
+    """The parts of ``alike`` connected to the border through pixels 1 px inside it (a thin line of the backdrop's
+    colour across the object does not make the object backdrop)."""
+    core = cv2.erode(alike.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=1)
+    n, labels = cv2.connectedComponents(core, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    reached = np.isin(labels, edge[edge > 0])
+    return cv2.dilate(reached.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & alike

@@ -79,7 +79,7 @@ def without_shared(query: QuerySignature, shared: np.ndarray) -> QuerySignature:
             variants.append(v)
         elif mask.any() and v.describe is not None:
             variants.append(QueryVariant(v.name, v.hash_words, v.colour_hist, v.size, features=v.describe(mask),
-                                         box=v.box, describe=v.describe))
+                                         box=v.box, describe=v.describe, backdrop=v.backdrop_mask))
     return replace(query, variants=variants)
 
 
@@ -88,5 +88,5 @@ def unshared_cells(variant: QueryVariant, query_inliers: np.ndarray, shared: np.
     what a verification found besides the props."""
     kp = variant.features.keypoints[query_inliers]
     parts = _parts(variant, kp)
-    outside = kp[~shared.ravel()[parts]]
+    outside = kp[~shared.ravel()[parts] & ~variant.on_backdrop(kp)]
     return len(np.unique((outside // cell_px).astype(np.int64), axis=0))

@@ -10,8 +10,9 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, paint_bars, paint_out_bars, printed_bars,
-                       rare_colour_box, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
+from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, one_colour_backdrop, paint_bars,
+                       paint_out_bars, printed_bars, rare_colour_box, rescale_box, resize_max, resize_query, resize_to,
+                       segment, working_array)
 from .threads import beside
 from .types import MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -106,7 +107,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     hash_words, colour, _ = hashes or _hashes(small)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
-                        describe=_lazily_described(small), box=box)
+                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(small))
 
 
 def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
@@ -115,7 +116,12 @@ def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> Quer
     candidate whose hashes are nearest to it (ranking.MIRRORED_MAX_COMBINED: a flipped copy of a registered
     photo)."""
     return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=variant.size,
-                        describe=lambda mask: _lazily_described(cv2.flip(small, 1))(mask), box=variant.box)
+                        describe=lambda mask: _lazily_described(cv2.flip(small, 1))(mask), box=variant.box,
+                        backdrop=lambda: _flipped(variant.backdrop_mask()))
+
+
+def _flipped(mask: np.ndarray | None) -> np.ndarray | None:
+    return None if mask is None else np.ascontiguousarray(mask[:, ::-1])
 
 
 def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[float, ...]]:

@@ -39,7 +39,8 @@ class QueryVariant:
     def __init__(self, name: str, hash_words: np.ndarray, colour_hist: np.ndarray, size: tuple[int, int],
                  features: LocalFeatures | None = None,
                  describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
-                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:
+                 box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+                 backdrop: Callable[[], np.ndarray | None] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -47,8 +48,26 @@ class QueryVariant:
         self.colour_hist = colour_hist  # (COLOUR_BINS,) float32, sums to 1
         self.size = size  # (width, height) of the variant image
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
+        self._make_backdrop = backdrop  # gives its one-coloured backdrop (imageops.one_colour_backdrop) when asked
+        self._backdrop: tuple[np.ndarray | None] | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
+
+    def on_backdrop(self, points: np.ndarray) -> np.ndarray:
+        """(n,) bool: which of these (n, 2) pixel positions of the variant's picture lie on its backdrop."""
+        mask = self.backdrop_mask()
+        if mask is None or len(points) == 0:
+            return np.zeros(len(points), bool)
+        h, w = mask.shape
+        xy = (points * (w / self.size[0], h / self.size[1])).astype(np.intp)
+        xy = np.clip(xy, 0, (w - 1, h - 1))
+        return mask[xy[:, 1], xy[:, 0]]
+
+    def backdrop_mask(self) -> np.ndarray | None:
+        """The variant's backdrop mask (made once, on first use: most candidates verify nothing), or None."""
+        if self._backdrop is None:
+            self._backdrop = (None if self._make_backdrop is None else self._make_backdrop(),)
+        return self._backdrop[0]
 
     @property
     def pending(self) -> bool:

@@ -97,3 +97,30 @@ def test_a_registered_photo_whose_display_copy_is_missing_is_still_matched(clien
             copy.unlink()
     evidence = _candidate(client, api_headers, _jpeg(vase, 80))["evidence"]
     assert "record_outline" not in evidence and evidence["inlier_cells"] > 0
+
+
+def _cup_on_cloth(x: int, y: int) -> Image.Image:
+    """Scikit-image's real photo of a cup laid on a cloth of one colour (its weave a real photo of grass)."""
+    import cv2
+    import numpy as np
+    from skimage import data as skdata
+
+    grey = np.asarray(Image.fromarray(skdata.grass()).resize((640, 480)), np.float32)
+    lab = np.stack([40 + grey * 0.6, np.full_like(grey, 150), np.full_like(grey, 80)], -1)
+    frame = cv2.cvtColor(lab.astype(np.uint8), cv2.COLOR_LAB2RGB)
+    cup = skdata.coffee()[40:330, 120:480]
+    frame[y:y + cup.shape[0], x:x + cup.shape[1]] = cup
+    return Image.fromarray(frame)
+
+
+def test_a_backdrop_left_out_is_said(client, api_headers, app):
+    create_record("Museum of Testing", {"object_number": "EV-2", "object_type": "Cup"}, "test",
+                  photos=[decode_upload(_jpeg(_cup_on_cloth(40, 100)), "c.jpg")], filenames=["c.jpg"],
+                  status_fields={"status": "stolen"})
+    moved = _jpeg(_cup_on_cloth(260, 160))  # the cup again, elsewhere on its cloth
+    assert _candidate(client, api_headers, moved)["evidence"]["backdrop_left_out"] > 0.3
+    for lang, said in (("en", "The coloured backdrop the object lies on (a cloth, a paper) was left out"),
+                       ("fr", "Le fond de couleur sur lequel repose l’objet (un tissu, un papier) a été écarté")):
+        page = client.post(f"/check/?lang={lang}", data={"photos": [(io.BytesIO(moved), "q.jpg")]},
+                           content_type="multipart/form-data").get_data(as_text=True)
+        assert said in page

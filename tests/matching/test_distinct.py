@@ -16,7 +16,7 @@ QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: i
 
 def _photo(record_id: int, cells: int, phash: int = 8) -> ranking._PhotoResult:
     cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": phash, "combined": 20.0})
-    score = ranking._image_score(cells, 20.0, 0.8)
+    score = ranking._image_score(cells, cand, 0.8)
     return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, QUERY.variants[0].name, 0.8, score, np.arange(cells),
                                 False, 0)
 
