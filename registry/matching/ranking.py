@@ -285,8 +285,9 @@ def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, 
 
 
 def _backdrop_share(variant: QueryVariant) -> float:
-    """The share of the variant's picture that is a one-coloured backdrop, whose matches were not counted (0: none)."""
-    mask = variant.backdrop_mask()
+    """The share of the variant's picture that is a one-coloured backdrop, whose matches were not counted (0: none,
+    or no verification found enough for it to matter)."""
+    mask = variant.backdrop_if_made()
     return 0.0 if mask is None else round(float(mask.mean()), 3)
 
 

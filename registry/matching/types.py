@@ -69,6 +69,10 @@ class QueryVariant:
             self._backdrop = (None if self._make_backdrop is None else self._make_backdrop(),)
         return self._backdrop[0]
 
+    def backdrop_if_made(self) -> np.ndarray | None:
+        """The backdrop mask if a verification has made it, else None (not made for this)."""
+        return None if self._backdrop is None else self._backdrop[0]
+
     @property
     def pending(self) -> bool:
         """True while the ORB features have not been extracted."""
