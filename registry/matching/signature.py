@@ -10,11 +10,11 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import (calm_region_box, crop, isolate_object, isolate_objects, one_colour_backdrop, paint_bars,
-                       paint_out_bars, printed_bars, rare_colour_box, rescale_box, resize_max, resize_query, resize_to,
-                       segment, working_array)
+from .imageops import (calm_region_box, crop, fade_outside, isolate_object, isolate_objects, one_colour_backdrop,
+                       paint_bars, paint_out_bars, printed_bars, rare_colour_region, rescale_box, resize_max, resize_query,
+                       resize_to, segment, working_array)
 from .threads import beside
-from .types import MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
+from .types import CUT_OUT, MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -133,10 +133,30 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
     return part, (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
 
 
-def _likely_object_box(full: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Where the object of a busy frame likely is: the region of colours its border lacks, else its calm region."""
-    box = rare_colour_box(full)
-    return calm_region_box(full) if box is None else box
+def _likely_object(full: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray | None] | None:
+    """Where the object of a busy frame likely is: the region of colours its border lacks (its box, and its mask
+    at a thumbnail's size), else its calm region (its box; no mask)."""
+    found = rare_colour_region(full)
+    if found is not None:
+        return found
+    box = calm_region_box(full)
+    return None if box is None else (box, None)
+
+
+def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
+             mask: np.ndarray) -> tuple[np.ndarray, tuple[float, ...]]:
+    """The object of a busy frame in ``box`` (coordinates in ``full``, the frame at FEATURE_SIDE), cut from the
+    larger ``arr`` with what lies off its ``mask`` faded (:func:`imageops.fade_outside`), and the box as fractions
+    of the photo's sides. An object that fills half the frame or more keeps the frame's scale, at which a
+    registered photo of it described whole shows it; a smaller one is enlarged to FEATURE_SIDE, as an object cut
+    out of a plain background is (bench/README.md, run 25)."""
+    h, w = full.shape[:2]
+    x0, y0, x1, y1 = box
+    side = max(x1 - x0, y1 - y0)
+    part = resize_query(crop(arr, rescale_box(box, full.shape, arr.shape)),
+                        side if side >= ft.FEATURE_SIDE // 2 else ft.FEATURE_SIDE)
+    fractions = (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
+    return fade_outside(part, mask, (x0 / w, y0 / h, x1 / w, y1 / h)), fractions
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
@@ -164,10 +184,11 @@ def compute_query(image: Image.Image) -> QuerySignature:
     windows = None
     if not boxes:
         frame = _start_local_features(full)
-        likely = _likely_object_box(full)  # meanwhile
+        likely = _likely_object(full)  # meanwhile
         # the likely object is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
-        region = None if likely is None else _part(arr, full, likely)
+        cut = likely is not None and likely[1] is not None
+        region = None if likely is None else (_cut_out(arr, full, *likely) if cut else _part(arr, full, likely[0]))
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
         variants = [_variant("full", full, features=frame, hashes=frame_words)]
@@ -175,7 +196,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
-            variants.append(_variant("region", *region, features=region_features))
+            variants.append(_variant(CUT_OUT if cut else "region", *region, features=region_features))
     else:
         parts = [_part(arr, full, box) for box in boxes]
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object

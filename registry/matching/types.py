@@ -89,6 +89,7 @@ class QueryVariant:
 
 
 MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
+CUT_OUT = "cutout"  # the object of a busy frame cut out by its colours, its background faded
 
 
 def object_variant_name(i: int) -> str:

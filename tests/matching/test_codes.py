@@ -136,7 +136,7 @@ def _on_gravel(obj: Image.Image, side: int = 330) -> tuple[Image.Image, tuple[in
     return Image.fromarray(scene), (x0, y0, x0 + side, y0 + side)
 
 
-def test_a_smooth_object_on_gravel_gets_a_region_variant_around_it() -> None:
+def test_a_smooth_object_on_gravel_gets_a_variant_of_its_own() -> None:
     from registry.matching.imageops import calm_region_box
 
     frame, (x0, y0, x1, y1) = _on_gravel(make_object(100019))
@@ -146,9 +146,9 @@ def test_a_smooth_object_on_gravel_gets_a_region_variant_around_it() -> None:
     union = (x1 - x0) * (y1 - y0) + (box[2] - box[0]) * (box[3] - box[1]) - overlap
     assert overlap / union > 0.6
     query = compute_query(frame)
-    assert [v.name for v in query.variants] == ["full", "region", "mirrored"]
+    assert [v.name for v in query.variants] == ["full", "cutout", "mirrored"]  # cut out by its colours
     registered = _registered_code(make_object(100019))
-    region = _code_distance(registered, query.variant("region").features.code)
+    region = _code_distance(registered, query.variant("cutout").features.code)
     assert region + 10 <= _code_distance(registered, query.variant("full").features.code)
 
 

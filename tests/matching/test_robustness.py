@@ -283,8 +283,8 @@ def test_an_object_small_on_a_brick_floor_is_found_by_its_colours(registry, pid:
     assert (box[2] - box[0]) * (box[3] - box[1]) < 1.5 * (x1 - x0) * (y1 - y0)
     res = _best_of_busy(registry, photo)
     assert res[0].record_id == 100 + pid and res[0].verdict == "match"
-    assert res[0].evidence["query_variant"] == "region"
-    monkeypatch.setattr(signature, "rare_colour_box", lambda arr: None)  # the frame and its calm parts alone
+    assert res[0].evidence["query_variant"] == "cutout"
+    monkeypatch.setattr(signature, "rare_colour_region", lambda arr: None)  # the frame and its calm parts alone
     assert _best_of_busy(registry, photo)[0].verdict != "match"
 
 

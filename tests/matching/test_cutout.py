@@ -1,0 +1,89 @@
+"""An object moved onto a busy surface is verified by its own corners (issue 23): on gravel or grass the
+background's corners outnumber a smooth object's, so the object of a busy frame, cut out by the colours its
+border lacks, is described with its background faded into one flat colour."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skdata
+
+from conftest import Registry
+from objects import make_object
+from registry.matching import candidates_to_verify, compute_query, rank
+from registry.matching import features as ft
+from registry.matching.imageops import fade_outside
+from registry.matching.ranking import POSSIBLE_MIN_CELLS
+
+FRAME = (480, 640)
+DISC = 400  # px across: a round object two thirds of the frame high, as a studio photographs it
+
+
+def _studio(h: int = FRAME[0], w: int = FRAME[1]) -> np.ndarray:
+    """A plain blue studio backdrop, lit a little unevenly."""
+    shade = np.linspace(0.85, 1.0, w, dtype=np.float32)[None, :, None]
+    return (np.array([60, 70, 150], np.float32) * shade * np.ones((h, 1, 1), np.float32)).astype(np.uint8)
+
+
+def _gravel(h: int = FRAME[0], w: int = FRAME[1]) -> np.ndarray:
+    """scikit-image's real photo of gravel, tinted a warm grey."""
+    grey = np.asarray(Image.fromarray(skdata.gravel()).resize((w, h)), np.float32)[..., None]
+    return np.clip(grey * np.array([1.0, 0.95, 0.85], np.float32), 0, 255).astype(np.uint8)
+
+
+def _round_object(seed: int, backdrop: np.ndarray) -> np.ndarray:
+    """A round, smooth object (the bench's objects are made from packaged real photos) in the middle of the frame,
+    on ``backdrop``: the same pixels of it whatever it lies on."""
+    h, w = backdrop.shape[:2]
+    top, left = (h - DISC) // 2, (w - DISC) // 2
+    layer = backdrop.copy()
+    layer[top:top + DISC, left:left + DISC] = np.asarray(make_object(seed).convert("RGB").resize((DISC, DISC)))
+    yy, xx = np.mgrid[:h, :w]
+    disc = ((yy - h / 2) ** 2 + (xx - w / 2) ** 2 < (DISC / 2) ** 2)[..., None]
+    return np.where(disc, layer, backdrop)
+
+
+def _registry(seed: int) -> Registry:
+    return Registry({1: Image.fromarray(_round_object(seed, _studio())), 2: Image.fromarray(skdata.astronaut()),
+                     3: Image.fromarray(skdata.rocket())})
+
+
+def _check(registry: Registry, img: np.ndarray):
+    query = compute_query(Image.fromarray(img))
+    return query, rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=5)
+
+
+def test_fading_keeps_the_object_and_flattens_the_rest():
+    part = _gravel(200, 300)
+    mask = np.zeros((20, 30), np.uint8)
+    mask[5:15, 10:20] = 1  # the middle of the frame
+    faded = fade_outside(part, mask, (0.0, 0.0, 1.0, 1.0))
+    assert np.array_equal(faded[70:130, 120:180], part[70:130, 120:180])  # the object, untouched
+    assert faded[:30].std(axis=(0, 1)).max() < 1  # its background, one flat colour ...
+    assert np.abs(faded[0, 0].astype(int) - part[::4, ::4].reshape(-1, 3).mean(axis=0)).max() < 25  # ... its own
+    box = (0.25, 0.2, 0.75, 0.8)  # a part of a larger frame: the mask is cut where the part lies
+    inner = fade_outside(part, mask, box)
+    assert inner[:, :30].std(axis=(0, 1)).max() < 1 and np.array_equal(inner[80:120, 100:200], part[80:120, 100:200])
+
+
+@pytest.mark.parametrize("seed", [100019, 100021, 100033])
+def test_an_object_moved_onto_gravel_is_found_by_its_own_corners(seed: int):
+    registry = _registry(seed)
+    query, found = _check(registry, _round_object(seed, _gravel()))
+    assert [v.name for v in query.variants][:2] == ["full", "cutout"]
+    # the whole frame's corners are mostly gravel: it alone verifies too little of the object (before the
+    # cut-out, such a check was `no_match`) ...
+    blob = ft.unpack_features(registry.blobs[1])
+    whole = query.variant("full").features
+    assert ft.verify(whole.keypoints, whole.descriptors, blob["kp"], blob["desc"]).cells < POSSIBLE_MIN_CELLS
+    # ... the object cut out of it is a match
+    assert found[0].record_id == 101 and found[0].verdict == "match", found[:2]
+    assert found[0].evidence["query_variant"] == "cutout"
+
+
+def test_another_object_on_gravel_is_not_the_registered_one():
+    registry = _registry(100019)
+    for stranger in (100007, 100041, 100055):
+        _, found = _check(registry, _round_object(stranger, _gravel()))
+        registered = next((m for m in found if m.record_id == 101), None)
+        assert registered is None or registered.verdict == "no_match", (stranger, registered)
