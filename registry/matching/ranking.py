@@ -176,6 +176,8 @@ class _Verification:
     def result(self) -> _PhotoResult:
         b = self.best
         col = ft.colour_similarity(b.colour_hist, self.feats["colour"].astype(np.float32))
+        if b.variant == CUT_OUT:  # its colours are the object's alone; a registered photo's, with its backdrop's
+            col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, self.feats["colour"].astype(np.float32)))
         score = _image_score(b.cells, self.cand, col)
         near_copy = _small_near_copy(self.query, self.cand, b.cells, col)
         if near_copy:
