@@ -394,7 +394,7 @@ def _filled(mask: np.ndarray) -> np.ndarray:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = np.zeros_like(mask)
     cv2.drawContours(out, contours, -1, 1, thickness=cv2.FILLED)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(out & (1 - mask), connectivity=4)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(out & (1 - mask), connectivity=4)
     large = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] > HOLE_MAX_SHARE * out.sum())
     large = large[large > 0]
     if len(large):

@@ -1,6 +1,6 @@
 """An object moved onto a busy surface is verified by its own corners (issue 23): on gravel or grass the
 background's corners outnumber a smooth object's, so the object of a busy frame, cut out by the colours its
-border lacks, is described with its background faded into one flat colour."""
+border lacks, is described with its background faded into a flat grey."""
 from __future__ import annotations
 
 import numpy as np
