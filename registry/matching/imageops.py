@@ -413,12 +413,6 @@ RARE_MARGIN = 0.02
 HOLE_MAX_SHARE = 0.05  # a hole in the rare-coloured region up to this share of it is the object's (a highlight)
 
 
-def rare_colour_box(arr: np.ndarray) -> Box | None:
-    """The box of :func:`rare_colour_region`, or None."""
-    found = rare_colour_region(arr)
-    return None if found is None else found[0]
-
-
 def rare_colour_region(arr: np.ndarray) -> tuple[Box, np.ndarray] | None:
     """Box around the largest region whose colours the frame's border hardly shows, and the region (uint8, its
     small holes filled) on a RARE_SIDE thumbnail of the frame; or None.

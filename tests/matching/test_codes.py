@@ -161,10 +161,10 @@ def test_uniformly_busy_and_plain_frames_get_no_region_variant() -> None:
 
 
 def test_uniformly_textured_grey_frames_have_no_rare_coloured_region() -> None:
-    from registry.matching.imageops import rare_colour_box
+    from registry.matching.imageops import rare_colour_region
 
     for texture in (skdata.brick(), skdata.gravel(), skdata.grass()):
-        assert rare_colour_box(np.ascontiguousarray(np.stack([texture] * 3, axis=2))) is None
+        assert rare_colour_region(np.ascontiguousarray(np.stack([texture] * 3, axis=2))) is None
 
 
 def test_one_set_vlad_is_the_vlad_of_all_members() -> None:

@@ -275,11 +275,13 @@ def _on_bricks(obj: Image.Image, side: int) -> tuple[Image.Image, tuple[int, int
 def test_an_object_small_on_a_brick_floor_is_found_by_its_colours(registry, pid: int,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from registry.matching import signature
-    from registry.matching.imageops import rare_colour_box
+    from registry.matching.imageops import rare_colour_region
 
     photo, (x0, y0, x1, y1) = _on_bricks(registry.images[pid], 300)
-    box = rare_colour_box(np.asarray(photo))
-    assert box is not None and box[0] <= x0 + 15 and box[1] <= y0 + 15 and box[2] >= x1 - 15 and box[3] >= y1 - 15
+    found = rare_colour_region(np.asarray(photo))
+    assert found is not None
+    box = found[0]
+    assert box[0] <= x0 + 15 and box[1] <= y0 + 15 and box[2] >= x1 - 15 and box[3] >= y1 - 15
     assert (box[2] - box[0]) * (box[3] - box[1]) < 1.5 * (x1 - x0) * (y1 - y0)
     res = _best_of_busy(registry, photo)
     assert res[0].record_id == 100 + pid and res[0].verdict == "match"
