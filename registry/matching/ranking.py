@@ -175,9 +175,10 @@ class _Verification:
 
     def result(self) -> _PhotoResult:
         b = self.best
-        col = ft.colour_similarity(b.colour_hist, self.feats["colour"].astype(np.float32))
+        registered = self.feats["colour"].astype(np.float32)
+        col = ft.colour_similarity(b.colour_hist, registered)
         if b.variant == CUT_OUT:  # its colours are the object's alone; a registered photo's, with its backdrop's
-            col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, self.feats["colour"].astype(np.float32)))
+            col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, registered))
         score = _image_score(b.cells, self.cand, col)
         near_copy = _small_near_copy(self.query, self.cand, b.cells, col)
         if near_copy:
@@ -313,7 +314,8 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
 
 
-def _start(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str], position: int) -> _Verification:
+def _start(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
+           position: int) -> _Verification:
     feats = ft.unpack_features(blob)
     feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
     return _Verification(cand, feats, query, pending, position).run(extract=False)

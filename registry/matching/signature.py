@@ -11,8 +11,8 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import (calm_region_box, crop, fade_outside, isolate_object, isolate_objects, one_colour_backdrop,
-                       paint_bars, paint_out_bars, printed_bars, rare_colour_region, rescale_box, resize_max, resize_query,
-                       resize_to, segment, working_array)
+                       paint_bars, paint_out_bars, printed_bars, rare_colour_region, rescale_box, resize_max,
+                       resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import CUT_OUT, MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
