@@ -126,6 +126,61 @@ def one_match_per_train(qi: np.ndarray, ti: np.ndarray, n_train: int) -> tuple[n
     return _one_match_per_train(np.asarray(qi, np.intp), np.asarray(ti, np.intp), int(n_train))
 
 
+@compiled
+def _rotation_mask(q_angles, t_angles, n_bins, window_bins):  # noqa: ANN001, ANN202
+    bins = np.empty(q_angles.shape[0], np.intp)
+    hist = np.zeros(n_bins, np.intp)
+    for k in range(q_angles.shape[0]):
+        turn = (np.intp(t_angles[k]) - np.intp(q_angles[k])) % 256
+        bins[k] = turn * n_bins // 256
+        hist[bins[k]] += 1
+    half = window_bins // 2
+    centre, most = 0, -1
+    for b in range(n_bins):  # matches in bins b-half .. b+half, around the circle; the first most common wins
+        around = 0
+        for offset in range(-half, half + 1):
+            around += hist[(b + offset) % n_bins]
+        if around > most:
+            centre, most = b, around
+    return (bins - centre + half) % n_bins <= 2 * half
+
+
+_ONE_TYPE = ["C_CONTIGUOUS", "WRITEABLE"]  # one compiled version of a kernel, made by warm_up (a blob's arrays are
+# read-only views: copied, ~2 us)
+
+
+def rotation_mask(q_angles: np.ndarray, t_angles: np.ndarray, n_bins: int, window_bins: int) -> np.ndarray:
+    """Mask of the matches whose change of orientation (uint8 angles, 256 steps a turn) falls in the
+    ``window_bins`` of ``n_bins`` around the most common one."""
+    return _rotation_mask(np.require(q_angles, np.uint8, _ONE_TYPE), np.require(t_angles, np.uint8, _ONE_TYPE),
+                          n_bins, window_bins)
+
+
+@compiled
+def _consistent_matches(q, q_bounds, q_angles, t, t_bounds, t_angles, ratio, n_bins, window_bins,  # noqa: ANN001, ANN202
+                        min_matches):
+    qi, ti = _ratio_matches(q, q_bounds, t, t_bounds, ratio)
+    qi, ti = _one_match_per_train(qi, ti, t.shape[0])
+    n_matches = qi.shape[0]
+    if n_matches < min_matches:
+        return qi, ti, n_matches
+    keep = _rotation_mask(q_angles[qi], t_angles[ti], n_bins, window_bins)
+    return qi[keep], ti[keep], n_matches
+
+
+def consistent_matches(q: np.ndarray, q_bounds: np.ndarray, q_angles: np.ndarray, t: np.ndarray, t_bounds: np.ndarray,
+                       t_angles: np.ndarray, ratio: float, n_bins: int, window_bins: int,
+                       min_matches: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(query indices, train indices, number of matches) of the matches that pass the ratio test within a cell
+    (:func:`ratio_matches_by_cell`), one per train descriptor (:func:`one_match_per_train`), then, where there are
+    ``min_matches`` of them or more, those that turn about as most do (:func:`rotation_mask`). The number of
+    matches is counted before the turn is: the steps a verification takes, in one compiled call (a Python call
+    between each cost ~20 us a candidate)."""
+    return _consistent_matches(_as_words(q), np.asarray(q_bounds, np.intp), np.require(q_angles, np.uint8, _ONE_TYPE),
+                               _as_words(t), np.asarray(t_bounds, np.intp), np.require(t_angles, np.uint8, _ONE_TYPE),
+                               float(ratio), int(n_bins), int(window_bins), int(min_matches))
+
+
 _BLOCK_ROWS = 4096  # rows a pass of the pre-filter takes at a time: 96 kB of columns, kept in cache for every probe
 
 

@@ -62,11 +62,11 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
-    kernels = (hamming._ratio_matches, hamming._one_match_per_train, ft._rotation_mask, hamming._nearest_codes,
-               hamming._select_rows, hamming._candidate_distances, hamming._counting_order)
+    kernels = (hamming._consistent_matches, hamming._nearest_codes, hamming._select_rows,
+               hamming._candidate_distances, hamming._counting_order)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
-    test_same_matches_as_opencv_on_real_descriptors(8, 12)  # read-only blob views and fresh query arrays
+    test_one_call_gives_the_matches_of_each_step_in_turn(8, 30)  # read-only blob views and fresh query arrays
     test_natural_photo_matches_itself_turned()  # the whole verification, on a blob's arrays
     test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(0)
     test_rows_within_is_the_union_of_both_cut_off_selections(300, 400, (64, 128))
@@ -195,3 +195,33 @@ def test_stable_order_is_numpy_stable_argsort(n_keys: int) -> None:
     np.testing.assert_array_equal(hamming.stable_order(keys, n_keys), np.argsort(keys, kind="stable"))
     quarters = (np.random.default_rng(1).integers(0, 577, 3000) / 4).astype(np.float32)
     np.testing.assert_array_equal(hamming.stable_order((quarters * 4).astype(np.int64), 577), np.argsort(quarters, kind="stable"))
+
+
+@pytest.mark.parametrize(("query_seed", "edit"), [(8, 30), (8, 0), (21, 0)])
+def test_one_call_gives_the_matches_of_each_step_in_turn(query_seed: int, edit: int) -> None:
+    registered = ft.unpack_features(compute_signature(make_object(8)).features)  # read-only views over a blob
+    t_bounds = ft.cell_bounds(registered["cells"], 16)
+    q = compute_query(make_object(query_seed).rotate(edit, expand=True)).variants[0].features
+    qi, ti = hamming.ratio_matches_by_cell(q.descriptors, q.cell_bounds, registered["desc"], t_bounds, ft.RATIO_TEST)
+    qi, ti = hamming.one_match_per_train(qi, ti, len(registered["desc"]))
+    if len(qi) >= ft.MIN_MATCHES:
+        keep = ft.consistent_rotation(q.angles[qi], registered["angle"][ti])
+        qi, ti = qi[keep], ti[keep]
+    got_q, got_t, n_matches = hamming.consistent_matches(
+        q.descriptors, q.cell_bounds, q.angles, registered["desc"], t_bounds, registered["angle"], ft.RATIO_TEST,
+        ft.ROTATION_BINS, ft.ROTATION_WINDOW_BINS, ft.MIN_MATCHES)
+    np.testing.assert_array_equal(got_q, qi)
+    np.testing.assert_array_equal(got_t, ti)
+    assert n_matches >= len(got_q)
+    if query_seed == 8:
+        assert len(got_q) >= ft.MIN_MATCHES  # the rotation step was taken
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cells_covered_counts_distinct_cells(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    points = (rng.random((300, 2)) * np.array([640, 480])).astype(np.float32)
+    points[100:150] = points[:50] + 0.5  # many in the same cells
+    expected = len({(int(x // ft.SPREAD_CELL_PX), int(y // ft.SPREAD_CELL_PX)) for x, y in points})
+    assert ft.cells_covered(points) == expected
+    assert ft.cells_covered(points[:0]) == 0
