@@ -237,14 +237,19 @@ def _time_checks(idx: HashIndex, imgs: list[Image.Image], load) -> tuple[list[fl
     return t_total, t_search, results
 
 
+def latency_sample(manifest: dict, n_queries: int, rng: np.random.Generator) -> tuple[list[dict], list[dict]]:
+    """The queries latency is timed on: ``n_queries`` registered ones and half as many unregistered ones."""
+    qs = [q for q in manifest["queries"] if q["record_id"] is not None]
+    pick = [qs[i] for i in rng.choice(len(qs), size=min(n_queries, len(qs)), replace=False)]
+    strangers = [q for q in manifest["queries"] if q["record_id"] is None]
+    return pick, [strangers[i] for i in rng.choice(len(strangers), size=min(n_queries // 2, len(strangers)), replace=False)]
+
+
 def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
     """Median/p95 of compute_query+search+rank (single process) for each index size: registered
     queries, and unregistered ones apart (they verify every candidate: the slow case)."""
     rng = np.random.default_rng(0)
-    qs = [q for q in manifest["queries"] if q["record_id"] is not None]
-    pick = [qs[i] for i in rng.choice(len(qs), size=min(n_queries, len(qs)), replace=False)]
-    strangers = [q for q in manifest["queries"] if q["record_id"] is None]
-    pick_unreg = [strangers[i] for i in rng.choice(len(strangers), size=min(n_queries // 2, len(strangers)), replace=False)]
+    pick, pick_unreg = latency_sample(manifest, n_queries, rng)
     imgs = [Image.open(_STATE["dir"] / q["path"]).convert("RGB") for q in pick]
     imgs_unreg = [Image.open(_STATE["dir"] / q["path"]).convert("RGB") for q in pick_unreg]
     pad_blob = next(iter(_STATE["blobs"].values()))

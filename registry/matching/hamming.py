@@ -157,8 +157,8 @@ def rotation_mask(q_angles: np.ndarray, t_angles: np.ndarray, n_bins: int, windo
 
 
 @compiled
-def _consistent_matches(q, q_bounds, q_angles, t, t_bounds, t_angles, ratio, n_bins, window_bins,  # noqa: ANN001, ANN202
-                        min_matches):
+def _consistent_matches(q, q_bounds, q_angles, t, t_bounds, t_angles, ratio, n_bins, window_bins,  # noqa: ANN001
+                        min_matches):  # noqa: ANN001, ANN202
     qi, ti = _ratio_matches(q, q_bounds, t, t_bounds, ratio)
     qi, ti = _one_match_per_train(qi, ti, t.shape[0])
     n_matches = qi.shape[0]
