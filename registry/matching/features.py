@@ -397,8 +397,6 @@ def consistent_rotation(q_angles: np.ndarray, t_angles: np.ndarray) -> np.ndarra
     return hamming.rotation_mask(q_angles, t_angles, ROTATION_BINS, ROTATION_WINDOW_BINS)
 
 
-
-
 MAX_SCALE_SPREAD = 16.0  # largest ratio of the homography's local area scales over its inliers. A phone close
 # to an object turned 40-50 degrees changes scale that much across it (two books photographed from two
 # viewpoints, bench/realviews.py: 8.6x); the bench's strangers and wrong records verified no more cells at 10
