@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import padding  # noqa: E402
 import run  # noqa: E402
-from registry.matching import candidates_to_verify, compute_query, rank, use_one_native_thread, warm_up  # noqa: E402
+from registry.matching import candidates_to_verify, compute_query, rank  # noqa: E402
 
 
 def _setting(spec: str) -> tuple[object, str, list[object]]:
@@ -80,11 +80,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100, help="registered queries (and half as many unregistered)")
     a = ap.parse_args()
     module, attribute, values = _setting(a.setting)
-    use_one_native_thread()
-    warm_up()
-    manifest = corpus.load_or_build(corpus.DEFAULT_DIR)
-    run._STATE["dir"] = corpus.DEFAULT_DIR
-    run.register(manifest, 2)
+    manifest, _, _ = run.registered_corpus()
     run._STATE["pool"] = padding.real_pool(corpus.DEFAULT_DIR, 2)
     rng = np.random.default_rng(0)
     samples = run.latency_sample(manifest, a.queries, rng)
