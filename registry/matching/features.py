@@ -289,6 +289,7 @@ class Verified(NamedTuple):
     cells: int  # SPREAD_CELL_PX cells of the registered photo the inliers cover
     query_inliers: np.ndarray  # indices of the query keypoints that are inliers
     train_inliers: np.ndarray = np.zeros(0, np.intp)  # ... and of the registered keypoints they match (outline.py)
+    turned_alike: int = 0  # matches that turn about as most do (consistent_rotation), inliers or not
 
 
 _NOT_VERIFIED = np.zeros(0, np.intp)
@@ -306,20 +307,21 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     as most others go to RANSAC (:func:`consistent_rotation`).
     """
     if q_bounds is not None and t_bounds is not None and q_angles is not None and t_angles is not None:
+        # every set of matches turned (min_matches 0): those that turn alike are counted even where RANSAC is not run
         qi, ti, n_matches = hamming.consistent_matches(q_desc, q_bounds, q_angles, t_desc, t_bounds, t_angles,
-                                                       RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS, MIN_MATCHES)
+                                                       RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS, 0)
     else:
         qi, ti, n_matches = _matches_step_by_step(q_desc, t_desc, q_bounds, t_bounds, q_angles, t_angles)
     if len(qi) < MIN_MATCHES:
-        return Verified(0, n_matches, 0, _NOT_VERIFIED)
+        return Verified(0, n_matches, 0, _NOT_VERIFIED, turned_alike=len(qi))
     src, dst = q_kp[qi].reshape(-1, 2), t_kp[ti].reshape(-1, 2)
     piece = _piece(src, dst, 7)
     if piece is None:
-        return Verified(0, n_matches, 0, _NOT_VERIFIED)
+        return Verified(0, n_matches, 0, _NOT_VERIFIED, turned_alike=len(qi))
     h, inl = piece
     if SECOND_PIECE_AFTER_CELLS <= cells_covered(dst[inl]) < SECOND_PIECE_UNTIL_CELLS:
         inl = inl | _adjoining_piece(src, dst, h, inl)
-    return Verified(int(inl.sum()), n_matches, cells_covered(dst[inl]), qi[inl], ti[inl])
+    return Verified(int(inl.sum()), n_matches, cells_covered(dst[inl]), qi[inl], ti[inl], len(qi))
 
 
 SECOND_PIECE_AFTER_CELLS = 5  # a second homography is looked for once the first covers this many cells (and
@@ -348,7 +350,7 @@ def _matches_step_by_step(q_desc: np.ndarray, t_desc: np.ndarray, q_bounds: np.n
         qi, ti = hamming.ratio_matches_by_cell(q_desc, q_bounds, t_desc, t_bounds, RATIO_TEST)
     qi, ti = hamming.one_match_per_train(qi, ti, len(t_desc))  # many-to-one would inflate the inliers
     n_matches = len(qi)
-    if q_angles is not None and t_angles is not None and n_matches >= MIN_MATCHES:
+    if q_angles is not None and t_angles is not None:
         keep = consistent_rotation(q_angles[qi], t_angles[ti])
         qi, ti = qi[keep], ti[keep]
     return qi, ti, n_matches
