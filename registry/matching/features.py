@@ -307,10 +307,10 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     as most others go to RANSAC (:func:`consistent_rotation`).
     """
     if q_bounds is not None and t_bounds is not None and q_angles is not None and t_angles is not None:
-        # min_matches 0: the rotation check runs on every candidate, so that its matches that turn alike are counted
-        # where there are too few for RANSAC too
+        # the rotation check runs on every candidate: its matches that turn alike are counted where there are too
+        # few for RANSAC too
         qi, ti, n_matches = hamming.consistent_matches(q_desc, q_bounds, q_angles, t_desc, t_bounds, t_angles,
-                                                       RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS, 0)
+                                                       RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS)
     else:
         qi, ti, n_matches = _matches_step_by_step(q_desc, t_desc, q_bounds, t_bounds, q_angles, t_angles)
     if len(qi) < MIN_MATCHES:

@@ -157,28 +157,24 @@ def rotation_mask(q_angles: np.ndarray, t_angles: np.ndarray, n_bins: int, windo
 
 
 @compiled
-def _consistent_matches(q, q_bounds, q_angles, t, t_bounds, t_angles, ratio, n_bins, window_bins,  # noqa: ANN001
-                        min_matches):  # noqa: ANN001, ANN202
+def _consistent_matches(q, q_bounds, q_angles, t, t_bounds, t_angles, ratio, n_bins,  # noqa: ANN001
+                        window_bins):  # noqa: ANN001, ANN202
     qi, ti = _ratio_matches(q, q_bounds, t, t_bounds, ratio)
     qi, ti = _one_match_per_train(qi, ti, t.shape[0])
-    n_matches = qi.shape[0]
-    if n_matches < min_matches:
-        return qi, ti, n_matches
     keep = _rotation_mask(q_angles[qi], t_angles[ti], n_bins, window_bins)
-    return qi[keep], ti[keep], n_matches
+    return qi[keep], ti[keep], qi.shape[0]
 
 
 def consistent_matches(q: np.ndarray, q_bounds: np.ndarray, q_angles: np.ndarray, t: np.ndarray, t_bounds: np.ndarray,
-                       t_angles: np.ndarray, ratio: float, n_bins: int, window_bins: int,
-                       min_matches: int) -> tuple[np.ndarray, np.ndarray, int]:
+                       t_angles: np.ndarray, ratio: float, n_bins: int,
+                       window_bins: int) -> tuple[np.ndarray, np.ndarray, int]:
     """(query indices, train indices, number of matches) of the matches that pass the ratio test within a cell
-    (:func:`ratio_matches_by_cell`), one per train descriptor (:func:`one_match_per_train`), then, where there are
-    ``min_matches`` of them or more, those that turn about as most do (:func:`rotation_mask`). The number of
-    matches is counted before the turn is: the steps a verification takes, in one compiled call (a Python call
-    between each cost ~20 us a candidate)."""
+    (:func:`ratio_matches_by_cell`), one per train descriptor (:func:`one_match_per_train`), then those that turn
+    about as most do (:func:`rotation_mask`). The number of matches is counted before the turn is: the steps a
+    verification takes, in one compiled call (a Python call between each cost ~20 us a candidate)."""
     return _consistent_matches(_as_words(q), np.asarray(q_bounds, np.intp), np.require(q_angles, np.uint8, _ONE_TYPE),
                                _as_words(t), np.asarray(t_bounds, np.intp), np.require(t_angles, np.uint8, _ONE_TYPE),
-                               float(ratio), int(n_bins), int(window_bins), int(min_matches))
+                               float(ratio), int(n_bins), int(window_bins))
 
 
 _BLOCK_ROWS = 4096  # rows a pass of the pre-filter takes at a time: 96 kB of columns, kept in cache for every probe
