@@ -22,6 +22,7 @@ FAST_THRESHOLD = 4  # OpenCV's default 20 finds too few corners on smooth or low
 # Bench: right record flagged "match" 0.954 (8) -> 0.980 (4), objects on a new background R@1 0.943 -> 0.971;
 # describing a photo ~1.6 ms slower (3: 0.979, ~3 ms slower). Registered and query photos must use the same.
 COLOUR_BINS = 8 * 3
+COLOUR_MIN_SATURATION = 40  # pixels less saturated than this are grey: colour_histogram leaves them out
 DESCRIPTOR_BYTES = 32
 
 BUSY_THUMB_CORNERS = 400  # FAST corners on a quarter-size thumbnail above which a picture counts as busy
@@ -196,9 +197,40 @@ def colour_histogram(arr: np.ndarray) -> np.ndarray:
     means = f.reshape(-1, 3).mean(axis=0)  # once: ~3.5 ms at 640 px; the same values (stored histograms unchanged)
     f *= means.mean() / np.maximum(means, 1.0)
     hsv = cv2.cvtColor(np.clip(f, 0, 255, out=f).astype(np.uint8), cv2.COLOR_RGB2HSV)
-    hist = cv2.calcHist([hsv], [0, 1], None, [8, 3], [0, 180, 40, 256]).ravel()
+    hist = cv2.calcHist([hsv], [0, 1], None, [8, 3], [0, 180, COLOUR_MIN_SATURATION, 256]).ravel()
     total = hist.sum()
     return (hist / total if total > 0 else np.full(COLOUR_BINS, 1.0 / COLOUR_BINS)).astype(np.float32)
+
+
+OBJECT_HUES = 24  # hue steps of an object's colours (7.5 degrees), each split into pale and strong ...
+OBJECT_GREYS = 4  # ... and lightness steps of its grey pixels (white porcelain, black stone, bronze's dark patina)
+OBJECT_COLOUR_BINS = 2 * OBJECT_HUES + OBJECT_GREYS
+_STRONG_SATURATION = 120
+_MIN_OBJECT_PIXELS = 50
+
+
+def object_colour_histogram(arr: np.ndarray, backdrop: np.ndarray | None) -> np.ndarray:
+    """The colours of an RGB picture's object, finer than :func:`colour_histogram`, without the one-coloured
+    backdrop it lies on (``backdrop``: True there, at any size); greys count by their lightness. Empty where
+    there is no such backdrop: the colours of a busy frame are its background's as much as its object's (eth80's
+    objects moved onto textures, the right record first 0.854 -> 0.780 when they were counted). Not normalised
+    to grey: what tells two cups of one kind apart is their own colours (bench/README.md, run 27)."""
+    if backdrop is None or int((~backdrop).sum()) < _MIN_OBJECT_PIXELS:
+        return np.zeros(0, np.float32)
+    pixels = cv2.resize(arr, backdrop.shape[::-1], interpolation=cv2.INTER_AREA)[~backdrop]
+    hsv = cv2.cvtColor(np.ascontiguousarray(pixels.reshape(1, -1, 3)), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.intp)
+    hue, saturation, value = hsv[:, 0], hsv[:, 1], hsv[:, 2]
+    coloured = saturation >= COLOUR_MIN_SATURATION
+    bins = np.where(coloured, np.minimum(hue * OBJECT_HUES // 180, OBJECT_HUES - 1) * 2 + (saturation >= _STRONG_SATURATION),
+                    2 * OBJECT_HUES + value * OBJECT_GREYS // 256)
+    hist = np.bincount(bins, minlength=OBJECT_COLOUR_BINS).astype(np.float32)
+    return hist / max(1.0, float(hist.sum()))
+
+
+def frame_and_object_colours(stored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A blob's colours: the frame's (:func:`colour_histogram`) and its object's (:func:`object_colour_histogram`,
+    empty in a blob made without them)."""
+    return stored[:COLOUR_BINS], stored[COLOUR_BINS:]
 
 
 def colour_similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -211,14 +243,18 @@ _BLOB_HEADER = np.dtype([("magic", "S4"), ("n", "<u4"), ("colour", "<u4"), ("wor
 
 
 def pack_features(keypoints: np.ndarray, descriptors: np.ndarray, angles: np.ndarray, colour: np.ndarray,
-                  size: tuple[int, int], words: np.ndarray, cells: np.ndarray) -> bytes:
-    """Serialise re-ranking data into one flat blob: a 16-byte header, then the arrays back to back.
+                  size: tuple[int, int], words: np.ndarray, cells: np.ndarray,
+                  object_colours: np.ndarray | None = None) -> bytes:
+    """Serialise re-ranking data into one flat blob: a 16-byte header, then the arrays back to back. The object's
+    colours follow the frame's in one array (:func:`frame_and_object_colours`).
 
     Keypoints are stored in the order of their codebook cells, so that matching reads each cell's
     descriptors as one slice. Not an .npz: opening 60 zip archives cost ~0.4 ms each, and binary
     descriptors barely compress.
     """
     keypoints, descriptors, angles, cells = sort_by_cell(keypoints, descriptors, angles, cells)
+    if object_colours is not None:
+        colour = np.concatenate([np.asarray(colour, np.float32), np.asarray(object_colours, np.float32)])
     n = len(keypoints)
     header = np.array([(_BLOB_MAGIC, n, len(colour), len(words))], _BLOB_HEADER)
     parts = [header, keypoints.astype("<f4"), descriptors.astype(np.uint8), angles.astype(np.uint8), cells.astype(np.uint8),

@@ -79,7 +79,8 @@ def without_shared(query: QuerySignature, shared: np.ndarray) -> QuerySignature:
             variants.append(v)
         elif mask.any() and v.describe is not None:
             variants.append(QueryVariant(v.name, v.hash_words, v.colour_hist, v.size, features=v.describe(mask),
-                                         box=v.box, describe=v.describe, backdrop=v.backdrop_mask))
+                                         box=v.box, describe=v.describe, backdrop=v.backdrop_mask,
+                                         object_colours=lambda _mask, v=v: v.object_colours()))
     return replace(query, variants=variants)
 
 

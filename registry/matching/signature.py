@@ -42,10 +42,11 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     extracted = ft.start_extracting(small)
     hashes = [*hs.hash_words(hs.thumbnail(obj)), hs.phash_word(hs.thumbnail(arr))]  # meanwhile
     colour = ft.colour_histogram(small)
+    object_colours = ft.object_colour_histogram(small, one_colour_backdrop(small))
     kp, desc, angles = extracted()
     cells, code = ag.describe(desc)
     words = np.array([*hashes, *code], np.uint64)
-    blob = ft.pack_features(kp, desc, angles, colour, (small.shape[1], small.shape[0]), words, cells)
+    blob = ft.pack_features(kp, desc, angles, colour, (small.shape[1], small.shape[0]), words, cells, object_colours)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
@@ -59,7 +60,8 @@ def signature_of_query(query: QuerySignature) -> PhotoSignature:
     frame = next((v for v in query.variants if v.name == "full"), main)
     f = main.features
     words = np.array([*main.hash_words[0], frame.hash_words[0][0], *f.code], np.uint64)
-    blob = ft.pack_features(f.keypoints, f.descriptors, f.angles, main.colour_hist, main.size, words, f.descriptor_cells)
+    blob = ft.pack_features(f.keypoints, f.descriptors, f.angles, main.colour_hist, main.size, words, f.descriptor_cells,
+                            main.object_colours())
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
     return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
 
@@ -107,7 +109,8 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     hash_words, colour, _ = hashes or _hashes(small)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
-                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(small))
+                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(small),
+                        object_colours=lambda backdrop: ft.object_colour_histogram(small, backdrop))
 
 
 def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
@@ -117,7 +120,8 @@ def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> Quer
     photo)."""
     return QueryVariant(name=MIRRORED, hash_words=hashes.mirrored, colour_hist=hashes.colour, size=variant.size,
                         describe=lambda mask: _lazily_described(cv2.flip(small, 1))(mask), box=variant.box,
-                        backdrop=lambda: _flipped(variant.backdrop_mask()))
+                        backdrop=lambda: _flipped(variant.backdrop_mask()),
+                        object_colours=lambda _backdrop: variant.object_colours())  # a flipped picture's colours
 
 
 def _flipped(mask: np.ndarray | None) -> np.ndarray | None:

@@ -40,7 +40,8 @@ class QueryVariant:
                  features: LocalFeatures | None = None,
                  describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
                  box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-                 backdrop: Callable[[], np.ndarray | None] | None = None) -> None:
+                 backdrop: Callable[[], np.ndarray | None] | None = None,
+                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -50,6 +51,8 @@ class QueryVariant:
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._make_backdrop = backdrop  # gives its one-coloured backdrop (imageops.one_colour_backdrop) when asked
         self._backdrop: tuple[np.ndarray | None] | None = None
+        self._make_object_colours = object_colours  # its object's colours, given its backdrop mask (or None)
+        self._object_colours: np.ndarray | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
 
@@ -68,6 +71,14 @@ class QueryVariant:
         if self._backdrop is None:
             self._backdrop = (None if self._make_backdrop is None else self._make_backdrop(),)
         return self._backdrop[0]
+
+    def object_colours(self) -> np.ndarray:
+        """The colours of the variant's object without its one-coloured backdrop (features.object_colour_histogram),
+        made once, on first use; empty where the variant cannot make them."""
+        if self._object_colours is None:
+            make = self._make_object_colours
+            self._object_colours = _NO_COLOURS if make is None else make(self.backdrop_mask())
+        return self._object_colours
 
     def backdrop_if_made(self) -> np.ndarray | None:
         """The backdrop mask if a verification has made it, else None (not made for this)."""
@@ -88,6 +99,7 @@ class QueryVariant:
         return self._features
 
 
+_NO_COLOURS = np.zeros(0, np.float32)
 MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
 CUT_OUT = "cutout"  # the object of a busy frame cut out by its colours, its background faded
 

@@ -1,0 +1,103 @@
+"""An object's own colours rank the records a turned view verifies no plane with (issue 23): read from real photos
+without the one-coloured backdrop they lie on, stored with each registered photo, worth no more than a few verified
+cells, and never a verdict."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+from skimage import data as skdata
+
+from registry.matching import compute_query, compute_signature, ranking
+from registry.matching import features as ft
+from registry.matching.imageops import one_colour_backdrop
+from registry.matching.types import Candidate
+
+CUP = (40, 330, 120, 480)  # rows, then columns, of the cup and saucer in scikit-image's real coffee photo
+CAT_FACE = (40, 280, 80, 330)  # ... and of the cat in its real photo of a cat
+
+
+def _cloth(ab: tuple[int, int], h: int = 480, w: int = 640) -> np.ndarray:
+    """A cloth of one colour (CIELAB chroma ``ab``), its weave from a real texture (scikit-image's grass)."""
+    grey = np.asarray(Image.fromarray(skdata.grass()).resize((w, h)), np.float32)
+    lab = np.stack([40 + grey * 0.6, np.full((h, w), ab[0], np.float32), np.full((h, w), ab[1], np.float32)], -1)
+    return cv2.cvtColor(lab.astype(np.uint8), cv2.COLOR_LAB2RGB)
+
+
+def _on_cloth(part: np.ndarray, y: int, x: int, ab: tuple[int, int] = (150, 80)) -> np.ndarray:
+    frame = _cloth(ab)
+    frame[y:y + part.shape[0], x:x + part.shape[1]] = part
+    return frame
+
+
+def _part(img: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    r0, r1, c0, c1 = box
+    return np.ascontiguousarray(img[r0:r1, c0:c1])
+
+
+def _object_colours(frame: np.ndarray) -> np.ndarray:
+    return ft.object_colour_histogram(frame, one_colour_backdrop(frame))
+
+
+def test_an_objects_colours_leave_out_the_cloth_it_lies_on():
+    cup = _part(skdata.coffee(), CUP)
+    on_blue = _object_colours(_on_cloth(cup, 100, 40, ab=(150, 80)))
+    on_green = _object_colours(_on_cloth(cup, 150, 250, ab=(90, 170)))  # moved, and on a cloth of another colour
+    cat = _object_colours(_on_cloth(_part(skdata.chelsea(), CAT_FACE), 100, 40, ab=(150, 80)))
+    assert len(on_blue) == ft.OBJECT_COLOUR_BINS and abs(float(on_blue.sum()) - 1) < 1e-4
+    assert ft.colour_similarity(on_blue, on_green) >= 0.85
+    assert ft.colour_similarity(on_blue, cat) < ft.colour_similarity(on_blue, on_green) - 0.3
+
+
+def test_a_busy_frame_has_no_colours_of_its_own_object():
+    busy = skdata.astronaut()
+    assert one_colour_backdrop(busy) is None
+    assert len(_object_colours(busy)) == 0
+
+
+def test_a_registered_photo_keeps_its_objects_colours_beside_its_frames():
+    on_cloth = ft.unpack_features(compute_signature(Image.fromarray(_on_cloth(_part(skdata.coffee(), CUP), 100, 40)))
+                                  .features)
+    frame, own = ft.frame_and_object_colours(on_cloth["colour"].astype(np.float32))
+    assert len(frame) == ft.COLOUR_BINS and len(own) == ft.OBJECT_COLOUR_BINS
+    busy = ft.unpack_features(compute_signature(Image.fromarray(skdata.astronaut())).features)
+    assert len(ft.frame_and_object_colours(busy["colour"])[1]) == 0
+
+
+def test_a_query_on_a_cloth_reads_its_objects_colours():
+    query = compute_query(Image.fromarray(_on_cloth(_part(skdata.coffee(), CUP), 100, 40)))
+    assert len(query.variants[0].object_colours()) == ft.OBJECT_COLOUR_BINS
+
+
+QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
+
+
+def _photo(record_id: int, cells: int, object_colour: float, turned_alike: int = 0,
+           combined: float = 20.0) -> ranking._PhotoResult:
+    cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": 20, "combined": combined})
+    score = ranking._image_score(cells, cand, 0.8, turned_alike, object_colour)
+    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, QUERY.variants[0].name, 0.8, score, np.arange(cells),
+                                False, 0, turned_alike, object_colour)
+
+
+def _ranked(*photos: ranking._PhotoResult) -> list:
+    groups = ranking._group(list(photos))
+    scored = ranking._best_first([(ranking._record_score(g, ranking._NO_FIELDS), rid, g, ranking._NO_FIELDS)
+                                  for rid, g in groups.items()])
+    return [ranking._record_match(rid, g, ranking._NO_FIELDS, score, QUERY, np.zeros(1, bool))
+            for score, rid, g, _ in scored]
+
+
+def test_alike_colours_rank_first_where_no_plane_verified_and_are_never_a_verdict():
+    ranked = _ranked(_photo(1, 0, 0.3, turned_alike=20, combined=18.0), _photo(2, 0, 0.95, turned_alike=12, combined=24.0))
+    assert [m.record_id for m in ranked] == [2, 1]  # without the objects' colours: the nearer hashes, more turned alike
+    assert [m.verdict for m in ranked] == ["no_match", "no_match"]
+    assert ranked[0].evidence["object_colour_similarity"] == 0.95
+
+
+def test_they_count_no_more_than_a_few_verified_cells():
+    cells = ranking.OBJECT_COLOUR_UP_TO_CELLS
+    ranked = _ranked(_photo(1, cells, 0.0), _photo(2, 0, 1.0, turned_alike=400))
+    assert [m.record_id for m in ranked] == [1, 2]
+    assert _photo(3, cells, 0.0).image_score == _photo(3, cells, 1.0).image_score
+    assert _photo(3, 14, 0.0).image_score == _photo(3, 14, 1.0).image_score
