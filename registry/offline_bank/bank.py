@@ -21,10 +21,10 @@ from registry.offline_bank.signing import BadSignature, fingerprint, public_key_
 from registry.offline_bank.thinning import BankFeatures
 
 MAGIC = b"OIDBANK1"
-FORMAT = 2  # 2: number sections compressed
+FORMAT = 3  # 2: number sections compressed; 3: a photo's object colours beside its frame's
 SIGNATURE_BYTES = 64
 KEY_BYTES = 48  # a photo's index key (matching.signature.KEY_WORDS x 8)
-COLOUR_BYTES = 48  # its colour histogram (24 x float16)
+COLOUR_BYTES = 152  # its colour histograms (the frame's 24 and its object's 52, x float16)
 SIZE_BYTES = 8
 # Sections of numbers compressed with zlib (ids in order, lengths, histograms); keys, keypoints and thumbnails
 # are written as they are (they barely compress).

@@ -41,7 +41,24 @@ def for_bank(blob: bytes, keep: int | None = None) -> BankFeatures:
     keypoints = b"".join(np.ascontiguousarray(a).tobytes() for a in (
         parts["kp"][chosen].astype("<f4"), parts["desc"][chosen].astype(np.uint8),
         parts["angle"][chosen].astype(np.uint8), parts["cells"][chosen].astype(np.uint8)))
-    return BankFeatures(parts["colour"].astype("<f2").tobytes(), parts["size"].astype("<i4").tobytes(), keypoints)
+    return BankFeatures(_bank_colours(parts["colour"]), parts["size"].astype("<i4").tobytes(), keypoints)
+
+
+_BANK_COLOURS = matching_features.COLOUR_BINS + matching_features.OBJECT_COLOUR_BINS
+
+
+def _bank_colours(stored: np.ndarray) -> bytes:
+    """A photo's colours at the bank's fixed size: the frame's, then its object's (zeros where it has none)."""
+    frame, own = matching_features.frame_and_object_colours(stored)
+    own = own if len(own) else np.zeros(matching_features.OBJECT_COLOUR_BINS, np.float32)
+    return np.concatenate([frame, own]).astype("<f2").tobytes()
+
+
+def _engine_colours(colour: bytes) -> np.ndarray:
+    """The colours the engine's blob holds, from the bank's (no object colours where the bank has zeros)."""
+    stored = np.frombuffer(colour, "<f2")
+    frame, own = matching_features.frame_and_object_colours(stored)
+    return stored if own.any() else frame
 
 
 def engine_blob(kept: BankFeatures, index_key: bytes) -> bytes:
@@ -55,7 +72,7 @@ def engine_blob(kept: BankFeatures, index_key: bytes) -> bytes:
         arrays.append(np.frombuffer(data, dtype, count=count, offset=offset).reshape((n, width) if width > 1 else (n,)))
         offset += count * itemsize
     kp, desc, angle, cells = arrays
-    return matching_features.pack_features(kp, desc, angle, np.frombuffer(kept.colour, "<f2"),
+    return matching_features.pack_features(kp, desc, angle, _engine_colours(kept.colour),
                                            tuple(int(v) for v in np.frombuffer(kept.size, "<i4")),
                                            np.frombuffer(index_key, "<u8"), cells)
 
