@@ -16,7 +16,8 @@ for p in (ROOT, ROOT / "bench"):
 
 from objects import make_object  # noqa: E402
 
-from registry.matching import HashIndex, compute_signature  # noqa: E402
+from registry.matching import HashIndex, compute_signature, ranking  # noqa: E402
+from registry.matching.types import QuerySignature  # noqa: E402
 
 
 class Registry:
@@ -51,3 +52,12 @@ def registry() -> Registry:
 def rng() -> np.random.Generator:
     """Deterministic RNG."""
     return np.random.default_rng(42)
+
+
+def ranked_records(query: QuerySignature, photos: list) -> list:
+    """Verified photos (``ranking._PhotoResult``) ranked into records as a check ranks them, without fields."""
+    groups = ranking._group(list(photos))
+    scored = ranking._best_first([(ranking._record_score(g, ranking._NO_FIELDS), rid, g, ranking._NO_FIELDS)
+                                  for rid, g in groups.items()])
+    return [ranking._record_match(rid, g, ranking._NO_FIELDS, score, query, np.zeros(1, bool))
+            for score, rid, g, _ in scored]

@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image
 from skimage import data as skdata
 
+from conftest import ranked_records
 from registry.matching import aggregate as ag
 from registry.matching import compute_query, compute_signature, ranking
 from registry.matching import features as ft
@@ -38,11 +39,7 @@ def _photo(record_id: int, cells: int, turned_alike: int, combined: float = 20.0
 
 
 def _ranked(*photos: ranking._PhotoResult) -> list:
-    groups = ranking._group(list(photos))
-    scored = ranking._best_first([(ranking._record_score(g, ranking._NO_FIELDS), rid, g, ranking._NO_FIELDS)
-                                  for rid, g in groups.items()])
-    return [ranking._record_match(rid, g, ranking._NO_FIELDS, score, QUERY, np.zeros(1, bool))
-            for score, rid, g, _ in scored]
+    return ranked_records(QUERY, list(photos))
 
 
 def test_more_matches_turned_alike_rank_first_where_no_plane_verified():
