@@ -18,13 +18,13 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from registry.offline_bank.signing import BadSignature, fingerprint, public_key_text, sign, verify
-from registry.offline_bank.thinning import BankFeatures
+from registry.offline_bank.thinning import COLOUR_BINS, BankFeatures
 
 MAGIC = b"OIDBANK1"
 FORMAT = 3  # 2: number sections compressed; 3: a photo's object colours beside its frame's
 SIGNATURE_BYTES = 64
 KEY_BYTES = 48  # a photo's index key (matching.signature.KEY_WORDS x 8)
-COLOUR_BYTES = 152  # its colour histograms (the frame's 24 and its object's 52, x float16)
+COLOUR_BYTES = 2 * COLOUR_BINS  # its colour histograms, the frame's and its object's (float16): 152
 SIZE_BYTES = 8
 # Sections of numbers compressed with zlib (ids in order, lengths, histograms); keys, keypoints and thumbnails
 # are written as they are (they barely compress).

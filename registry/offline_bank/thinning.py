@@ -44,7 +44,7 @@ def for_bank(blob: bytes, keep: int | None = None) -> BankFeatures:
     return BankFeatures(_bank_colours(parts["colour"]), parts["size"].astype("<i4").tobytes(), keypoints)
 
 
-_BANK_COLOURS = matching_features.COLOUR_BINS + matching_features.OBJECT_COLOUR_BINS
+COLOUR_BINS = matching_features.COLOUR_BINS + matching_features.OBJECT_COLOUR_BINS  # a photo's colours in a bank
 
 
 def _bank_colours(stored: np.ndarray) -> bytes:

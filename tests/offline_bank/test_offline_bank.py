@@ -11,12 +11,16 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from skimage import data as skdata
 
+from registry.matching import compute_signature
+from registry.matching import features as matching_features
 from registry.offline_bank.bank import BankRefused, assemble, read_bank
 from registry.offline_bank.signing import parse_public_key
+from registry.offline_bank.thinning import engine_blob, for_bank
 from registry.services.objects import change_status, create_record
 from registry.services.photos import decode_upload
 
@@ -210,3 +214,22 @@ def test_an_export_read_in_chunks_of_one_record_is_the_same_bank(registered, run
     assert [r["id"] for r in one.records] == [r["id"] for r in all_.records] == [registered["coffee"].id, registered["chelsea"].id]
     assert [(p.photo_id, p.features) for p in one.photos] == [(p.photo_id, p.features) for p in all_.photos]
     assert len(one.photos) == 2 and all(p.features.keypoint_count > 0 for p in one.photos)
+
+
+def _cup_on_a_cloth() -> Image.Image:
+    """scikit-image's real photo of a cup laid on a cloth of one colour (a studio's backdrop)."""
+    frame = np.zeros((480, 640, 3), np.uint8)
+    frame[:] = (40, 70, 160)
+    frame[100:390, 40:400] = skdata.coffee()[40:330, 120:480]
+    return Image.fromarray(frame)
+
+
+@pytest.mark.parametrize("photo", [_cup_on_a_cloth, lambda: Image.fromarray(skdata.astronaut())],
+                         ids=["object on a cloth", "busy frame"])
+def test_a_bank_keeps_a_photos_object_colours_as_the_registry_stores_them(photo):
+    sig = compute_signature(photo())
+    kept = for_bank(sig.features)
+    assert len(kept.colour) == 152
+    stored = matching_features.unpack_features(sig.features)["colour"]
+    again = matching_features.unpack_features(engine_blob(kept, sig.index_key))["colour"]
+    assert again.tolist() == stored.tolist()  # the object's colours where the photo has them, none where not
