@@ -1,6 +1,6 @@
 """Real re-photographs: ETH-80's 80 objects (10 viewpoints each) registered from one or two views, checked with the others.
 
-    python bench/eth80.py                        # both registrations, every pass, both halves (~2.5 min CPU, one core)
+    python bench/eth80.py                        # both registrations, every pass, both halves (~7 min CPU, one core)
     python bench/eth80.py --registered 090-000   # one registration only (repeat the option for several)
     python bench/eth80.py --half heldout --json out.json --misses
     python bench/eth80.py --cli-sample 24        # also check 24 queries through `registry import-objects` / `registry match`
@@ -18,6 +18,10 @@ Passes, each reported per half (tune: objects 1-5 of each kind; held-out: the ot
 * backdrop: the object cut off its blue cloth and laid on real textures (brick, grass, gravel: photos shipped
   with scikit-image), the same view and turned 22 degrees; and with its own record left out (never with
   --with-corpus: the corpus registers those texture photos).
+* studio: every object cut off its cloth onto a studio's plain black backdrop (then white), registered from the
+  side view there; checked with its other views on that backdrop, and with the side view and the view turned 22
+  degrees on the textures (a museum's studio photo, an object seen again at a border); and every view with its
+  own record left out.
 
 R@1: the right record ranked first; R@5: among the first five; match / possible: the right record first
 with that verdict; wrong match: a query for which a record not its own is flagged `match` (at any rank).
@@ -199,6 +203,38 @@ def backdrop_pass(bench: Bench) -> list[dict]:
     return rows
 
 
+def studio_photo(bench: Bench, obj: ep.Eth80Object, view: str, backdrop: str) -> Image.Image:
+    """One view of an object on the studio backdrop (the same backdrop's light and grain for a view each time)."""
+    photo = ep.photo(bench.data, obj, view)
+    return ep.on_studio_backdrop(photo, backdrop, bench.rng("studio", backdrop, obj.name, view))
+
+
+def studio_pass(bench: Bench, backdrop: str) -> list[dict]:
+    """Every object registered from its side view on a studio backdrop; checked with its other views there, with
+    the side view and a view turned 22 degrees on a texture; and every view with its own record left out."""
+    reg = Registry(False)
+    for o in bench.all:
+        reg.register(bench.record[o.name], bench.photo_id(o, "090-000"), studio_photo(bench, o, "090-000", backdrop))
+    rows = []
+    for o in bench.queried:
+        for group, views in ep.VIEW_GROUPS.items():
+            for v in views:
+                img = ep.photo(bench.data, o, v)
+                rows.append(bench.row(reg, o, group, v, studio_photo(bench, o, v, backdrop), ep.object_mask(img)))
+        rng = bench.rng("studio texture", backdrop, o.name)
+        t = list(ep.TEXTURES)[int(rng.integers(len(ep.TEXTURES)))]
+        for group, view in (("textured, same view", "090-000"), ("textured, turned 22", turned_22(o))):
+            img = ep.photo(bench.data, o, view)
+            rows.append(bench.row(reg, o, group, t, ep.on_texture(img, t, rng), ep.object_mask(img)))
+        if o.half in bench.strangers_of:
+            with reg.left_out(bench.record[o.name]):
+                for v in ep.VIEWS:
+                    img = ep.photo(bench.data, o, v)
+                    rows.append(bench.row(reg, o, "unregistered", v, studio_photo(bench, o, v, backdrop),
+                                          ep.object_mask(img), expected=False))
+    return rows
+
+
 # --- figures ------------------------------------------------------------------------------------------------------
 
 def figures(rows: list[dict]) -> dict:
@@ -305,7 +341,7 @@ def main() -> None:
     ap.add_argument("--registered", action="append", help="views registered per object, comma-separated "
                     f"(repeat for several runs; default: {' and '.join(REGISTRATIONS)})")
     ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both", help="whose queries are checked")
-    ap.add_argument("--passes", default="views,small,backdrop", help="which passes (comma-separated)")
+    ap.add_argument("--passes", default="views,small,backdrop,studio", help="which passes (comma-separated)")
     ap.add_argument("--with-corpus", action="store_true", help="also register the bench corpus's 221 records (distractors)")
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--json", type=Path, help="write every figure, and every query's outcome, to this file")
@@ -389,6 +425,22 @@ def main() -> None:
         out["queries"]["backdrop"] = rows
         if a.misses:
             print_misses("backdrop", registered)
+    for backdrop in ep.STUDIO_BACKDROPS if "studio" in passes else ():
+        rows = studio_pass(bench, backdrop)
+        registered = [r for r in rows if r["expected"] is not None]
+        name = f"studio, {backdrop} backdrop"
+        groups = [*ep.VIEW_GROUPS, "textured, same view", "textured, turned 22"]
+        out["tables"][name] = table(registered, groups, halves, None)
+        views = [r for r in registered if r["group"] in ep.VIEW_GROUPS]
+        out["tables"][name]["all views"] = {h: figures([r for r in views if r["half"] == h]) for h in halves}
+        strangers = [r for r in rows if r["expected"] is None]
+        out["tables"][name + ", own record left out"] = table(strangers, ["unregistered"], bench.strangers_of, None)
+        print_table(f"on a studio's {backdrop} backdrop (registered: the side view there)", out["tables"][name], halves)
+        print_table("... own record left out", out["tables"][name + ", own record left out"], bench.strangers_of)
+        print_wrong(rows)
+        out["queries"][name] = rows
+        if a.misses:
+            print_misses(name, registered)
     out["seconds"] = round(time.time() - started, 1)
     print(f"\n{out['seconds']:.0f} s")
     if a.json:

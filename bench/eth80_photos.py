@@ -1,5 +1,5 @@
 """The ETH-80 photos for bench/eth80.py: where they are, the tune / held-out split, and the photos made from them
-(small copies, the object cut off its blue cloth and laid on real textures)."""
+(small copies, the object cut off its blue cloth and laid on real textures or on a studio's black or white backdrop)."""
 from __future__ import annotations
 
 import io
@@ -115,3 +115,25 @@ def on_texture(img: Image.Image, name: str, rng: np.random.Generator, quality: i
     alpha = Image.fromarray((object_mask(img) * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
     backdrop = texture(name, max(img.size), rng).crop((0, 0, *img.size))
     return jpeg(Image.composite(img, backdrop, alpha), quality)
+
+
+# A photographic studio's plain backdrop (black velvet, white paper): lightness (lowest, highest) of its far corner
+# and its near one, with a little grain (a camera's noise, the paper's texture)
+STUDIO_BACKDROPS = {"black": ((8, 30), (22, 48)), "white": ((218, 236), (238, 252))}
+
+
+def studio_backdrop(name: str, size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
+    """A plain black or white studio backdrop, lit a little unevenly from top to bottom, slightly warm or cool."""
+    (far_low, far_high), (near_low, near_high) = STUDIO_BACKDROPS[name]
+    width, height = size
+    far, near = rng.uniform(far_low, far_high), rng.uniform(near_low, near_high)
+    tint = rng.uniform(0.97, 1.03, 3).astype(np.float32)
+    light = np.linspace(far, near, height, dtype=np.float32)[:, None, None] * tint
+    grain = rng.normal(0.0, 2.0, (height, width, 1)).astype(np.float32)
+    return Image.fromarray(np.clip(light + grain, 0, 255).astype(np.uint8))
+
+
+def on_studio_backdrop(img: Image.Image, name: str, rng: np.random.Generator, quality: int = 90) -> Image.Image:
+    """The object of ``img`` where it stands, its blue cloth replaced by a studio's black or white backdrop."""
+    alpha = Image.fromarray((object_mask(img) * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
+    return jpeg(Image.composite(img, studio_backdrop(name, img.size, rng), alpha), quality)

@@ -207,16 +207,19 @@ OBJECT_GREYS = 4  # ... and lightness steps of its grey pixels (white porcelain,
 OBJECT_COLOUR_BINS = 2 * OBJECT_HUES + OBJECT_GREYS
 _STRONG_SATURATION = 120
 _MIN_OBJECT_PIXELS = 50
+NO_COLOURS = np.zeros(0, np.float32)  # an object's own colours where they are unknown
+NO_COLOURS.setflags(write=False)
 
 
 def object_colour_histogram(arr: np.ndarray, backdrop: np.ndarray | None) -> np.ndarray:
-    """The colours of an RGB picture's object, finer than :func:`colour_histogram`, without the one-coloured
-    backdrop it lies on (``backdrop``: True there, at any size); greys count by their lightness. Empty where
-    there is no such backdrop: the colours of a busy frame are its background's as much as its object's (eth80's
-    objects moved onto textures, the right record first 0.854 -> 0.780 when they were counted). Not normalised
+    """The colours of an RGB picture's object, finer than :func:`colour_histogram`, without the plain backdrop it
+    lies on (``backdrop``: True there, at any size, :func:`imageops.backdrop_for_colours`); greys count by their
+    lightness. Empty where there is no such backdrop: the colours of a busy frame are its background's as much as
+    its object's (eth80's objects moved onto textures, the right record first 0.854 -> 0.780 when they were
+    counted). Not normalised
     to grey: what tells two cups of one kind apart is their own colours (bench/README.md, run 27)."""
     if backdrop is None or int((~backdrop).sum()) < _MIN_OBJECT_PIXELS:
-        return np.zeros(0, np.float32)
+        return NO_COLOURS
     pixels = cv2.resize(arr, backdrop.shape[::-1], interpolation=cv2.INTER_AREA)[~backdrop]
     hsv = cv2.cvtColor(np.ascontiguousarray(pixels.reshape(1, -1, 3)), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.intp)
     hue, saturation, value = hsv[:, 0], hsv[:, 1], hsv[:, 2]

@@ -1,6 +1,7 @@
 """Signatures of registered photos and of query photos."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable, NamedTuple
 
 import cv2
@@ -10,9 +11,9 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
-from .imageops import (calm_region_box, crop, fade_outside, isolate_object, isolate_objects, one_colour_backdrop,
-                       paint_bars, paint_out_bars, printed_bars, rare_colour_region, rescale_box, resize_max,
-                       resize_query, resize_to, segment, working_array)
+from .imageops import (backdrop_for_colours, backdrop_picture, calm_region_box, crop, fade_outside, isolate_object,
+                       isolate_objects, one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop, printed_bars,
+                       rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import CUT_OUT, MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
 
@@ -42,7 +43,8 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     extracted = ft.start_extracting(small)
     hashes = [*hs.hash_words(hs.thumbnail(obj)), hs.phash_word(hs.thumbnail(arr))]  # meanwhile
     colour = ft.colour_histogram(small)
-    object_colours = ft.object_colour_histogram(small, one_colour_backdrop(small))
+    backdrop = backdrop_picture(small)
+    object_colours = ft.object_colour_histogram(backdrop, backdrop_for_colours(backdrop))
     kp, desc, angles = extracted()
     cells, code = ag.describe(desc)
     words = np.array([*hashes, *code], np.uint64)
@@ -107,10 +109,12 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     ``features``: what gives its ORB features, their extraction started before (None: described when ranking
     first needs them); ``hashes``: its :func:`_hashes` when they were computed before."""
     hash_words, colour, _ = hashes or _hashes(small)
+    picture = cache(lambda: backdrop_picture(small))  # made once, for its backdrops and its object's colours
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
-                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(small),
-                        object_colours=lambda backdrop: ft.object_colour_histogram(small, backdrop))
+                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(picture()),
+                        object_colours=lambda backdrop: ft.object_colour_histogram(
+                            picture(), backdrop if backdrop is not None else plain_backdrop(picture())))
 
 
 def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:

@@ -51,7 +51,7 @@ class QueryVariant:
         self.box = box  # the part of the query photo it shows: (left, top, right, bottom) as fractions of its sides
         self._make_backdrop = backdrop  # gives its one-coloured backdrop (imageops.one_colour_backdrop) when asked
         self._backdrop: tuple[np.ndarray | None] | None = None
-        self._make_object_colours = object_colours  # its object's colours, given its backdrop mask (or None)
+        self._make_object_colours = object_colours  # its object's colours, given its one-coloured backdrop (or None)
         self._object_colours: np.ndarray | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
@@ -73,8 +73,8 @@ class QueryVariant:
         return self._backdrop[0]
 
     def object_colours(self) -> np.ndarray:
-        """The colours of the variant's object without its one-coloured backdrop (features.object_colour_histogram),
-        made once, on first use; empty where the variant cannot make them."""
+        """The colours of the variant's object without its plain backdrop (features.object_colour_histogram), made
+        once, on first use; empty where the variant cannot make them."""
         if self._object_colours is None:
             make = self._make_object_colours
             self._object_colours = _NO_COLOURS if make is None else make(self.backdrop_mask())

@@ -1,5 +1,5 @@
 """bench/eth80.py's own pieces, on drawn photos (the ETH-80 data is never a test's input): the tune / held-out
-split, the object cut off a blue cloth, the textured backdrop, and the skip where the data is absent."""
+split, the object cut off a blue cloth, the textured and studio backdrops, and the skip where the data is absent."""
 from __future__ import annotations
 
 import subprocess
@@ -48,6 +48,16 @@ def test_on_texture_keeps_the_object_and_replaces_the_cloth() -> None:
     before = np.asarray(img, np.float32)
     assert np.abs(moved[170, 60] - before[170, 60]).max() < 20  # the car, as it was (JPEG aside)
     assert np.abs(moved[10:40, 10:40].mean(axis=(0, 1)) - before[10:40, 10:40].mean(axis=(0, 1))).max() > 40  # no blue left
+
+
+def test_on_studio_backdrop_keeps_the_object_on_plain_black_or_white() -> None:
+    img = _cloth_photo()
+    before = np.asarray(img, np.float32)
+    for name, (low, high) in (("black", (5, 50)), ("white", (215, 255))):
+        moved = np.asarray(ep.on_studio_backdrop(img, name, np.random.default_rng(1)), np.float32)
+        assert np.abs(moved[170, 60] - before[170, 60]).max() < 20  # the car, as it was (JPEG aside)
+        corner = moved[5:40, 5:40]
+        assert low <= corner.mean() <= high and np.ptp(corner.mean(axis=(0, 1))) < 16  # plain, barely tinted
 
 
 def test_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """An object's own colours rank the records a turned view verifies no plane with (issue 23): read from real photos
-without the one-coloured backdrop they lie on, stored with each registered photo, worth no more than a few verified
-cells, and never a verdict."""
+without the one-coloured or plain studio backdrop they lie on, stored with each registered photo, worth no more than
+a few verified cells, and never a verdict."""
 from __future__ import annotations
 
 import cv2
@@ -11,7 +11,7 @@ from skimage import data as skdata
 from conftest import ranked_records
 from registry.matching import compute_query, compute_signature, ranking
 from registry.matching import features as ft
-from registry.matching.imageops import one_colour_backdrop
+from registry.matching.imageops import backdrop_for_colours, one_colour_backdrop, plain_backdrop
 from registry.matching.types import Candidate
 
 CUP = (40, 330, 120, 480)  # rows, then columns, of the cup and saucer in scikit-image's real coffee photo
@@ -36,8 +36,17 @@ def _part(img: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     return np.ascontiguousarray(img[r0:r1, c0:c1])
 
 
+def _on_studio_backdrop(part: np.ndarray, y: int, x: int, lightness: float) -> np.ndarray:
+    """``part`` on a studio's plain backdrop of this lightness, lit a little unevenly, with a camera's grain."""
+    rng = np.random.default_rng(3)
+    light = np.linspace(lightness, lightness + 12, 480, dtype=np.float32)[:, None, None]
+    frame = np.clip(light + rng.normal(0, 2, (480, 640, 1)), 0, 255).repeat(3, axis=2).astype(np.uint8)
+    frame[y:y + part.shape[0], x:x + part.shape[1]] = part
+    return frame
+
+
 def _object_colours(frame: np.ndarray) -> np.ndarray:
-    return ft.object_colour_histogram(frame, one_colour_backdrop(frame))
+    return ft.object_colour_histogram(frame, backdrop_for_colours(frame))
 
 
 def test_an_objects_colours_leave_out_the_cloth_it_lies_on():
@@ -50,9 +59,22 @@ def test_an_objects_colours_leave_out_the_cloth_it_lies_on():
     assert ft.colour_similarity(on_blue, cat) < ft.colour_similarity(on_blue, on_green) - 0.3
 
 
+def test_an_objects_colours_leave_out_a_plain_black_or_white_studio_backdrop():
+    cup = _part(skdata.coffee(), CUP)
+    on_black, on_white = _on_studio_backdrop(cup, 100, 40, 15), _on_studio_backdrop(cup, 150, 250, 232)
+    assert one_colour_backdrop(on_black) is None and one_colour_backdrop(on_white) is None  # no chroma: not for matches
+    assert 0.6 < float(plain_backdrop(on_black).mean()) < 0.95 and 0.6 < float(plain_backdrop(on_white).mean()) < 0.95
+    cup_on_black, cup_on_white = _object_colours(on_black), _object_colours(on_white)
+    cat = _object_colours(_on_studio_backdrop(_part(skdata.chelsea(), CAT_FACE), 100, 40, 15))
+    assert len(cup_on_black) == ft.OBJECT_COLOUR_BINS
+    assert ft.colour_similarity(cup_on_black, cup_on_white) >= 0.85
+    assert ft.colour_similarity(cup_on_black, cat) < ft.colour_similarity(cup_on_black, cup_on_white) - 0.3
+    assert plain_backdrop(_on_cloth(cup, 100, 40)) is None  # a coloured cloth is one_colour_backdrop's
+
+
 def test_a_busy_frame_has_no_colours_of_its_own_object():
     busy = skdata.astronaut()
-    assert one_colour_backdrop(busy) is None
+    assert one_colour_backdrop(busy) is None and plain_backdrop(busy) is None
     assert len(_object_colours(busy)) == 0
 
 
@@ -61,13 +83,18 @@ def test_a_registered_photo_keeps_its_objects_colours_beside_its_frames():
                                   .features)
     frame, own = ft.frame_and_object_colours(on_cloth["colour"].astype(np.float32))
     assert len(frame) == ft.COLOUR_BINS and len(own) == ft.OBJECT_COLOUR_BINS
+    cup_on_black = Image.fromarray(_on_studio_backdrop(_part(skdata.coffee(), CUP), 100, 40, 15))
+    on_black = ft.unpack_features(compute_signature(cup_on_black).features)
+    assert len(ft.frame_and_object_colours(on_black["colour"].astype(np.float32))[1]) == ft.OBJECT_COLOUR_BINS
     busy = ft.unpack_features(compute_signature(Image.fromarray(skdata.astronaut())).features)
     assert len(ft.frame_and_object_colours(busy["colour"])[1]) == 0
 
 
-def test_a_query_on_a_cloth_reads_its_objects_colours():
-    query = compute_query(Image.fromarray(_on_cloth(_part(skdata.coffee(), CUP), 100, 40)))
-    assert len(query.variants[0].object_colours()) == ft.OBJECT_COLOUR_BINS
+def test_a_query_on_a_cloth_or_a_studio_backdrop_reads_its_objects_colours():
+    cup = _part(skdata.coffee(), CUP)
+    for frame in (_on_cloth(cup, 100, 40), _on_studio_backdrop(cup, 100, 40, 232)):
+        query = compute_query(Image.fromarray(frame))
+        assert len(query.variants[0].object_colours()) == ft.OBJECT_COLOUR_BINS
 
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
