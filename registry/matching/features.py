@@ -216,8 +216,8 @@ def object_colour_histogram(arr: np.ndarray, backdrop: np.ndarray | None) -> np.
     lies on (``backdrop``: True there, at any size, :func:`imageops.backdrop_for_colours`); greys count by their
     lightness. Empty where there is no such backdrop: the colours of a busy frame are its background's as much as
     its object's (eth80's objects moved onto textures, the right record first 0.854 -> 0.780 when they were
-    counted). Not normalised
-    to grey: what tells two cups of one kind apart is their own colours (bench/README.md, run 27)."""
+    counted). Not normalised to grey: what tells two cups of one kind apart is their own colours (bench/README.md,
+    run 27)."""
     if backdrop is None or int((~backdrop).sum()) < _MIN_OBJECT_PIXELS:
         return NO_COLOURS
     pixels = cv2.resize(arr, backdrop.shape[::-1], interpolation=cv2.INTER_AREA)[~backdrop]

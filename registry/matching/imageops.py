@@ -528,12 +528,7 @@ def one_colour_backdrop(arr: np.ndarray) -> np.ndarray | None:
     if chroma < _BACKDROP_MIN_CHROMA:
         return None
     alike = np.linalg.norm(ab - centre, axis=2) <= _BACKDROP_NEAR_AB * chroma
-    if alike[ring].mean() < _BACKDROP_RING_SHARE:
-        return None
-    back = _reached_from_border(alike)
-    if back.mean() > _BACKDROP_MAX_SHARE or _largest_share(~back & ~_blank(small)) < _BACKDROP_MIN_OBJECT:
-        return None
-    return cv2.erode(back.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=1).astype(bool)
+    return _backdrop_reached(alike, ring, ~_blank(small))
 
 
 _PLAIN_NEAR_LIGHTNESS = 20  # a pixel is a plain backdrop's (black velvet, white or grey paper) when its CIELAB
@@ -562,10 +557,17 @@ def plain_backdrop(arr: np.ndarray) -> np.ndarray | None:
         return None
     near = np.array([_PLAIN_NEAR_LIGHTNESS, _PLAIN_NEAR_AB, _PLAIN_NEAR_AB])
     alike = cv2.inRange(lab, np.clip(centre - near, 0, 255), np.clip(centre + near, 0, 255)).astype(bool)
+    return _backdrop_reached(alike, ring, np.ones(alike.shape, bool))
+
+
+def _backdrop_reached(alike: np.ndarray, ring: tuple[np.ndarray, np.ndarray], objects: np.ndarray) -> np.ndarray | None:
+    """The pixels ``alike`` the backdrop reached from the border, a pixel short of the object's outline; None when
+    too little of the border (``ring``) is alike, when the backdrop fills the picture, or when no part of what it
+    leaves (where ``objects`` allows) is an object of some size."""
     if alike[ring].mean() < _BACKDROP_RING_SHARE:
         return None
     back = _reached_from_border(alike)
-    if back.mean() > _BACKDROP_MAX_SHARE or _largest_share(~back) < _BACKDROP_MIN_OBJECT:
+    if back.mean() > _BACKDROP_MAX_SHARE or _largest_share(~back & objects) < _BACKDROP_MIN_OBJECT:
         return None
     return cv2.erode(back.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=1).astype(bool)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -74,10 +74,14 @@ DISTINCT_MIN_CELLS = POSSIBLE_MIN_CELLS
 DISTINCT_MARGIN_CELLS = 4  # ... this many more than any other record ...
 DISTINCT_MAX_PHASH = 16  # ... its photo's object pHash is this near (the object's shape as a whole agrees) ...
 DISTINCT_MIN_COLOUR = 0.35  # ... and its colours do not differ (below this the page says "Colours differ").
+DISTINCT_MIN_OWN_COLOURS = 0.65  # ... nor, where both are known, the objects' own (features.object_colour_histogram)
 # Calibrated on bench/eth80.py's tune half (objects 1-5, registered 090-000; every view checked, and checked again
 # with its own record left out among the nine others of its kind): right record "match" 76 -> 110 of 351, wrong
 # records and strangers flagged unchanged (0 and 3 of 390, the 3 by 14+ cells); margin 2-3 or pHash 20+ let
-# strangers through. Held-out half: bench/README.md run 22.
+# strangers through. Held-out half: bench/README.md run 22. The objects' own colours were added in run 28: on a plain
+# studio backdrop every look-alike's outline is crisp, and strangers of one kind reached the rule (eth80 on black and
+# white, tune half: 8 of 780 by 10-13 cells, their own colours 0.42-0.64 alike but for white cups of one make,
+# 0.94-0.98; the right records' 116 on cloth and studio backdrops 0.68 or more but for four, 0.48-0.61)
 
 
 @dataclass
@@ -94,6 +98,7 @@ class _PhotoResult:
     phash: int = 0  # the registered photo's object pHash (VIEWS_MIN_PHASH)
     turned_alike: int = 0  # the most matches that turned alike with one variant (TURNED_ALIKE_FULL)
     object_colour: float = 0.0  # the objects' own colours alike (OBJECT_COLOUR_WEIGHT)
+    registered_colours: np.ndarray = field(default_factory=lambda: ft.NO_COLOURS)  # its object's own (empty: unknown)
 
 
 def candidates_to_verify(query: QuerySignature) -> int:
@@ -218,7 +223,7 @@ class _Verification:
         if near_copy:
             score = max(score, NEAR_COPY_SCORE)
         return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers, near_copy,
-                            int(self.feats["words"][0]), self.turned_alike, object_col)
+                            int(self.feats["words"][0]), self.turned_alike, object_col, registered_object)
 
     def _object_colour(self, variant: str, registered: np.ndarray) -> float:
         """How alike the objects' own colours are, where the verification found too few cells for them to count
@@ -226,12 +231,25 @@ class _Verification:
         backdrop, OBJECT_COLOUR_UNKNOWN when the registered photo's could not."""
         if self.best.cells >= OBJECT_COLOUR_UP_TO_CELLS:
             return 0.0
-        mine = self.query.variant(variant).object_colours()
-        if len(mine) == 0:  # a cut-out, whose faded frame is no backdrop: the photo's own object, as for the others
-            mine = self.query.variants[0].object_colours()
+        mine = _query_object_colours(self.query, variant)
         if len(mine) == 0:
             return 0.0
         return ft.colour_similarity(mine, registered) if len(registered) else OBJECT_COLOUR_UNKNOWN
+
+
+def _query_object_colours(query: QuerySignature, variant: str) -> np.ndarray:
+    """The query's object's own colours as seen by ``variant`` (empty: unknown). A cut-out whose faded frame gives
+    none takes the photo's main variant's, as the others do."""
+    mine = query.variant(variant).object_colours()
+    return mine if len(mine) else query.variants[0].object_colours()
+
+
+def _own_colours_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
+    """The objects' own colours are alike (DISTINCT_MIN_OWN_COLOURS), or one of them is unknown."""
+    mine = _query_object_colours(query, photo.variant)
+    if len(mine) == 0 or len(photo.registered_colours) == 0:
+        return True
+    return ft.colour_similarity(mine, photo.registered_colours) >= DISTINCT_MIN_OWN_COLOURS
 
 
 def _object_cells(variant: QueryVariant, got: ft.Verified, registered_kp: np.ndarray) -> int:
@@ -302,7 +320,7 @@ def _extra_photos(photos: list[_PhotoResult]) -> int:
     return sum(1 for r in photos[1:] if r.cells >= POSSIBLE_MIN_CELLS)
 
 
-def _distinct_record(groups: dict[int, list[_PhotoResult]]) -> int | None:
+def _distinct_record(groups: dict[int, list[_PhotoResult]], query: QuerySignature) -> int | None:
     """The record whose photos verified the query far more than any other's, and look like it as a whole (see
     DISTINCT_MIN_CELLS), if there is one."""
     cells = {rid: max(r.cells for r in photos) for rid, photos in groups.items()}
@@ -311,8 +329,10 @@ def _distinct_record(groups: dict[int, list[_PhotoResult]]) -> int | None:
     rid = max(cells, key=lambda r: (cells[r], -r))
     others = max((c for r, c in cells.items() if r != rid), default=0)
     best = max(groups[rid], key=lambda r: r.cells)
+    if cells[rid] < DISTINCT_MIN_CELLS or cells[rid] - others < DISTINCT_MARGIN_CELLS:
+        return None
     alike = int(best.cand.distances.get("phash", 64)) <= DISTINCT_MAX_PHASH and best.colour >= DISTINCT_MIN_COLOUR
-    return rid if cells[rid] >= DISTINCT_MIN_CELLS and cells[rid] - others >= DISTINCT_MARGIN_CELLS and alike else None
+    return rid if alike and _own_colours_agree(query, best) else None
 
 
 def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float,
@@ -571,7 +591,7 @@ def rank(query: QuerySignature, candidates: list[Candidate], load_features: Call
         again = _verify_in_order(masked, candidates, load_features).results if masked.variants else []
         results = _besides_shared(first.results, again, query, shared)
     groups = _group(results)
-    distinct = _distinct_record(groups)
+    distinct = _distinct_record(groups, query)
     scored = _best_first([(_record_score(photos, _NO_FIELDS, rid == distinct), rid, photos, _NO_FIELDS)
                           for rid, photos in groups.items()])
     if record_fields is not None and query_fields:

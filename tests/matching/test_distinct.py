@@ -1,6 +1,7 @@
 """A record verified far more than any other, whose photo's shape agrees as a whole, is a `match` below the usual
 cell count (another viewpoint of a 3-D object, issue 23); not when another record verifies nearly as much (a
-look-alike of the same kind), nor when the shapes disagree, nor below `possible`'s cells."""
+look-alike of the same kind), nor when the shapes or the objects' own colours disagree, nor below `possible`'s
+cells."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,25 +10,39 @@ from PIL import Image
 from skimage import data as skdata
 
 from registry.matching import compute_query, ranking
-from registry.matching.types import Candidate
+from registry.matching import features as ft
+from registry.matching.imageops import plain_backdrop
+from registry.matching.types import Candidate, QuerySignature
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
 
 
-def _photo(record_id: int, cells: int, phash: int = 8) -> ranking._PhotoResult:
+def _on_black(part: np.ndarray) -> np.ndarray:
+    """A real photo's part on a studio's plain black backdrop."""
+    frame = np.full((480, 640, 3), 18, np.uint8)
+    frame[100:100 + part.shape[0], 40:40 + part.shape[1]] = part
+    return frame
+
+
+CUP_ON_BLACK = compute_query(Image.fromarray(_on_black(skdata.coffee()[40:330, 120:480])))
+CAT_ON_BLACK = _on_black(skdata.chelsea()[40:280, 80:330])
+
+
+def _photo(record_id: int, cells: int, phash: int = 8, query: QuerySignature = QUERY,
+           colours: np.ndarray = ft.NO_COLOURS) -> ranking._PhotoResult:
     cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": phash, "combined": 20.0})
     score = ranking._image_score(cells, cand, 0.8)
-    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, QUERY.variants[0].name, 0.8, score, np.arange(cells),
-                                False, 0)
+    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, query.variants[0].name, 0.8, score, np.arange(cells),
+                                False, 0, registered_colours=colours)
 
 
-def _verdicts(*photos: ranking._PhotoResult) -> dict[int, tuple[str, str | None]]:
+def _verdicts(*photos: ranking._PhotoResult, query: QuerySignature = QUERY) -> dict[int, tuple[str, str | None]]:
     groups = ranking._group(list(photos))
-    distinct = ranking._distinct_record(groups)
+    distinct = ranking._distinct_record(groups, query)
     out = {}
     for rid, group in groups.items():
         score = ranking._record_score(group, ranking._NO_FIELDS, rid == distinct)
-        match = ranking._record_match(rid, group, ranking._NO_FIELDS, score, QUERY, np.zeros(1, bool), rid == distinct)
+        match = ranking._record_match(rid, group, ranking._NO_FIELDS, score, query, np.zeros(1, bool), rid == distinct)
         out[rid] = (match.verdict, match.evidence["match_by"])
     return out
 
@@ -44,6 +59,16 @@ def test_a_look_alike_verified_nearly_as_much_keeps_it_possible(other_cells: int
 
 def test_shapes_that_disagree_as_a_whole_keep_it_possible():
     assert _verdicts(_photo(1, 12, phash=ranking.DISTINCT_MAX_PHASH + 2), _photo(2, 3))[1] == ("possible", None)
+
+
+def test_objects_whose_own_colours_differ_keep_it_possible():
+    own = CUP_ON_BLACK.variants[0].object_colours()
+    cat = ft.object_colour_histogram(CAT_ON_BLACK, plain_backdrop(CAT_ON_BLACK))
+    assert len(own) and ft.colour_similarity(own, cat) < ranking.DISTINCT_MIN_OWN_COLOURS
+    alike = _verdicts(_photo(1, 11, query=CUP_ON_BLACK, colours=own), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
+    differ = _verdicts(_photo(1, 11, query=CUP_ON_BLACK, colours=cat), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
+    unknown = _verdicts(_photo(1, 11, query=CUP_ON_BLACK), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
+    assert alike[1] == ("match", "distinct") and differ[1] == ("possible", None) and unknown[1] == ("match", "distinct")
 
 
 def test_below_possible_cells_nothing_is_a_match_however_alone():
