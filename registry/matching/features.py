@@ -11,6 +11,7 @@ import numpy as np
 
 from . import hamming
 from .threads import pool_to_split_into
+from .types import NO_COLOURS
 
 FEATURE_SIDE = 640  # images are resized so their longer side is this before ORB
 MAX_FEATURES = 700
@@ -207,8 +208,6 @@ OBJECT_GREYS = 4  # ... and lightness steps of its grey pixels (white porcelain,
 OBJECT_COLOUR_BINS = 2 * OBJECT_HUES + OBJECT_GREYS
 _STRONG_SATURATION = 120
 _MIN_OBJECT_PIXELS = 50
-NO_COLOURS = np.zeros(0, np.float32)  # an object's own colours where they are unknown
-NO_COLOURS.setflags(write=False)
 
 
 def object_colour_histogram(arr: np.ndarray, backdrop: np.ndarray | None) -> np.ndarray:

@@ -11,7 +11,7 @@ from . import aggregate as ag
 from . import features as ft
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
-from .types import CUT_OUT, MIRRORED, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
+from .types import CUT_OUT, MIRRORED, NO_COLOURS, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
@@ -98,7 +98,7 @@ class _PhotoResult:
     phash: int = 0  # the registered photo's object pHash (VIEWS_MIN_PHASH)
     turned_alike: int = 0  # the most matches that turned alike with one variant (TURNED_ALIKE_FULL)
     object_colour: float = 0.0  # the objects' own colours alike (OBJECT_COLOUR_WEIGHT)
-    registered_colours: np.ndarray = field(default_factory=lambda: ft.NO_COLOURS)  # its object's own (empty: unknown)
+    registered_colours: np.ndarray = field(default_factory=lambda: NO_COLOURS)  # its object's own (empty: unknown)
 
 
 def candidates_to_verify(query: QuerySignature) -> int:

@@ -43,8 +43,8 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     extracted = ft.start_extracting(small)
     hashes = [*hs.hash_words(hs.thumbnail(obj)), hs.phash_word(hs.thumbnail(arr))]  # meanwhile
     colour = ft.colour_histogram(small)
-    backdrop = backdrop_picture(small)
-    object_colours = ft.object_colour_histogram(backdrop, backdrop_for_colours(backdrop))
+    picture = backdrop_picture(small)
+    object_colours = ft.object_colour_histogram(picture, backdrop_for_colours(picture))
     kp, desc, angles = extracted()
     cells, code = ag.describe(desc)
     words = np.array([*hashes, *code], np.uint64)
@@ -110,6 +110,8 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     first needs them); ``hashes``: its :func:`_hashes` when they were computed before."""
     hash_words, colour, _ = hashes or _hashes(small)
     picture = cache(lambda: backdrop_picture(small))  # made once, for its backdrops and its object's colours
+    # its object's colours leave out the coloured backdrop its matches are kept off, else a plain one (as
+    # imageops.backdrop_for_colours does for a registered photo)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
                         describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(picture()),

@@ -77,7 +77,7 @@ class QueryVariant:
         once, on first use; empty where the variant cannot make them."""
         if self._object_colours is None:
             make = self._make_object_colours
-            self._object_colours = _NO_COLOURS if make is None else make(self.backdrop_mask())
+            self._object_colours = NO_COLOURS if make is None else make(self.backdrop_mask())
         return self._object_colours
 
     def backdrop_if_made(self) -> np.ndarray | None:
@@ -99,7 +99,8 @@ class QueryVariant:
         return self._features
 
 
-_NO_COLOURS = np.zeros(0, np.float32)
+NO_COLOURS = np.zeros(0, np.float32)  # an object's own colours where they are unknown
+NO_COLOURS.setflags(write=False)
 MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
 CUT_OUT = "cutout"  # the object of a busy frame cut out by its colours, its background faded
 

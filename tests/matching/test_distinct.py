@@ -12,7 +12,7 @@ from skimage import data as skdata
 from registry.matching import compute_query, ranking
 from registry.matching import features as ft
 from registry.matching.imageops import plain_backdrop
-from registry.matching.types import Candidate, QuerySignature
+from registry.matching.types import NO_COLOURS, Candidate, QuerySignature
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
 
@@ -29,7 +29,7 @@ CAT_ON_BLACK = _on_black(skdata.chelsea()[40:280, 80:330])
 
 
 def _photo(record_id: int, cells: int, phash: int = 8, query: QuerySignature = QUERY,
-           colours: np.ndarray = ft.NO_COLOURS) -> ranking._PhotoResult:
+           colours: np.ndarray = NO_COLOURS) -> ranking._PhotoResult:
     cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": phash, "combined": 20.0})
     score = ranking._image_score(cells, cand, 0.8)
     return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, query.variants[0].name, 0.8, score, np.arange(cells),
