@@ -111,9 +111,13 @@ def texture(name: str, side: int, rng: np.random.Generator) -> Image.Image:
 
 
 def on_texture(img: Image.Image, name: str, rng: np.random.Generator, quality: int = 90) -> Image.Image:
-    """The object of ``img`` where it stands, its blue cloth replaced by the texture (edges softened by a pixel)."""
+    """The object of ``img`` where it stands, its blue cloth replaced by the texture."""
+    return _laid_on(img, texture(name, max(img.size), rng).crop((0, 0, *img.size)), quality)
+
+
+def _laid_on(img: Image.Image, backdrop: Image.Image, quality: int) -> Image.Image:
+    """The object of ``img`` on ``backdrop`` (of its size) in place of its blue cloth, edges softened by a pixel."""
     alpha = Image.fromarray((object_mask(img) * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
-    backdrop = texture(name, max(img.size), rng).crop((0, 0, *img.size))
     return jpeg(Image.composite(img, backdrop, alpha), quality)
 
 
@@ -135,5 +139,4 @@ def studio_backdrop(name: str, size: tuple[int, int], rng: np.random.Generator) 
 
 def on_studio_backdrop(img: Image.Image, name: str, rng: np.random.Generator, quality: int = 90) -> Image.Image:
     """The object of ``img`` where it stands, its blue cloth replaced by a studio's black or white backdrop."""
-    alpha = Image.fromarray((object_mask(img) * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
-    return jpeg(Image.composite(img, studio_backdrop(name, img.size, rng), alpha), quality)
+    return _laid_on(img, studio_backdrop(name, img.size, rng), quality)
