@@ -1,9 +1,10 @@
 """A record verified far more than any other, whose photo's shape agrees as a whole, is a `match` below the usual
 cell count (another viewpoint of a 3-D object, issue 23); not when another record verifies nearly as much (a
-look-alike of the same kind), nor when the shapes or the objects' own colours disagree, nor below `possible`'s
-cells."""
+look-alike of the same kind), nor when the shapes or the objects' own colours disagree (the photos' colours where
+an object's own are unknown), nor below `possible`'s cells."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -28,12 +29,25 @@ CUP_ON_BLACK = compute_query(Image.fromarray(_on_black(skdata.coffee()[40:330, 1
 CAT_ON_BLACK = _on_black(skdata.chelsea()[40:280, 80:330])
 
 
+def _on_gravel(part: np.ndarray) -> np.ndarray:
+    """A real photo's object (cut off its black backdrop) laid on scikit-image's real photo of gravel."""
+    on_black = _on_black(part)
+    gravel = np.array(Image.fromarray(skdata.gravel()).resize((640, 480))).astype(np.uint8)
+    frame = np.repeat(gravel[..., None], 3, axis=2)
+    obj = cv2.resize((~plain_backdrop(on_black)).astype(np.uint8), (640, 480), interpolation=cv2.INTER_NEAREST) > 0
+    frame[obj] = on_black[obj]
+    return frame
+
+
+CUP_ON_GRAVEL = compute_query(Image.fromarray(_on_gravel(skdata.coffee()[40:330, 120:480])))
+
+
 def _photo(record_id: int, cells: int, phash: int = 8, query: QuerySignature = QUERY,
-           colours: np.ndarray = NO_COLOURS) -> ranking._PhotoResult:
+           colours: np.ndarray = NO_COLOURS, frame_colour: float = 0.8) -> ranking._PhotoResult:
     cand = Candidate(photo_id=record_id * 10, record_id=record_id, distances={"phash": phash, "combined": 20.0})
-    score = ranking._image_score(cells, cand, 0.8)
-    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, query.variants[0].name, 0.8, score, np.arange(cells),
-                                False, 0, registered_colours=colours)
+    score = ranking._image_score(cells, cand, frame_colour)
+    return ranking._PhotoResult(cand, cells + 5, cells + 20, cells, query.variants[0].name, frame_colour, score,
+                                np.arange(cells), False, 0, registered_colours=colours)
 
 
 def _verdicts(*photos: ranking._PhotoResult, query: QuerySignature = QUERY) -> dict[int, tuple[str, str | None]]:
@@ -69,6 +83,24 @@ def test_objects_whose_own_colours_differ_keep_it_possible():
     differ = _verdicts(_photo(1, 11, query=CUP_ON_BLACK, colours=cat), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
     unknown = _verdicts(_photo(1, 11, query=CUP_ON_BLACK), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
     assert alike[1] == ("match", "distinct") and differ[1] == ("possible", None) and unknown[1] == ("match", "distinct")
+
+
+def test_on_another_backdrop_the_objects_own_colours_decide_not_the_photos():
+    """The cup registered on black, seen on gravel: the photos' colours differ (gravel against black), the
+    object's own colours, as the busy frame's cut-out gives them, do not."""
+    assert "full" == CUP_ON_GRAVEL.variants[0].name and len(CUP_ON_GRAVEL.variants[0].object_colours()) == 0
+    own = CUP_ON_BLACK.variants[0].object_colours()
+    cat = ft.object_colour_histogram(CAT_ON_BLACK, plain_backdrop(CAT_ON_BLACK))
+    differ = ranking.DISTINCT_MIN_COLOUR - 0.15
+
+    def verdict(colours: np.ndarray) -> tuple[str, str | None]:
+        photos = (_photo(1, 11, query=CUP_ON_GRAVEL, colours=colours, frame_colour=differ),
+                  _photo(2, 3, query=CUP_ON_GRAVEL, frame_colour=differ))
+        return _verdicts(*photos, query=CUP_ON_GRAVEL)[1]
+
+    assert verdict(own) == ("match", "distinct")
+    assert verdict(cat) == ("possible", None)
+    assert verdict(NO_COLOURS) == ("possible", None)  # the registered object's own colours unknown: the photos' differ
 
 
 def test_below_possible_cells_nothing_is_a_match_however_alone():
