@@ -211,7 +211,8 @@ def studio_photo(bench: Bench, obj: ep.Eth80Object, view: str, backdrop: str) ->
 
 def studio_pass(bench: Bench, backdrop: str) -> list[dict]:
     """Every object registered from its side view on a studio backdrop; checked with its other views there, with
-    the side view and a view turned 22 degrees on a texture; and every view with its own record left out."""
+    the side view and a view turned 22 degrees on a texture; and every view, and those two on a texture, with its own
+    record left out."""
     reg = Registry(False)
     for o in bench.all:
         reg.register(bench.record[o.name], bench.photo_id(o, "090-000"), studio_photo(bench, o, "090-000", backdrop))
@@ -223,15 +224,19 @@ def studio_pass(bench: Bench, backdrop: str) -> list[dict]:
                 rows.append(bench.row(reg, o, group, v, studio_photo(bench, o, v, backdrop), ep.object_mask(img)))
         rng = bench.rng("studio texture", backdrop, o.name)
         t = list(ep.TEXTURES)[int(rng.integers(len(ep.TEXTURES)))]
+        textured = []
         for group, view in (("textured, same view", "090-000"), ("textured, turned 22", turned_22(o))):
             img = ep.photo(bench.data, o, view)
-            rows.append(bench.row(reg, o, group, t, ep.on_texture(img, t, rng), ep.object_mask(img)))
+            textured.append((view, ep.on_texture(img, t, rng), ep.object_mask(img)))
+            rows.append(bench.row(reg, o, group, t, *textured[-1][1:]))
         if o.half in bench.strangers_of:
             with reg.left_out(bench.record[o.name]):
                 for v in ep.VIEWS:
                     img = ep.photo(bench.data, o, v)
                     rows.append(bench.row(reg, o, "unregistered", v, studio_photo(bench, o, v, backdrop),
                                           ep.object_mask(img), expected=False))
+                for v, query, mask in textured:  # the same photos on a texture
+                    rows.append(bench.row(reg, o, "unregistered, textured", v, query, mask, expected=False))
     return rows
 
 
@@ -434,7 +439,8 @@ def main() -> None:
         views = [r for r in registered if r["group"] in ep.VIEW_GROUPS]
         out["tables"][name]["all views"] = {h: figures([r for r in views if r["half"] == h]) for h in halves}
         strangers = [r for r in rows if r["expected"] is None]
-        out["tables"][name + ", own record left out"] = table(strangers, ["unregistered"], bench.strangers_of, None)
+        out["tables"][name + ", own record left out"] = table(strangers, ["unregistered", "unregistered, textured"],
+                                                              bench.strangers_of, None)
         print_table(f"on a studio's {backdrop} backdrop (registered: the side view there)", out["tables"][name], halves)
         print_table("... own record left out", out["tables"][name + ", own record left out"], bench.strangers_of)
         print_wrong(rows)

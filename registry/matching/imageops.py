@@ -435,12 +435,14 @@ def rare_colour_region(arr: np.ndarray) -> tuple[Box, np.ndarray] | None:
     return None if box is None else (box, _filled(largest.mask))
 
 
-def fade_outside(part: np.ndarray, mask: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+def fade_outside(part: np.ndarray, mask: np.ndarray, box: tuple[float, float, float, float],
+                 grey: int | None = None) -> np.ndarray:
     """``part`` (the ``box`` of a frame, as fractions of its sides) with what lies off ``mask`` (the whole frame's,
-    at any smaller size) faded into a flat grey of the background's lightness: a busy background's corners, which
-    outnumber a smooth object's on gravel or grass, are not described, and its colours are not counted (grey has
-    none: :func:`features.colour_histogram` counts saturated pixels only). The mask is enlarged bilinearly: its
-    edge fades over the few pixels a thumbnail's pixel spans, not in steps that would be corners (~1 ms at 640 px)."""
+    at any smaller size) faded into a flat grey of the background's lightness (or of ``grey``): a busy background's
+    corners, which outnumber a smooth object's on gravel or grass, are not described, and its colours are not
+    counted (grey has none: :func:`features.colour_histogram` counts saturated pixels only). The mask is enlarged
+    bilinearly: its edge fades over the few pixels a thumbnail's pixel spans, not in steps that would be corners
+    (~1 ms at 640 px)."""
     h, w = part.shape[:2]
     mh, mw = mask.shape
     x0, y0, x1, y1 = box
@@ -448,8 +450,9 @@ def fade_outside(part: np.ndarray, mask: np.ndarray, box: tuple[float, float, fl
     to_part = np.float32([[sx, 0, (0.5 - x0 * mw) * sx - 0.5], [0, sy, (0.5 - y0 * mh) * sy - 0.5]])
     alpha = cv2.warpAffine(mask.astype(np.float32), to_part, (w, h), flags=cv2.INTER_LINEAR,
                            borderMode=cv2.BORDER_REPLICATE)
-    off = (alpha[::4, ::4] < 0.5).astype(np.uint8)  # the background's lightness, from every 4th pixel
-    grey = round(float(np.mean(cv2.mean(np.ascontiguousarray(part[::4, ::4]), off if off.any() else None)[:3])))
+    if grey is None:
+        off = (alpha[::4, ::4] < 0.5).astype(np.uint8)  # the background's lightness, from every 4th pixel
+        grey = round(float(np.mean(cv2.mean(np.ascontiguousarray(part[::4, ::4]), off if off.any() else None)[:3])))
     return cv2.blendLinear(part, np.full_like(part, grey), alpha, 1 - alpha)
 
 

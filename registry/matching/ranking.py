@@ -9,6 +9,7 @@ import numpy as np
 
 from . import aggregate as ag
 from . import features as ft
+from . import hashing as hs
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
 from .types import CUT_OUT, MIRRORED, NO_COLOURS, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
@@ -337,8 +338,17 @@ def _distinct_record(groups: dict[int, list[_PhotoResult]], query: QuerySignatur
     best = max(groups[rid], key=lambda r: r.cells)
     if cells[rid] < DISTINCT_MIN_CELLS or cells[rid] - others < DISTINCT_MARGIN_CELLS:
         return None
-    alike = int(best.cand.distances.get("phash", 64)) <= DISTINCT_MAX_PHASH and _colours_agree(query, best)
+    alike = _object_phash_distance(query, best) <= DISTINCT_MAX_PHASH and _colours_agree(query, best)
     return rid if alike else None
+
+
+def _object_phash_distance(query: QuerySignature, photo: _PhotoResult) -> int:
+    """How far the query's object's pHash is from the registered photo's: as the search found it, or nearer for an
+    object cut out of a busy frame that was registered on a studio's backdrop (signature.STUDIO_GREYS)."""
+    found = int(photo.cand.distances.get("phash", 64))
+    if photo.variant != CUT_OUT:
+        return found
+    return min([found, *(hs.hamming(p, photo.phash) for p in query.variant(CUT_OUT).studio_phashes())])
 
 
 def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float,

@@ -41,7 +41,8 @@ class QueryVariant:
                  describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
                  box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
                  backdrop: Callable[[], np.ndarray | None] | None = None,
-                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None) -> None:
+                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None,
+                 studio_phashes: Callable[[], tuple[int, ...]] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -53,6 +54,8 @@ class QueryVariant:
         self._backdrop: tuple[np.ndarray | None] | None = None
         self._make_object_colours = object_colours  # its object's colours, given its one-coloured backdrop (or None)
         self._object_colours: np.ndarray | None = None
+        self._make_studio_phashes = studio_phashes  # a cut-out's pHashes on a studio's backdrops (made when asked)
+        self._studio_phashes: tuple[int, ...] | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
 
@@ -79,6 +82,14 @@ class QueryVariant:
             make = self._make_object_colours
             self._object_colours = NO_COLOURS if make is None else make(self.backdrop_mask())
         return self._object_colours
+
+    def studio_phashes(self) -> tuple[int, ...]:
+        """The pHashes of the variant's object laid on a studio's plain backdrops, made once, on first use; empty
+        but for an object cut out of a busy frame (signature.STUDIO_GREYS)."""
+        if self._studio_phashes is None:
+            make = self._make_studio_phashes
+            self._studio_phashes = () if make is None else make()
+        return self._studio_phashes
 
     def backdrop_if_made(self) -> np.ndarray | None:
         """The backdrop mask if a verification has made it, else None (not made for this)."""

@@ -4,16 +4,20 @@ look-alike of the same kind), nor when the shapes or the objects' own colours di
 an object's own are unknown), nor below `possible`'s cells."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from registry.matching import compute_query, ranking
+from registry.matching import compute_query, compute_signature, ranking
 from registry.matching import features as ft
+from registry.matching import hashing as hs
 from registry.matching.imageops import plain_backdrop
-from registry.matching.types import NO_COLOURS, Candidate, QuerySignature
+from registry.matching.signature import STUDIO_GREYS
+from registry.matching.types import CUT_OUT, NO_COLOURS, Candidate, QuerySignature
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
 
@@ -29,17 +33,17 @@ CUP_ON_BLACK = compute_query(Image.fromarray(_on_black(skdata.coffee()[40:330, 1
 CAT_ON_BLACK = _on_black(skdata.chelsea()[40:280, 80:330])
 
 
-def _on_gravel(part: np.ndarray) -> np.ndarray:
-    """A real photo's object (cut off its black backdrop) laid on scikit-image's real photo of gravel."""
+def _on_texture(part: np.ndarray, texture: np.ndarray) -> np.ndarray:
+    """A real photo's object (cut off its black backdrop) laid on one of scikit-image's real texture photos."""
     on_black = _on_black(part)
-    gravel = np.array(Image.fromarray(skdata.gravel()).resize((640, 480))).astype(np.uint8)
-    frame = np.repeat(gravel[..., None], 3, axis=2)
+    texture = np.array(Image.fromarray(texture).resize((640, 480))).astype(np.uint8)
+    frame = np.repeat(texture[..., None], 3, axis=2)
     obj = cv2.resize((~plain_backdrop(on_black)).astype(np.uint8), (640, 480), interpolation=cv2.INTER_NEAREST) > 0
     frame[obj] = on_black[obj]
     return frame
 
 
-CUP_ON_GRAVEL = compute_query(Image.fromarray(_on_gravel(skdata.coffee()[40:330, 120:480])))
+CUP_ON_GRAVEL = compute_query(Image.fromarray(_on_texture(skdata.coffee()[40:330, 120:480], skdata.gravel())))
 
 
 def _photo(record_id: int, cells: int, phash: int = 8, query: QuerySignature = QUERY,
@@ -101,6 +105,46 @@ def test_on_another_backdrop_the_objects_own_colours_decide_not_the_photos():
     assert verdict(own) == ("match", "distinct")
     assert verdict(cat) == ("possible", None)
     assert verdict(NO_COLOURS) == ("possible", None)  # the registered object's own colours unknown: the photos' differ
+
+
+def _on_white(part: np.ndarray) -> np.ndarray:
+    """A real photo's part on a studio's white paper."""
+    frame = np.full((480, 640, 3), 240, np.uint8)
+    frame[100:100 + part.shape[0], 40:40 + part.shape[1]] = part
+    return frame
+
+
+def _registered_phash(frame: np.ndarray) -> int:
+    return int(np.frombuffer(compute_signature(Image.fromarray(frame)).index_key, "<u8")[0])
+
+
+def test_a_cut_out_is_also_hashed_on_a_studio_backdrop():
+    """The cup seen on gravel, its object cut out of the busy frame, laid on black and on white: each is nearer the
+    cup registered on that backdrop (a pHash carries the backdrop's lightness); a cat registered there stays far."""
+    cut = CUP_ON_GRAVEL.variant(CUT_OUT)
+    assert len(cut.studio_phashes()) == len(STUDIO_GREYS) == 2 and CUP_ON_GRAVEL.variants[0].studio_phashes() == ()
+    on_black, on_white = cut.studio_phashes()
+    cup, cat = skdata.coffee()[40:330, 120:480], skdata.chelsea()[40:280, 80:330]
+    registered_black, registered_white = _registered_phash(_on_black(cup)), _registered_phash(_on_white(cup))
+    assert hs.hamming(on_black, registered_black) < hs.hamming(on_white, registered_black)
+    assert hs.hamming(on_white, registered_white) < hs.hamming(on_black, registered_white)
+    for backdrop in (_on_black, _on_white):
+        assert min(hs.hamming(p, _registered_phash(backdrop(cat))) for p in cut.studio_phashes()) > ranking.DISTINCT_MAX_PHASH
+
+
+def test_a_cut_out_far_by_its_search_but_near_on_a_studio_backdrop_is_distinct():
+    """The search's pHash distance (here one far beyond the rule's) is not the last word for a cut-out: laid on a
+    studio's backdrop it is near the cup's registered photo, not the cat's."""
+    own = CUP_ON_BLACK.variants[0].object_colours()
+
+    def verdict(registered: np.ndarray) -> tuple[str, str | None]:
+        far = ranking.DISTINCT_MAX_PHASH + 10
+        best = replace(_photo(1, 11, phash=far, query=CUP_ON_GRAVEL, colours=own), variant=CUT_OUT,
+                       phash=_registered_phash(registered))
+        return _verdicts(best, _photo(2, 3, query=CUP_ON_GRAVEL), query=CUP_ON_GRAVEL)[1]
+
+    assert verdict(_on_white(skdata.coffee()[40:330, 120:480])) == ("match", "distinct")
+    assert verdict(_on_white(skdata.chelsea()[40:280, 80:330])) == ("possible", None)
 
 
 def test_below_possible_cells_nothing_is_a_match_however_alone():
