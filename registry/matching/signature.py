@@ -184,6 +184,13 @@ def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
     return fade_outside(part, mask, within), fractions, on_studio
 
 
+def _likely_variant(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray | None
+                    ) -> tuple[np.ndarray, tuple[float, ...], Callable[[], tuple[int, ...]] | None]:
+    """The picture of where a busy frame's object likely is, its box as fractions, and what gives its pHashes on a
+    studio's backdrops: cut out by its ``mask`` (:func:`_cut_out`), or the calm region's ``box`` (none)."""
+    return _cut_out(arr, full, box, mask) if mask is not None else (*_part(arr, full, box), None)
+
+
 def compute_query(image: Image.Image) -> QuerySignature:
     """Signature of a query photo: the objects isolated from a plain background, or the picture cut out of a
     page shaded across the frame (if any; several objects in a group photo, each its own variant), the whole
@@ -213,7 +220,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # the likely object is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         cut = likely is not None and likely[1] is not None
-        region = None if likely is None else (_cut_out(arr, full, *likely) if cut else (*_part(arr, full, likely[0]), None))
+        region = None if likely is None else _likely_variant(arr, full, *likely)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
         variants = [_variant("full", full, features=frame, hashes=frame_words)]
