@@ -285,6 +285,16 @@ def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
     return out
 
 
+def colours_and_first_word(blob: bytes) -> tuple[np.ndarray, int]:
+    """The colours and the first index word of a blob (:func:`unpack_features`'s ``colour`` and ``words[0]``), read
+    without unpacking the rest."""
+    head = np.frombuffer(blob, _BLOB_HEADER, count=1)[0]
+    n, n_colour = int(head["n"]), int(head["colour"])
+    at = _BLOB_HEADER.itemsize + (8 + DESCRIPTOR_BYTES + 2) * n  # after the keypoints, descriptors, angles and cells
+    colours = np.frombuffer(blob, "<f2", count=n_colour, offset=at)
+    return colours, int(np.frombuffer(blob, "<u8", count=1, offset=at + 2 * n_colour + 8)[0])
+
+
 _NO_PAIRS = (np.zeros(0, np.intp), np.zeros(0, np.intp))
 
 
@@ -333,6 +343,14 @@ class Verified(NamedTuple):
 _NOT_VERIFIED = np.zeros(0, np.intp)
 
 
+def matches_of_blobs(variants: list[tuple[np.ndarray, np.ndarray, np.ndarray]], blobs: list[bytes],
+                     pairs: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray, int] | None]:
+    """:func:`verify`'s first step (:func:`turned_alike_matches`) for each pair of a query variant's features
+    (descriptors, cell bounds, angles) and a blob (:func:`pack_features`), in one call that reads the blobs in
+    place; None where a blob is not one (:func:`unpack_features` says why)."""
+    return hamming.blob_matches(variants, blobs, pairs, _BLOB_MAGIC, RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS)
+
+
 def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.ndarray,
            q_bounds: np.ndarray | None = None, t_bounds: np.ndarray | None = None,
            q_angles: np.ndarray | None = None, t_angles: np.ndarray | None = None) -> Verified:
@@ -347,10 +365,28 @@ def verify(q_kp: np.ndarray, q_desc: np.ndarray, t_kp: np.ndarray, t_desc: np.nd
     if q_bounds is not None and t_bounds is not None and q_angles is not None and t_angles is not None:
         # the rotation check runs on every candidate: its matches that turn alike are counted where there are too
         # few for RANSAC too
-        qi, ti, n_matches = hamming.consistent_matches(q_desc, q_bounds, q_angles, t_desc, t_bounds, t_angles,
-                                                       RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS)
+        matches = turned_alike_matches(q_desc, q_bounds, q_angles, t_desc, t_bounds, t_angles)
     else:
-        qi, ti, n_matches = _matches_step_by_step(q_desc, t_desc, q_bounds, t_bounds, q_angles, t_angles)
+        matches = _matches_step_by_step(q_desc, t_desc, q_bounds, t_bounds, q_angles, t_angles)
+    return too_few_to_verify(*matches) or verify_matches(q_kp, t_kp, *matches)
+
+
+def turned_alike_matches(q_desc: np.ndarray, q_bounds: np.ndarray, q_angles: np.ndarray, t_desc: np.ndarray,
+                         t_bounds: np.ndarray, t_angles: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`verify`'s first step: the matches within a cell that pass the ratio test, one per registered
+    descriptor, then those that turn alike (query indices, train indices), and the number of matches before
+    the turn was looked at (one compiled call)."""
+    return hamming.consistent_matches(q_desc, q_bounds, q_angles, t_desc, t_bounds, t_angles,
+                                      RATIO_TEST, ROTATION_BINS, ROTATION_WINDOW_BINS)
+
+
+def too_few_to_verify(qi: np.ndarray, ti: np.ndarray, n_matches: int) -> Verified | None:
+    """:func:`verify`'s outcome where the matches that turn alike are too few for RANSAC (MIN_MATCHES), else None."""
+    return Verified(0, n_matches, 0, _NOT_VERIFIED, turned_alike=len(qi)) if len(qi) < MIN_MATCHES else None
+
+
+def verify_matches(q_kp: np.ndarray, t_kp: np.ndarray, qi: np.ndarray, ti: np.ndarray, n_matches: int) -> Verified:
+    """:func:`verify`'s second step: the plane (or two pieces of one) that the matches ``qi`` -> ``ti`` fit."""
     if len(qi) < MIN_MATCHES:
         return Verified(0, n_matches, 0, _NOT_VERIFIED, turned_alike=len(qi))
     src, dst = q_kp[qi].reshape(-1, 2), t_kp[ti].reshape(-1, 2)

@@ -177,6 +177,87 @@ def consistent_matches(q: np.ndarray, q_bounds: np.ndarray, q_angles: np.ndarray
                                float(ratio), int(n_bins), int(window_bins))
 
 
+@compiled
+def _blob_matches(buf, words, starts, ends, magic, q, q_bounds, q_angles, pair_blob, pair_variant, ratio,  # noqa: ANN001
+                  n_bins, window_bins):  # noqa: ANN001, ANN202
+    # Each pair (a blob, a query variant: its row of q_bounds, offsets into q) as _consistent_matches, the blob
+    # read in place (features.pack_features's layout; ``words``: ``buf`` as uint64, each blob starting on a word);
+    # a blob that is not one gives -1 matches. Pairs of one blob follow each other: it is read once.
+    n_cells = q_bounds.shape[1] - 1
+    n_pairs = pair_blob.shape[0]
+    out_q = np.empty(n_pairs * q.shape[0], np.intp)
+    out_t = np.empty(n_pairs * q.shape[0], np.intp)
+    lo = np.zeros(n_pairs, np.intp)
+    hi = np.zeros(n_pairs, np.intp)
+    n_matches = np.full(n_pairs, -1, np.intp)
+    t_bounds = np.zeros(n_cells + 1, np.intp)
+    t = words[0:0].reshape(0, 4)
+    valid, n, angles, read = False, 0, 0, -1
+    filled = 0
+    for p in range(n_pairs):
+        lo[p], hi[p] = filled, filled
+        b = pair_blob[p]
+        if b != read:
+            read, valid = b, False
+            start, end = starts[b], ends[b]
+            if end - start < 16 or words[start // 8] & np.uint64(0xFFFFFFFF) != magic:
+                continue
+            n = np.intp(words[start // 8] >> np.uint64(32))
+            header = words[start // 8 + 1]
+            n_colour, n_words = np.intp(header & np.uint64(0xFFFFFFFF)), np.intp(header >> np.uint64(32))
+            if 16 + 42 * n + 2 * n_colour + 8 + 8 * n_words != end - start:
+                continue
+            first = (start + 16 + 8 * n) // 8  # the descriptors, 4 words each
+            t = words[first:first + 4 * n].reshape(n, 4)
+            angles, cells = start + 16 + 40 * n, start + 16 + 41 * n
+            t_bounds[:] = 0
+            valid = True
+            for j in range(n):
+                if j > 0 and buf[cells + j] < buf[cells + j - 1]:
+                    valid = False
+                if buf[cells + j] < n_cells:  # as np.searchsorted(cells, arange(n_cells + 1)) counts them
+                    t_bounds[buf[cells + j] + 1] += 1
+            for c in range(n_cells):
+                t_bounds[c + 1] += t_bounds[c]
+        if not valid:
+            continue
+        qi, ti = _ratio_matches(q, q_bounds[pair_variant[p]], t, t_bounds, ratio)
+        qi, ti = _one_match_per_train(qi, ti, n)
+        keep = _rotation_mask(q_angles[qi], buf[angles:angles + n][ti], n_bins, window_bins)
+        for k in range(keep.shape[0]):
+            if keep[k]:
+                out_q[filled], out_t[filled] = qi[k], ti[k]
+                filled += 1
+        hi[p], n_matches[p] = filled, qi.shape[0]
+    return out_q[:filled], out_t[:filled], lo, hi, n_matches
+
+
+def blob_matches(variants: list[tuple[np.ndarray, np.ndarray, np.ndarray]], blobs: list[bytes],
+                 pairs: list[tuple[int, int]], magic: bytes, ratio: float, n_bins: int,
+                 window_bins: int) -> list[tuple[np.ndarray, np.ndarray, int] | None]:
+    """:func:`consistent_matches` of each pair (a blob of ``blobs``, a variant of ``variants``: its descriptors,
+    cell bounds and angles; the pairs of one blob next to each other) in one compiled call, the blobs read in
+    place (features.pack_features's layout, starting with ``magic``, not unpacked); None for a pair whose blob
+    is not such a blob."""
+    if not pairs:
+        return []
+    q = np.concatenate([_as_words(desc) for desc, _, _ in variants])
+    offsets = np.cumsum([0] + [len(desc) for desc, _, _ in variants])
+    q_bounds = np.stack([np.asarray(bounds, np.intp) + offsets[i] for i, (_, bounds, _) in enumerate(variants)])
+    q_angles = np.concatenate([np.asarray(angles, np.uint8) for _, _, angles in variants])
+    sizes = np.array([len(b) for b in blobs], np.intp)
+    starts = np.concatenate([[0], np.cumsum((sizes + 7) // 8 * 8)[:-1]]).astype(np.intp)  # each on a word
+    buf = np.zeros(int(starts[-1] + sizes[-1] + 7) // 8 * 8, np.uint8)
+    for start, blob in zip(starts, blobs):
+        buf[start:start + len(blob)] = np.frombuffer(blob, np.uint8)
+    pair_blob, pair_variant = (np.array(column, np.intp) for column in zip(*pairs))
+    out_q, out_t, lo, hi, n = _blob_matches(buf, buf.view(np.uint64), starts, starts + sizes, np.uint64(int.from_bytes(magic, "little")), q,
+                                            q_bounds, q_angles, pair_blob, pair_variant, float(ratio), int(n_bins),
+                                            int(window_bins))
+    return [None if n[p] < 0 else (out_q[lo[p]:hi[p]] - offsets[pair_variant[p]], out_t[lo[p]:hi[p]], int(n[p]))
+            for p in range(len(pairs))]
+
+
 _BLOCK_ROWS = 4096  # rows a pass of the pre-filter takes at a time: 96 kB of columns, kept in cache for every probe
 
 

@@ -12,6 +12,7 @@ from . import features as ft
 from . import hashing as hs
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
+from .threads import pool_to_split_into
 from .types import CUT_OUT, MIRRORED, NO_COLOURS, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
@@ -40,6 +41,7 @@ BUSY_FRAME_K = 100  # ... and when it was not (an object on a busy background, a
 # Each candidate costs ~0.35 ms when nothing verifies
 MULTI_PHOTO_BONUS = 0.02  # per extra photo of the record that also verifies, capped below
 MULTI_PHOTO_BONUS_CAP = 0.05
+COLOURS_BESIDE_FROM = 1  # from the candidate at this position on, the variants' own colours are made in the pool
 LOOKAHEAD = BATCH  # candidates verified after the first clear match, to see whether other records share it
 # (a studio's colour chart, a backdrop); 6 let a stranger through in tests/matching/test_shared.py
 WHOLE_MATCH_COVER = 0.2  # ... unless its inliers' box covers this share of the query variant or more: a colour
@@ -180,9 +182,11 @@ class _Verification:
     """Best verification of one candidate photo over the query variants, tried in order; :meth:`run` may stop
     short of the variants not described yet (``waiting``) and be run again to try them."""
 
-    def __init__(self, cand: Candidate, feats: dict[str, np.ndarray], query: QuerySignature,
-                 pending: frozenset[str], position: int) -> None:
-        self.cand, self.feats, self.query, self.pending, self.position = cand, feats, query, pending, position
+    def __init__(self, cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str], position: int,
+                 matched: dict[str, tuple[np.ndarray, np.ndarray, int]]) -> None:
+        self.cand, self.blob, self.query, self.pending, self.position = cand, blob, query, pending, position
+        self.matched = matched  # the first matches of the variants tried whatever the first finds (_matched_together)
+        self._feats: dict[str, np.ndarray] | None = None
         first = query.variants[0]
         self.best = _Best(0, 0, 0, first.name, first.colour_hist, _NO_INLIERS)
         self.order = _variants_for(cand, query, pending)
@@ -205,18 +209,29 @@ class _Verification:
                     and not _always_tried(v, self.query, self.position)):
                 continue
             f = v.features
-            got = ft.verify(f.keypoints, f.descriptors, self.feats["kp"], self.feats["desc"], f.cell_bounds,
-                            self.feats["bounds"], f.angles, self.feats["angle"])
-            cells = _object_cells(v, got, self.feats["kp"])
+            matches = self.matched.get(v.name) or ft.turned_alike_matches(
+                f.descriptors, f.cell_bounds, f.angles, self.feats["desc"], self.feats["bounds"], self.feats["angle"])
+            got = ft.too_few_to_verify(*matches) or ft.verify_matches(f.keypoints, self.feats["kp"], *matches)
+            cells = got.cells if got.cells < NEAR_COPY_MIN_CELLS else _object_cells(v, got, self.feats["kp"])
             self.turned_alike = max(self.turned_alike, got.turned_alike)
             if (cells, got.inliers) > (self.best.cells, self.best.inliers):
                 self.best = _Best(got.inliers, got.matches, cells, v.name, v.colour_hist, got.query_inliers)
         self.waiting = False
         return self
 
+    @property
+    def feats(self) -> dict[str, np.ndarray]:
+        """The candidate's features, unpacked on first use: most candidates verify too few matches to need them."""
+        if self._feats is None:
+            self._feats = ft.unpack_features(self.blob)
+            self._feats["bounds"] = ft.cell_bounds(self._feats["cells"], ag.N_CELLS)
+        return self._feats
+
     def result(self) -> _PhotoResult:
         b = self.best
-        registered, registered_object = ft.frame_and_object_colours(self.feats["colour"].astype(np.float32))
+        colours, first_word = ((self._feats["colour"], self._feats["words"][0]) if self._feats is not None
+                               else ft.colours_and_first_word(self.blob))
+        registered, registered_object = ft.frame_and_object_colours(colours.astype(np.float32))
         col = ft.colour_similarity(b.colour_hist, registered)
         if b.variant == CUT_OUT:  # its colours are the object's alone; a registered photo's, with its backdrop's
             col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, registered))
@@ -226,7 +241,7 @@ class _Verification:
         if near_copy:
             score = max(score, NEAR_COPY_SCORE)
         return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers, near_copy,
-                            int(self.feats["words"][0]), self.turned_alike, object_col, registered_object)
+                            int(first_word), self.turned_alike, object_col, registered_object)
 
     def _object_colour(self, variant: str, registered: np.ndarray) -> float:
         """How alike the objects' own colours are, where the verification found too few cells for them to count
@@ -399,23 +414,47 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
 
 
-def _start(cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
-           position: int) -> _Verification:
-    feats = ft.unpack_features(blob)
-    feats["bounds"] = ft.cell_bounds(feats["cells"], ag.N_CELLS)
-    return _Verification(cand, feats, query, pending, position).run(extract=False)
-
-
 def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes],
                   first_position: int) -> list[_Verification]:
-    """Verify a batch, in order, with the query variants described so far.
+    """Verify a batch, in order, with the query variants described so far (their first matches made together).
 
     In this thread only: verifying is short compiled loops between Python steps that hold the GIL, and
     with a second thread taking candidates in turn, an unregistered object's check took longer (A/B on
-    this 2-core machine, whole checks: 33.9 ms median in one thread, 37.5 in two; bench/README.md)."""
+    this 2-core machine, whole checks: 33.9 ms median in one thread, 37.5 in two; bench/README.md). So did
+    the next batch's matches made in the pool meanwhile (run 30: +1 ms)."""
     pending = frozenset(v.name for v in query.variants if v.pending)
-    return [_start(c, blobs[c.photo_id], query, pending, first_position + i) for i, c in enumerate(batch)
-            if c.photo_id in blobs]
+    present = [(first_position + i, c) for i, c in enumerate(batch) if c.photo_id in blobs]
+    matched = _matched_together(query, present, blobs, pending)
+    return [_Verification(c, blobs[c.photo_id], query, pending, position, m).run(extract=False)
+            for (position, c), m in zip(present, matched)]
+
+
+def _matched_together(query: QuerySignature, present: list[tuple[int, Candidate]], blobs: dict[int, bytes],
+                      pending: frozenset[str]) -> list[dict[str, tuple[np.ndarray, np.ndarray, int]]]:
+    """For each (position, candidate), the first matches (ft.turned_alike_matches) of the variants its
+    verification tries whatever the first finds (:meth:`_Verification.run`: described, the first in its
+    order, then those always tried or nearest to its hashes), by name, made in one compiled call for the
+    batch: a call a candidate and its features unpacked cost ~70 us of Python each, and most candidates of
+    an unregistered object's check match too little to need more."""
+    described = [v for v in query.variants if v.name not in pending]
+    index = {v.name: i for i, v in enumerate(described)}
+    pairs, names = [], []
+    for k, (position, cand) in enumerate(present):
+        for j, v in enumerate(_variants_for(cand, query, pending)):
+            if v.name in pending:
+                break
+            if ((v.name == MIRRORED and not _flipped_copy(cand))
+                    or (j > 0 and v.name != cand.distances.get("variant") and not _always_tried(v, query, position))):
+                continue
+            pairs.append((k, index[v.name]))
+            names.append(v.name)
+    found = ft.matches_of_blobs([(v.features.descriptors, v.features.cell_bounds, v.features.angles) for v in described],
+                                [blobs[c.photo_id] for _, c in present], pairs)
+    matched: list[dict[str, tuple[np.ndarray, np.ndarray, int]]] = [{} for _ in present]
+    for (k, _), name, matches in zip(pairs, names, found):
+        if matches is not None:  # else the blob is unpacked, and says what is wrong with it
+            matched[k][name] = matches
+    return matched
 
 
 def _finish(verifications: list[_Verification]) -> None:
@@ -438,28 +477,43 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
 
     The first candidate is verified alone (most checks of a registered object stop there), then a
     batch of blobs at a time."""
-    results: list[_PhotoResult] = []
+    verified: list[_Verification] = []
     for start, end in _batches(len(candidates)):
+        if start == COLOURS_BESIDE_FROM:
+            _colours_beside(query)
         batch = candidates[start:end]
         verifications = _verify_batch(query, batch, load_features([c.photo_id for c in batch]), start)
-        stop = _first_stop(results, verifications, query)
+        stop = _first_stop(verified, verifications, query)
         if stop is None and any(v.waiting for v in verifications):
             # Another variant is described (~10 ms) only when the batch held no clear match without it: a
             # stranger's hashes nearest to the whole frame had it described for most registered objects.
             _finish(verifications)
-            stop = _first_stop(results, verifications, query)
-        done = verifications if stop is None else verifications[:stop + 1]
-        results.extend(v.result() for v in done)
+            stop = _first_stop(verified, verifications, query)
+        verified.extend(verifications if stop is None else verifications[:stop + 1])
         if stop is not None:
+            results = [v.result() for v in verified]
             clear = [r for r in results if r.cells >= EARLY_STOP_CELLS]
             after = [] if _plainly_the_object(clear, query) else candidates[start + stop + 1:start + stop + 1 + lookahead]
             return _Verified(results, _look_ahead(query, after, load_features, start + stop + 1))
-    return _Verified(results, [])
+    return _Verified([v.result() for v in verified], [])
 
 
-def _first_stop(results: list[_PhotoResult], verifications: list[_Verification], query: QuerySignature) -> int | None:
+def _colours_beside(query: QuerySignature) -> None:
+    """Start making the described variants' own colours in the verification pool (~1-2 ms each, GIL released in
+    OpenCV): every candidate that verifies fewer than OBJECT_COLOUR_UP_TO_CELLS cells is scored with them. Not
+    before the first candidate failed to stop the check (most checks of a registered object stop there)."""
+    pool = pool_to_split_into()
+    if pool is None:
+        return
+    for v in query.variants:
+        if not v.pending and v.name != MIRRORED:
+            pool.submit(v.object_colours)
+
+
+def _first_stop(verified: list[_Verification], verifications: list[_Verification],
+                query: QuerySignature) -> int | None:
     """Index of the first verification at which the photo is clearly verified (each object of a group photo)."""
-    clear = [r for r in results if r.cells >= EARLY_STOP_CELLS]
+    clear = [v.result() for v in verified if v.best.cells >= EARLY_STOP_CELLS]
     for i, v in enumerate(verifications):
         if v.best.cells >= EARLY_STOP_CELLS:
             clear.append(v.result())

@@ -58,6 +58,7 @@ class QueryVariant:
         self._studio_phashes: tuple[int, ...] | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
+        self._masking, self._colouring = threading.Lock(), threading.Lock()  # its backdrop and colours made once too
 
     def on_backdrop(self, points: np.ndarray) -> np.ndarray:
         """(n,) bool: which of these (n, 2) pixel positions of the variant's picture lie on its backdrop."""
@@ -72,15 +73,19 @@ class QueryVariant:
     def backdrop_mask(self) -> np.ndarray | None:
         """The variant's backdrop mask (made once, on first use: most candidates verify nothing), or None."""
         if self._backdrop is None:
-            self._backdrop = (None if self._make_backdrop is None else self._make_backdrop(),)
+            with self._masking:
+                if self._backdrop is None:
+                    self._backdrop = (None if self._make_backdrop is None else self._make_backdrop(),)
         return self._backdrop[0]
 
     def object_colours(self) -> np.ndarray:
         """The colours of the variant's object without its plain backdrop (features.object_colour_histogram), made
         once, on first use; empty where the variant cannot make them."""
         if self._object_colours is None:
-            make = self._make_object_colours
-            self._object_colours = NO_COLOURS if make is None else make(self.backdrop_mask())
+            with self._colouring:
+                if self._object_colours is None:
+                    make = self._make_object_colours
+                    self._object_colours = NO_COLOURS if make is None else make(self.backdrop_mask())
         return self._object_colours
 
     def studio_phashes(self) -> tuple[int, ...]:

@@ -63,13 +63,14 @@ def test_natural_photo_matches_itself_turned() -> None:
 
 def test_one_compiled_version_serves_blobs_and_queries() -> None:
     kernels = (hamming._consistent_matches, hamming._nearest_codes, hamming._select_rows,
-               hamming._candidate_distances, hamming._counting_order)
+               hamming._candidate_distances, hamming._counting_order, hamming._blob_matches)
     warm_up()  # compiles every kernel a check uses, before any check is timed
     compiled = [len(k.signatures) for k in kernels]
     test_one_call_gives_the_matches_of_each_step_in_turn(8, 30)  # read-only blob views and fresh query arrays
     test_natural_photo_matches_itself_turned()  # the whole verification, on a blob's arrays
     test_nearest_codes_are_numpy_hamming_distances_to_the_nearest_probe(0)
     test_rows_within_is_the_union_of_both_cut_off_selections(300, 400, (64, 128))
+    test_blobs_read_in_place_give_the_matches_of_each_blob_unpacked()
     assert [len(k.signatures) for k in kernels] == compiled == [1] * len(kernels)
 
 
@@ -225,3 +226,49 @@ def test_cells_covered_counts_distinct_cells(seed: int) -> None:
     expected = len({(int(x // ft.SPREAD_CELL_PX), int(y // ft.SPREAD_CELL_PX)) for x, y in points})
     assert ft.cells_covered(points) == expected
     assert ft.cells_covered(points[:0]) == 0
+
+
+def _matches_unpacked(features, blob: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+    registered = ft.unpack_features(blob)
+    return ft.turned_alike_matches(features.descriptors, features.cell_bounds, features.angles, registered["desc"],
+                                   ft.cell_bounds(registered["cells"], 16), registered["angle"])
+
+
+def test_blobs_read_in_place_give_the_matches_of_each_blob_unpacked() -> None:
+    """The batch call (ranking verifies a batch of candidates with it) on real blobs of odd lengths, each pair of
+    two query variants and three blobs: exactly what each blob unpacked gives, one call a pair."""
+    import skimage.data
+
+    blobs = [compute_signature(Image.fromarray(p)).features
+             for p in (skimage.data.astronaut(), skimage.data.coffee(), skimage.data.chelsea()[::4, ::4])]
+    assert {len(b) % 8 for b in blobs} != {0}  # blobs that do not end on a word are read too
+    turned = compute_query(Image.fromarray(skimage.data.astronaut()).rotate(20)).variants[0].features
+    other = compute_query(Image.fromarray(skimage.data.coffee())).variants[0].features
+    variants = [(f.descriptors, f.cell_bounds, f.angles) for f in (turned, other)]
+    pairs = [(0, 0), (0, 1), (1, 1), (2, 0), (2, 1)]
+    found = ft.matches_of_blobs(variants, blobs, pairs)
+    for (b, v), got in zip(pairs, found):
+        expected = _matches_unpacked((turned, other)[v], blobs[b])
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+        assert got[2] == expected[2]
+    assert len(found[0][0]) > 10 * len(found[3][0])  # the photo turned, and a stranger
+
+
+def test_a_blob_that_is_not_one_gives_no_matches_and_the_others_theirs() -> None:
+    import skimage.data
+
+    blob = compute_signature(Image.fromarray(skimage.data.astronaut())).features
+    n = int(np.frombuffer(blob, np.uint32, count=1, offset=4)[0])
+    cells = 16 + 41 * n
+    unsorted = bytearray(blob)
+    unsorted[cells], unsorted[cells + n - 1] = blob[cells + n - 1], blob[cells]
+    broken = [b"XXXX" + blob[4:], blob[:-3], blob + b"\0", bytes(unsorted), blob[:10]]
+    q = compute_query(Image.fromarray(skimage.data.astronaut())).variants[0].features
+    found = ft.matches_of_blobs([(q.descriptors, q.cell_bounds, q.angles)], [*broken, blob],
+                                [(i, 0) for i in range(len(broken) + 1)])
+    assert found[:-1] == [None] * len(broken)
+    for bad in broken:  # unpacked, each says what is wrong with it
+        with pytest.raises(ValueError):
+            ft.unpack_features(bad)
+    np.testing.assert_array_equal(found[-1][0], _matches_unpacked(q, blob)[0])

@@ -122,3 +122,24 @@ def test_orb_split_is_done_here_when_the_pool_is_busy_and_never_waits_on_itself(
     blocker.result()
     # inside the pool's own thread, the work is not queued behind itself
     assert _same_features(pool.submit(lambda: ft.start_extracting(arr)()).result(timeout=30), one)
+
+
+def test_a_variants_colours_are_made_once_whichever_threads_ask() -> None:
+    """Ranking starts a query's colours in the pool while this thread verifies, which may ask for them first."""
+    made = []
+
+    def slow_colours(backdrop):
+        made.append(backdrop)
+        threading.Event().wait(0.05)  # long enough for every thread to ask meanwhile
+        return np.full(4, 0.25, np.float32)
+
+    variant = compute_query(make_object(7003)).variants[0]
+    variant._make_object_colours = slow_colours
+    got = []
+    askers = [threading.Thread(target=lambda: got.append(variant.object_colours())) for _ in range(4)]
+    for t in askers:
+        t.start()
+    for t in askers:
+        t.join()
+    assert len(made) == 1 and len(got) == 4
+    assert all(g is got[0] for g in got)
