@@ -386,9 +386,8 @@ def too_few_to_verify(qi: np.ndarray, ti: np.ndarray, n_matches: int) -> Verifie
 
 
 def verify_matches(q_kp: np.ndarray, t_kp: np.ndarray, qi: np.ndarray, ti: np.ndarray, n_matches: int) -> Verified:
-    """:func:`verify`'s second step: the plane (or two pieces of one) that the matches ``qi`` -> ``ti`` fit."""
-    if len(qi) < MIN_MATCHES:
-        return Verified(0, n_matches, 0, _NOT_VERIFIED, turned_alike=len(qi))
+    """:func:`verify`'s second step, for MIN_MATCHES or more (:func:`too_few_to_verify`): the plane (or two pieces of
+    one) that the matches ``qi`` -> ``ti`` fit."""
     src, dst = q_kp[qi].reshape(-1, 2), t_kp[ti].reshape(-1, 2)
     piece = _piece(src, dst, 7)
     if piece is None:

@@ -182,10 +182,10 @@ class _Verification:
     """Best verification of one candidate photo over the query variants, tried in order; :meth:`run` may stop
     short of the variants not described yet (``waiting``) and be run again to try them."""
 
-    def __init__(self, cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str], position: int,
-                 matched: dict[str, tuple[np.ndarray, np.ndarray, int]]) -> None:
+    def __init__(self, cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
+                 position: int) -> None:
         self.cand, self.blob, self.query, self.pending, self.position = cand, blob, query, pending, position
-        self.matched = matched  # the first matches of the variants tried whatever the first finds (_matched_together)
+        self.matched: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # made beforehand (_match_together), by name
         self._feats: dict[str, np.ndarray] | None = None
         first = query.variants[0]
         self.best = _Best(0, 0, 0, first.name, first.colour_hist, _NO_INLIERS)
@@ -198,15 +198,14 @@ class _Verification:
         """Try the next variants; without ``extract``, stop (``waiting``) before one not described yet."""
         while self.tried < len(self.order) and self.best.cells < STRONG_CELLS:
             i, v = self.tried, self.order[self.tried]
-            if v.name == MIRRORED and not _flipped_copy(self.cand):
+            if self.passed_over(v):
                 self.tried += 1
                 continue
             self.waiting = v.name in self.pending and not extract
             if self.waiting:
                 return self
             self.tried += 1
-            if (i > 0 and self.best.cells < SECOND_VARIANT_MIN_CELLS and v.name != self.cand.distances.get("variant")
-                    and not _always_tried(v, self.query, self.position)):
+            if self.best.cells < SECOND_VARIANT_MIN_CELLS and not self.tried_whatever_found(i, v):
                 continue
             f = v.features
             matches = self.matched.get(v.name) or ft.turned_alike_matches(
@@ -218,6 +217,15 @@ class _Verification:
                 self.best = _Best(got.inliers, got.matches, cells, v.name, v.colour_hist, got.query_inliers)
         self.waiting = False
         return self
+
+    def passed_over(self, v: QueryVariant) -> bool:
+        """The mirrored variant, unless the candidate's hashes say it is a flipped copy."""
+        return v.name == MIRRORED and not _flipped_copy(self.cand)
+
+    def tried_whatever_found(self, i: int, v: QueryVariant) -> bool:
+        """Whether the i-th variant of the order is tried even where those before verified little
+        (SECOND_VARIANT_MIN_CELLS): the first, the one the candidate's hashes are nearest to, and those always tried."""
+        return i == 0 or v.name == self.cand.distances.get("variant") or _always_tried(v, self.query, self.position)
 
     @property
     def feats(self) -> dict[str, np.ndarray]:
@@ -423,38 +431,32 @@ def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int
     this 2-core machine, whole checks: 33.9 ms median in one thread, 37.5 in two; bench/README.md). So did
     the next batch's matches made in the pool meanwhile (run 30: +1 ms)."""
     pending = frozenset(v.name for v in query.variants if v.pending)
-    present = [(first_position + i, c) for i, c in enumerate(batch) if c.photo_id in blobs]
-    matched = _matched_together(query, present, blobs, pending)
-    return [_Verification(c, blobs[c.photo_id], query, pending, position, m).run(extract=False)
-            for (position, c), m in zip(present, matched)]
+    verifications = [_Verification(c, blobs[c.photo_id], query, pending, first_position + i)
+                     for i, c in enumerate(batch) if c.photo_id in blobs]
+    _match_together(query, verifications, pending)
+    return [v.run(extract=False) for v in verifications]
 
 
-def _matched_together(query: QuerySignature, present: list[tuple[int, Candidate]], blobs: dict[int, bytes],
-                      pending: frozenset[str]) -> list[dict[str, tuple[np.ndarray, np.ndarray, int]]]:
-    """For each (position, candidate), the first matches (ft.turned_alike_matches) of the variants its
-    verification tries whatever the first finds (:meth:`_Verification.run`: described, the first in its
-    order, then those always tried or nearest to its hashes), by name, made in one compiled call for the
-    batch: a call a candidate and its features unpacked cost ~70 us of Python each, and most candidates of
-    an unregistered object's check match too little to need more."""
+def _match_together(query: QuerySignature, verifications: list[_Verification], pending: frozenset[str]) -> None:
+    """Give each verification the first matches (ft.turned_alike_matches) of the described variants it tries
+    whatever the first finds, made in one compiled call for the batch: a call a candidate and its features
+    unpacked cost ~70 us of Python each, and most candidates of an unregistered object's check match too
+    little to need more."""
     described = [v for v in query.variants if v.name not in pending]
     index = {v.name: i for i, v in enumerate(described)}
-    pairs, names = [], []
-    for k, (position, cand) in enumerate(present):
-        for j, v in enumerate(_variants_for(cand, query, pending)):
+    pairs, asked = [], []
+    for k, verification in enumerate(verifications):
+        for i, v in enumerate(verification.order):
             if v.name in pending:
                 break
-            if ((v.name == MIRRORED and not _flipped_copy(cand))
-                    or (j > 0 and v.name != cand.distances.get("variant") and not _always_tried(v, query, position))):
-                continue
-            pairs.append((k, index[v.name]))
-            names.append(v.name)
+            if not verification.passed_over(v) and verification.tried_whatever_found(i, v):
+                pairs.append((k, index[v.name]))
+                asked.append((verification, v.name))
     found = ft.matches_of_blobs([(v.features.descriptors, v.features.cell_bounds, v.features.angles) for v in described],
-                                [blobs[c.photo_id] for _, c in present], pairs)
-    matched: list[dict[str, tuple[np.ndarray, np.ndarray, int]]] = [{} for _ in present]
-    for (k, _), name, matches in zip(pairs, names, found):
+                                [v.blob for v in verifications], pairs)
+    for (verification, name), matches in zip(asked, found):
         if matches is not None:  # else the blob is unpacked, and says what is wrong with it
-            matched[k][name] = matches
-    return matched
+            verification.matched[name] = matches
 
 
 def _finish(verifications: list[_Verification]) -> None:
