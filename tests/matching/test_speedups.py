@@ -157,3 +157,24 @@ def test_a_large_query_photo_is_reduced_like_an_area_filter(side: int) -> None:
     assert np.abs(fast[:h].astype(np.int16) - area[:h]).mean() < 2.0  # grey levels (nearest neighbour: ~4.2)
     small = photo[:300, :400]
     assert np.array_equal(resize_query(small, 640), resize_to(small, 640))  # enlarging: as before
+
+
+@pytest.mark.parametrize("broken", ["truncated", "older version"])
+def test_a_broken_blob_among_a_batchs_candidates_is_refused_as_unpacking_refuses_it(registry, broken: str) -> None:
+    """A batch's first matches are made with its blobs read in place: a stored blob that is not one still stops the
+    check with the message that says what to do, not with matches read out of it."""
+    query = compute_query(make_object(7004))  # unregistered: every candidate is verified
+    candidates = registry.index.search(query, 12)
+    victim = candidates[3].photo_id
+    blob = registry.blobs[victim]
+    bad = blob[:-5] if broken == "truncated" else b"PK\x03\x04" + blob[4:]
+
+    def load(ids: list[int]) -> dict[int, bytes]:
+        return {i: (bad if i == victim else registry.blobs[i]) for i in ids}
+
+    with pytest.raises(ValueError) as unpacking:
+        ft.unpack_features(bad)
+    with pytest.raises(ValueError) as ranking:
+        rank(query, candidates, load)
+    assert str(ranking.value) == str(unpacking.value)
+    assert rank(compute_query(make_object(7004)), candidates, registry.load) is not None
