@@ -178,9 +178,10 @@ def consistent_matches(q: np.ndarray, q_bounds: np.ndarray, q_angles: np.ndarray
 
 
 @compiled
-def _blob_matches(buf, words, starts, ends, magic, q, q_bounds, q_angles, pair_blob, pair_variant, ratio,  # noqa: ANN001
-                  n_bins, window_bins):  # noqa: ANN001, ANN202
-    # Each pair (a blob, a query variant: its row of q_bounds, offsets into q) as _consistent_matches, the blob
+def _blob_matches(buf, words, starts, ends, magic, q, q_bounds, q_first, q_angles, pair_blob, pair_variant,  # noqa: ANN001
+                  ratio, n_bins, window_bins):  # noqa: ANN001, ANN202
+    # Each pair (a blob, a query variant: its row of q_bounds, offsets into q; q_first its first row) as
+    # _consistent_matches (the query indices counted from the variant's first row), the blob
     # read in place (features.pack_features's layout; ``words``: ``buf`` as uint64, each blob starting on a word);
     # a blob that is not one gives -1 matches. Pairs of one blob follow each other: it is read once.
     n_cells = q_bounds.shape[1] - 1
@@ -226,7 +227,7 @@ def _blob_matches(buf, words, starts, ends, magic, q, q_bounds, q_angles, pair_b
         keep = _rotation_mask(q_angles[qi], buf[angles:angles + n][ti], n_bins, window_bins)
         for k in range(keep.shape[0]):
             if keep[k]:
-                out_q[filled], out_t[filled] = qi[k], ti[k]
+                out_q[filled], out_t[filled] = qi[k] - q_first[pair_variant[p]], ti[k]
                 filled += 1
         hi[p], n_matches[p] = filled, qi.shape[0]
     return out_q[:filled], out_t[:filled], lo, hi, n_matches
@@ -242,20 +243,25 @@ def blob_matches(variants: list[tuple[np.ndarray, np.ndarray, np.ndarray]], blob
     if not pairs:
         return []
     q = np.concatenate([_as_words(desc) for desc, _, _ in variants])
-    offsets = np.cumsum([0] + [len(desc) for desc, _, _ in variants])
+    offsets = np.cumsum([0] + [len(desc) for desc, _, _ in variants]).astype(np.intp)
     q_bounds = np.stack([np.asarray(bounds, np.intp) + offsets[i] for i, (_, bounds, _) in enumerate(variants)])
     q_angles = np.concatenate([np.asarray(angles, np.uint8) for _, _, angles in variants])
+    buf, starts, ends = _on_words(blobs)
+    pair_blob, pair_variant = (np.array(column, np.intp) for column in zip(*pairs))
+    out_q, out_t, lo, hi, n = _blob_matches(buf, buf.view(np.uint64), starts, ends,
+                                            np.uint64(int.from_bytes(magic, "little")), q, q_bounds, offsets, q_angles,
+                                            pair_blob, pair_variant, float(ratio), int(n_bins), int(window_bins))
+    return [None if n[p] < 0 else (out_q[lo[p]:hi[p]], out_t[lo[p]:hi[p]], int(n[p])) for p in range(len(pairs))]
+
+
+def _on_words(blobs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The blobs back to back in one byte array, each starting on an 8-byte word, and where each starts and ends."""
     sizes = np.array([len(b) for b in blobs], np.intp)
-    starts = np.concatenate([[0], np.cumsum((sizes + 7) // 8 * 8)[:-1]]).astype(np.intp)  # each on a word
+    starts = np.concatenate([[0], np.cumsum((sizes + 7) // 8 * 8)[:-1]]).astype(np.intp)
     buf = np.zeros(int(starts[-1] + sizes[-1] + 7) // 8 * 8, np.uint8)
     for start, blob in zip(starts, blobs):
         buf[start:start + len(blob)] = np.frombuffer(blob, np.uint8)
-    pair_blob, pair_variant = (np.array(column, np.intp) for column in zip(*pairs))
-    out_q, out_t, lo, hi, n = _blob_matches(buf, buf.view(np.uint64), starts, starts + sizes, np.uint64(int.from_bytes(magic, "little")), q,
-                                            q_bounds, q_angles, pair_blob, pair_variant, float(ratio), int(n_bins),
-                                            int(window_bins))
-    return [None if n[p] < 0 else (out_q[lo[p]:hi[p]] - offsets[pair_variant[p]], out_t[lo[p]:hi[p]], int(n[p]))
-            for p in range(len(pairs))]
+    return buf, starts, starts + sizes
 
 
 _BLOCK_ROWS = 4096  # rows a pass of the pre-filter takes at a time: 96 kB of columns, kept in cache for every probe
