@@ -23,11 +23,21 @@ def _gray(thumb: np.ndarray) -> np.ndarray:
     return thumb @ np.array([0.299, 0.587, 0.114], np.float32)
 
 
+def _median(values: np.ndarray) -> np.floating:
+    """``np.median`` of a short 1-D float array, the same value (the middle one, or the mean of the middle two in
+    the array's dtype) ~7x faster: np.median's overhead was a third of hashing a query photo's rotations."""
+    half = len(values) // 2
+    if len(values) % 2:
+        return np.partition(values, half)[half]
+    part = np.partition(values, (half - 1, half))
+    return (part[half - 1] + part[half]) / 2
+
+
 def phash_word(thumb: np.ndarray) -> np.uint64:
     """64-bit DCT hash: low 8x8 DCT coefficients compared to their AC median."""
     g = cv2.resize(_gray(thumb), (32, 32), interpolation=cv2.INTER_AREA)
     low = cv2.dct(g)[:8, :8].ravel()
-    med = np.median(low[1:])
+    med = _median(low[1:])
     bits = low > med
     bits[0] = False
     return _bits_to_word(bits)
@@ -44,7 +54,7 @@ def colour_word(thumb: np.ndarray) -> np.uint64:
     small = cv2.resize(thumb, (8, 4), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor((small / 255.0).astype(np.float32), cv2.COLOR_RGB2Lab)
     a, b = lab[..., 1].ravel(), lab[..., 2].ravel()
-    return _bits_to_word(np.concatenate([a > np.median(a), b > np.median(b)]))
+    return _bits_to_word(np.concatenate([a > _median(a), b > _median(b)]))
 
 
 def hash_words(thumb: np.ndarray) -> np.ndarray:

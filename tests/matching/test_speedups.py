@@ -181,3 +181,18 @@ def test_a_broken_blob_among_a_batchs_candidates_is_refused_as_unpacking_refuses
         rank(query, candidates, load)
     assert str(ranking.value) == str(unpacking.value)
     assert rank(compute_query(make_object(7004)), candidates, registry.load) is not None
+
+
+@pytest.mark.parametrize("length", [63, 32])  # a pHash's AC coefficients; a colour word's a* or b* values
+def test_a_hashs_median_is_numpys_to_the_bit(length: int) -> None:
+    """The hashes compare values to their median: stored hashes were made with np.median, so its faster stand-in
+    must give the very same value (the middle one, or the float32 mean of the middle two), ties and all."""
+    from registry.matching import hashing as hs
+    thumb = hs.thumbnail(np.asarray(Image.fromarray(skimage.data.astronaut()).convert("RGB")))
+    rng = np.random.default_rng(3)
+    samples = [np.ascontiguousarray(thumb[r, :length, c]) for r in range(64) for c in range(3)]  # real pixel values
+    samples += [rng.normal(size=length).astype(np.float32) for _ in range(500)]
+    samples += [np.round(rng.normal(size=length), 1).astype(np.float32) for _ in range(500)]  # many ties
+    for values in samples:
+        expected, got = np.median(values), hs._median(values)
+        assert got == expected and got.dtype == expected.dtype
