@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from concurrent.futures import Executor
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -42,6 +43,8 @@ BUSY_FRAME_K = 100  # ... and when it was not (an object on a busy background, a
 MULTI_PHOTO_BONUS = 0.02  # per extra photo of the record that also verifies, capped below
 MULTI_PHOTO_BONUS_CAP = 0.05
 COLOURS_BESIDE_FROM = 1  # from the candidate at this position on, the variants' own colours are made in the pool
+MATCHED_AHEAD_FROM = 1 + 2 * BATCH  # the batches from this position on have their first matches made in the pool
+# while the batch before is verified (the features of the batch at 1 + 2 x BATCH are read with those before it)
 LOOKAHEAD = BATCH  # candidates verified after the first clear match, to see whether other records share it
 # (a studio's colour chart, a backdrop); 6 let a stranger through in tests/matching/test_shared.py
 WHOLE_MATCH_COVER = 0.2  # ... unless its inliers' box covers this share of the query variant or more: a colour
@@ -185,7 +188,7 @@ class _Verification:
     def __init__(self, cand: Candidate, blob: bytes, query: QuerySignature, pending: frozenset[str],
                  position: int) -> None:
         self.cand, self.blob, self.query, self.pending, self.position = cand, blob, query, pending, position
-        self.matched: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # made beforehand (_match_together), by name
+        self.matched: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # made beforehand (_FirstMatches), by name
         self._feats: dict[str, np.ndarray] | None = None
         first = query.variants[0]
         self.best = _Best(0, 0, 0, first.name, first.colour_hist, _NO_INLIERS)
@@ -424,39 +427,90 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
 
 def _verify_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes],
                   first_position: int) -> list[_Verification]:
-    """Verify a batch, in order, with the query variants described so far (their first matches made together).
+    """Verify a batch, in order, with the query variants described so far (their first matches made together)."""
+    return _run(_matched_batch(query, batch, blobs, first_position))
 
-    In this thread only: verifying is short compiled loops between Python steps that hold the GIL, and
-    with a second thread taking candidates in turn, an unregistered object's check took longer (A/B on
-    this 2-core machine, whole checks: 33.9 ms median in one thread, 37.5 in two; bench/README.md). So did
-    the next batch's matches made in the pool meanwhile (run 30: +1 ms)."""
-    pending = frozenset(v.name for v in query.variants if v.pending)
-    verifications = [_Verification(c, blobs[c.photo_id], query, pending, first_position + i)
-                     for i, c in enumerate(batch) if c.photo_id in blobs]
-    _match_together(query, verifications, pending)
+
+def _run(verifications: list[_Verification]) -> list[_Verification]:
+    """Verify a batch whose first matches were made, in order, in this thread: verifying is short compiled
+    loops between Python steps that hold the GIL, and with a second thread taking candidates in turn, an
+    unregistered object's check took longer (A/B on this 2-core machine, whole checks: 33.9 ms median in one
+    thread, 37.5 in two; bench/README.md). The pool makes the next batch's first matches meanwhile, in one
+    compiled call that lets go of the GIL (:class:`_MatchedAhead`)."""
     return [v.run(extract=False) for v in verifications]
 
 
-def _match_together(query: QuerySignature, verifications: list[_Verification], pending: frozenset[str]) -> None:
-    """Give each verification the first matches (ft.turned_alike_matches) of the described variants it tries
-    whatever the first finds, made in one compiled call for the batch: a call a candidate and its features
-    unpacked cost ~70 us of Python each, and most candidates of an unregistered object's check match too
-    little to need more."""
-    described = [v for v in query.variants if v.name not in pending]
-    index = {v.name: i for i, v in enumerate(described)}
-    pairs, asked = [], []
-    for k, verification in enumerate(verifications):
-        for i, v in enumerate(verification.order):
-            if v.name in pending:
-                break
-            if not verification.passed_over(v) and verification.tried_whatever_found(i, v):
-                pairs.append((k, index[v.name]))
-                asked.append((verification, v.name))
-    found = ft.matches_of_blobs([(v.features.descriptors, v.features.cell_bounds, v.features.angles) for v in described],
-                                [v.blob for v in verifications], pairs)
-    for (verification, name), matches in zip(asked, found):
-        if matches is not None:  # else the blob is unpacked, and says what is wrong with it
-            verification.matched[name] = matches
+def _pending(query: QuerySignature) -> frozenset[str]:
+    return frozenset(v.name for v in query.variants if v.pending)
+
+
+def _verifications(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes], first_position: int,
+                   pending: frozenset[str]) -> list[_Verification]:
+    return [_Verification(c, blobs[c.photo_id], query, pending, first_position + i)
+            for i, c in enumerate(batch) if c.photo_id in blobs]
+
+
+def _matched_batch(query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes],
+                   first_position: int) -> list[_Verification]:
+    """The batch's verifications, given their first matches with the variants described so far."""
+    pending = _pending(query)
+    verifications = _verifications(query, batch, blobs, first_position, pending)
+    to_match = _FirstMatches(query, verifications, pending)
+    to_match.give(to_match.made())
+    return verifications
+
+
+class _FirstMatches:
+    """The first matches (ft.turned_alike_matches) each verification of a batch needs, of the described variants
+    it tries whatever the first finds, made in one compiled call for the batch (:meth:`made`, in any thread: it
+    reads only what does not change) and given to the verifications (:meth:`give`, in the verifying thread): a
+    call a candidate and its features unpacked cost ~70 us of Python each, and most candidates of an unregistered
+    object's check match too little to need more."""
+
+    def __init__(self, query: QuerySignature, verifications: list[_Verification], pending: frozenset[str]) -> None:
+        described = [v for v in query.variants if v.name not in pending]
+        index = {v.name: i for i, v in enumerate(described)}
+        self.pairs: list[tuple[int, int]] = []
+        self.asked: list[tuple[_Verification, str]] = []
+        for k, verification in enumerate(verifications):
+            for i, v in enumerate(verification.order):
+                if v.name in pending:
+                    break
+                if not verification.passed_over(v) and verification.tried_whatever_found(i, v):
+                    self.pairs.append((k, index[v.name]))
+                    self.asked.append((verification, v.name))
+        self.variants = [(v.features.descriptors, v.features.cell_bounds, v.features.angles) for v in described]
+        self.blobs = [v.blob for v in verifications]
+
+    def made(self) -> list[tuple[np.ndarray, np.ndarray, int] | None]:
+        return ft.matches_of_blobs(self.variants, self.blobs, self.pairs)
+
+    def give(self, found: list[tuple[np.ndarray, np.ndarray, int] | None]) -> None:
+        for (verification, name), matches in zip(self.asked, found):
+            if matches is not None:  # else the blob is unpacked, and says what is wrong with it
+                verification.matched[name] = matches
+
+
+class _MatchedAhead:
+    """A batch's verifications, their first matches made in the verification pool while this thread verifies
+    the batch before: the same verifications :func:`_matched_batch` makes, unless a variant was described in
+    between (the batch before found nothing without it), when they are made again."""
+
+    def __init__(self, query: QuerySignature, batch: list[Candidate], blobs: dict[int, bytes], first_position: int,
+                 pool: Executor) -> None:
+        self.query, self.batch, self.blobs, self.first_position = query, batch, blobs, first_position
+        self.pending = _pending(query)
+        self.verifications = _verifications(query, batch, blobs, first_position, self.pending)
+        self.to_match = _FirstMatches(query, self.verifications, self.pending)
+        self.task = pool.submit(self.to_match.made)
+
+    def taken(self) -> list[_Verification]:
+        """The verifications with their first matches (made here if the pool had not started them)."""
+        if _pending(self.query) != self.pending:
+            self.task.cancel()
+            return _matched_batch(self.query, self.batch, self.blobs, self.first_position)
+        self.to_match.give(self.to_match.made() if self.task.cancel() else self.task.result())
+        return self.verifications
 
 
 def _finish(verifications: list[_Verification]) -> None:
@@ -480,11 +534,16 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
     The first candidate is verified alone (most checks of a registered object stop there), then a
     batch of blobs at a time."""
     verified: list[_Verification] = []
-    for start, end in _batches(len(candidates)):
+    ahead: _MatchedAhead | None = None
+    batches = _batches(len(candidates))
+    for k, (start, end) in enumerate(batches):
         if start == COLOURS_BESIDE_FROM:
             _colours_beside(query)
         batch = candidates[start:end]
-        verifications = _verify_batch(query, batch, load_features([c.photo_id for c in batch]), start)
+        matched = ahead.taken() if ahead is not None else _matched_batch(
+            query, batch, load_features([c.photo_id for c in batch]), start)
+        ahead = _match_ahead(query, candidates, batches[k + 1:], load_features)
+        verifications = _run(matched)
         stop = _first_stop(verified, verifications, query)
         if stop is None and any(v.waiting for v in verifications):
             # Another variant is described (~10 ms) only when the batch held no clear match without it: a
@@ -493,11 +552,27 @@ def _verify_in_order(query: QuerySignature, candidates: list[Candidate],
             stop = _first_stop(verified, verifications, query)
         verified.extend(verifications if stop is None else verifications[:stop + 1])
         if stop is not None:
+            if ahead is not None:
+                ahead.task.cancel()  # not needed (if the pool has not started it)
             results = [v.result() for v in verified]
             clear = [r for r in results if r.cells >= EARLY_STOP_CELLS]
             after = [] if _plainly_the_object(clear, query) else candidates[start + stop + 1:start + stop + 1 + lookahead]
             return _Verified(results, _look_ahead(query, after, load_features, start + stop + 1))
     return _Verified([v.result() for v in verified], [])
+
+
+def _match_ahead(query: QuerySignature, candidates: list[Candidate], later: list[tuple[int, int]],
+                 load_features: Callable[[list[int]], dict[int, bytes]]) -> _MatchedAhead | None:
+    """The next batch's first matches started in the pool, from the batch at MATCHED_AHEAD_FROM on (its
+    features read with the batch before it: a check that stops in the first three batches, as a registered
+    object's mostly does at the first candidate, reads nothing more); None when there is no next batch, or no
+    pool."""
+    pool = pool_to_split_into()
+    if not later or later[0][0] < MATCHED_AHEAD_FROM or pool is None:
+        return None
+    start, end = later[0]
+    batch = candidates[start:end]
+    return _MatchedAhead(query, batch, load_features([c.photo_id for c in batch]), start, pool)
 
 
 def _colours_beside(query: QuerySignature) -> None:

@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_info
 import edits
 from objects import make_object
 
-from registry.matching import compute_query, rank, threads
+from conftest import Registry
+from registry.matching import compute_query, rank, ranking, threads
 from registry.matching import features as ft
 
 
@@ -143,3 +144,51 @@ def test_a_variants_colours_are_made_once_whichever_threads_ask() -> None:
         t.join()
     assert len(made) == 1 and len(got) == 4
     assert all(g is got[0] for g in got)
+
+
+@pytest.fixture(scope="module")
+def forty() -> Registry:
+    """Forty registered objects: enough candidates for the batches whose first matches the pool makes ahead."""
+    return Registry({i: make_object(2000 + i) for i in range(40)})
+
+
+def test_the_batches_matched_ahead_in_the_pool_rank_as_one_thread_does(forty, monkeypatch: pytest.MonkeyPatch) -> None:
+    if threads.verification_pool() is None:
+        pytest.skip("one core: checks run in one thread")
+    taken = []
+    real_taken = ranking._MatchedAhead.taken
+    monkeypatch.setattr(ranking._MatchedAhead, "taken", lambda self: taken.append(self.first_position) or real_taken(self))
+
+    def checks() -> list:
+        out = []
+        for img in (make_object(7003), make_object(7004).rotate(20, expand=True)):  # unregistered: no early stop
+            q = compute_query(img)
+            out.append([(m.record_id, m.score, m.verdict, m.evidence) for m in rank(q, forty.index.search(q, 40), forty.load, top=40)])
+        return out
+
+    ahead = checks()
+    assert sorted(set(taken)) == [ranking.MATCHED_AHEAD_FROM, ranking.MATCHED_AHEAD_FROM + ranking.BATCH]  # 21, 31
+    monkeypatch.setattr(threads, "VERIFY_THREADS", 0)
+    taken.clear()
+    assert checks() == ahead and not taken  # one thread, nothing made ahead: the same records, scores and evidence
+    assert all(len(matches) >= 30 for matches in ahead)
+
+
+def test_a_batch_matched_ahead_is_matched_again_when_a_variant_was_described_meanwhile(forty) -> None:
+    pool = threads.verification_pool()
+    if pool is None:
+        pytest.skip("one core: checks run in one thread")
+    q = compute_query(make_object(7005))
+    assert q.variant("mirrored").pending
+    batch = forty.index.search(q, 40)[21:31]
+    ahead = ranking._MatchedAhead(q, batch, forty.load([c.photo_id for c in batch]), 21, pool)
+    q.variant("mirrored").features  # described meanwhile (a flipped copy among the batch before)
+    taken = ahead.taken()
+    fresh = ranking._matched_batch(q, batch, forty.load([c.photo_id for c in batch]), 21)
+    assert taken is not ahead.verifications
+    assert [[v.name for v in t.order] for t in taken] == [[v.name for v in f.order] for f in fresh]
+    assert [sorted(t.matched) for t in taken] == [sorted(f.matched) for f in fresh]
+    for t, f in zip(taken, fresh):
+        for name in f.matched:
+            np.testing.assert_array_equal(t.matched[name][0], f.matched[name][0])
+            np.testing.assert_array_equal(t.matched[name][1], f.matched[name][1])
