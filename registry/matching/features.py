@@ -192,6 +192,25 @@ def start_extracting(arr: np.ndarray, query: bool = False) -> Callable[[], tuple
     return lambda: _features_of(finish())
 
 
+SAME_FEATURE_PX = 4.0  # a keypoint described again within this many px ...
+SAME_FEATURE_BITS = 24  # ... with a descriptor this near (of 256 bits) is one already described
+
+
+def features_not_yet_described(kp: np.ndarray, desc: np.ndarray, more_kp: np.ndarray,
+                               more_desc: np.ndarray) -> np.ndarray:
+    """Which of ``more_kp`` / ``more_desc`` (a second description of the same picture, changed around its object)
+    are not a copy of one of ``kp`` / ``desc``: a copy would be the second-nearest of every query descriptor near
+    it, and the ratio test would drop the match (a boolean mask over ``more_kp``)."""
+    if len(kp) == 0 or len(more_kp) == 0:
+        return np.ones(len(more_kp), bool)
+    near = np.argwhere(np.hypot(more_kp[:, None, 0] - kp[None, :, 0], more_kp[:, None, 1] - kp[None, :, 1])
+                       <= SAME_FEATURE_PX)
+    bits = np.unpackbits(more_desc[near[:, 0]] ^ desc[near[:, 1]], axis=1).sum(axis=1)
+    copy = np.zeros(len(more_kp), bool)
+    copy[near[bits <= SAME_FEATURE_BITS, 0]] = True
+    return ~copy
+
+
 def colour_histogram(arr: np.ndarray) -> np.ndarray:
     """Hue/saturation histogram after grey-world normalisation (colour-cast tolerant)."""
     f = arr.astype(np.float32)

@@ -563,6 +563,25 @@ def plain_backdrop(arr: np.ndarray) -> np.ndarray | None:
     return _backdrop_reached(alike, ring, np.ones(alike.shape, bool))
 
 
+LIGHT_BACKDROP_MIN_LIGHTNESS = 170  # CIELAB lightness (0-255) of a light studio backdrop: white or pale grey paper
+LIGHT_BACKDROP_GROWN = 2  # px at _BACKDROP_SIDE: the mask stops a pixel short of the outline, whose light rim stays
+
+
+def light_backdrop(arr: np.ndarray) -> np.ndarray | None:
+    """A mask at most _BACKDROP_SIDE px on a side, True where ``arr`` (RGB) shows a light plain backdrop (white or
+    pale grey paper: :func:`plain_backdrop` whose median lightness is LIGHT_BACKDROP_MIN_LIGHTNESS or more), grown
+    over the light rim it leaves along the object's outline; None where there is no such backdrop."""
+    small = backdrop_picture(arr)
+    back = plain_backdrop(small)
+    if back is None:
+        return None
+    lightness = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)[..., 0]
+    if float(np.median(lightness[back])) < LIGHT_BACKDROP_MIN_LIGHTNESS:
+        return None
+    side = 2 * LIGHT_BACKDROP_GROWN + 1
+    return cv2.dilate(back.astype(np.uint8), np.ones((side, side), np.uint8)).astype(bool)
+
+
 def _backdrop_reached(alike: np.ndarray, ring: tuple[np.ndarray, np.ndarray], objects: np.ndarray) -> np.ndarray | None:
     """The pixels ``alike`` the backdrop reached from the border, a pixel short of the object's outline; None when
     too little of the border (``ring``) is alike, when the backdrop fills the picture, or when no part of what it

@@ -1,0 +1,120 @@
+"""An object photographed on a light studio backdrop, seen again on another surface (issue 23): its registered
+photo is also described with the object laid on a mid grey, as a check cuts an object out of a busy frame and
+fades what is around it. Real objects: the coins of scikit-image's photo of 24 coins, on its brick, grass and
+gravel."""
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skdata
+from skimage import filters, measure, morphology
+
+from conftest import Registry
+from registry.matching import candidates_to_verify, compute_query, rank
+from registry.matching import aggregate as ag
+from registry.matching import features as ft
+from registry.matching import signature as sg
+from registry.matching.imageops import light_backdrop
+
+TEXTURES = ("brick", "grass", "gravel")
+
+
+def _coins() -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each coin of the photo (RGB pixels of its box, and its mask there), left to right, top to bottom."""
+    coins = skdata.coins()
+    mask = morphology.closing(coins > filters.threshold_otsu(coins), morphology.disk(3))
+    regions = sorted(measure.regionprops(measure.label(mask)), key=lambda p: p.bbox)
+    out = []
+    for p in regions:
+        if p.area < 400 or max(p.image.shape) > 120:  # a coin, not two touching ones
+            continue
+        r0, c0, r1, c1 = p.bbox
+        out.append((np.stack([coins[r0:r1, c0:c1]] * 3, axis=-1), p.image))
+    return out
+
+
+def _laid_on(backdrop: np.ndarray, pixels: np.ndarray, mask: np.ndarray, share: float) -> np.ndarray:
+    """``pixels`` (where ``mask``) enlarged to ``share`` of the backdrop's shorter side, laid at its middle."""
+    h, w = backdrop.shape[:2]
+    scale = share * min(h, w) / max(pixels.shape[:2])
+    pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    mask = cv2.resize(mask.astype(np.uint8), pixels.shape[1::-1], interpolation=cv2.INTER_NEAREST).astype(bool)
+    y, x = (h - pixels.shape[0]) // 2, (w - pixels.shape[1]) // 2
+    out = backdrop.copy()
+    out[y:y + pixels.shape[0], x:x + pixels.shape[1]][mask] = pixels[mask]
+    return out
+
+
+def _paper(lightness: float, seed: int, side: int = 160) -> np.ndarray:
+    """Studio paper of one lightness, a little lighter towards the bottom, with a camera's noise."""
+    rng = np.random.default_rng(seed)
+    y = np.mgrid[0:side, 0:side][0].astype(np.float32)
+    grey = lightness + 10 * y / side + rng.normal(0, 1.5, (side, side))
+    return np.stack([np.clip(grey, 0, 255)] * 3, axis=-1).astype(np.uint8)
+
+
+def _jpeg(arr: np.ndarray, quality: int = 80) -> Image.Image:
+    buffer = io.BytesIO()
+    Image.fromarray(arr).save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def _on_texture(name: str, pixels: np.ndarray, mask: np.ndarray) -> Image.Image:
+    scene = np.stack([cv2.resize(getattr(skdata, name)(), (480, 360))] * 3, axis=-1)
+    return _jpeg(_laid_on(scene, pixels, mask, 0.6))
+
+
+@pytest.fixture(scope="module")
+def coins() -> list[tuple[np.ndarray, np.ndarray]]:
+    return _coins()
+
+
+def test_a_light_studio_backdrop_is_told_from_a_dark_one_and_from_a_texture(coins):
+    pixels, mask = coins[0]
+    on_white = _laid_on(_paper(232, 1), pixels, mask, 0.7)
+    back = light_backdrop(on_white)
+    assert back is not None and 0.4 < back.mean() < 0.9
+    assert light_backdrop(_laid_on(_paper(25, 1), pixels, mask, 0.7)) is None  # black velvet
+    assert light_backdrop(_laid_on(_paper(128, 1), pixels, mask, 0.7)) is None  # mid grey: already like a texture
+    assert light_backdrop(np.asarray(_on_texture("gravel", pixels, mask))) is None
+
+
+def test_the_object_on_grey_adds_only_features_not_described_yet(coins):
+    """The second description's copies of the first (same place, near-identical descriptor) are left out: each
+    would be the second-nearest of a query descriptor matching its twin, and the ratio test would drop both."""
+    pixels, mask = coins[3]
+    small = sg.resize_to(_laid_on(_paper(232, 2), pixels, mask, 0.7), ft.FEATURE_SIDE)
+    kp, desc, angles = ft.extract_features(small)
+    all_kp, all_desc, _, all_cells = sg._with_the_object_on_grey(small, kp, desc, angles, ag.describe(desc)[0])
+    assert np.array_equal(all_cells, ag.describe(all_desc)[0])
+    assert len(all_kp) > len(kp) and np.array_equal(all_kp[:len(kp)], kp)
+    added_kp, added_desc = all_kp[len(kp):], all_desc[len(kp):]
+    near = np.hypot(added_kp[:, None, 0] - kp[None, :, 0], added_kp[:, None, 1] - kp[None, :, 1]) <= ft.SAME_FEATURE_PX
+    bits = np.unpackbits(added_desc[:, None, :] ^ desc[None, :, :], axis=2).sum(axis=2)
+    assert not (near & (bits <= ft.SAME_FEATURE_BITS)).any()
+    # on black velvet nothing is added
+    dark = sg.resize_to(_laid_on(_paper(25, 2), pixels, mask, 0.7), ft.FEATURE_SIDE)
+    kp, desc, angles = ft.extract_features(dark)
+    assert len(sg._with_the_object_on_grey(dark, kp, desc, angles, ag.describe(desc)[0])[0]) == len(kp)
+
+
+def test_coins_registered_on_white_paper_are_found_on_other_surfaces(coins):
+    """Twenty-one look-alike coins, each registered from a small photo on white paper (160 px); each then seen on
+    brick, grass and gravel. Described only as on white, 10 of the 63 checks put the right coin first (measured
+    before this change); also described on grey, 25. No coin is taken for another at `match`."""
+    registry = Registry({i: _jpeg(_laid_on(_paper(232, i), pixels, mask, 0.7))
+                         for i, (pixels, mask) in enumerate(coins)})
+    first, wrong = 0, []
+    for i, (pixels, mask) in enumerate(coins):
+        for texture in TEXTURES:
+            query = compute_query(_on_texture(texture, pixels, mask))
+            found = rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=5)
+            first += bool(found) and found[0].record_id == 100 + i
+            wrong += [(i, texture, f.record_id) for f in found if f.record_id != 100 + i and f.verdict == "match"]
+    assert len(coins) == 21
+    assert first >= 18, first
+    assert not wrong, wrong
