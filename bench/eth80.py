@@ -340,6 +340,12 @@ def cells_sweep(rows: list[dict], strangers: list[dict]) -> dict:
                 "object_strangers": sum(r["wrong_object_cells"] >= t for r in strangers)} for t in SWEEP_CELLS}
 
 
+def by_texture(rows: list[dict], halves: tuple[str, ...]) -> dict:
+    """The figures of the same view laid on each texture, per half."""
+    return {t: {h: figures([r for r in rows if r["query"] == t and r["group"] == "same view" and r["half"] == h])
+                for h in halves} for t in ep.TEXTURES}
+
+
 def by_kind(rows: list[dict]) -> dict:
     """R@1 and right `match` per kind of object (all views, both halves): where the misses are."""
     kinds = sorted({r["kind"] for r in rows})
@@ -444,9 +450,7 @@ def main() -> None:
         rows = backdrop_pass(bench)
         registered = [r for r in rows if r["expected"] is not None]
         out["tables"]["backdrop"] = table(registered, ["same view", "turned 22"], halves, None)
-        out["tables"]["backdrop, by texture (same view)"] = {
-            t: {h: figures([r for r in registered if r["query"] == t and r["group"] == "same view" and r["half"] == h])
-                for h in halves} for t in ep.TEXTURES}
+        out["tables"]["backdrop, by texture (same view)"] = by_texture(registered, halves)
         out["tables"]["backdrop, own record left out"] = table([r for r in rows if r["expected"] is None], ["unregistered"], bench.strangers_of, None)
         print_table("on a textured backdrop (registered: the side view on its cloth)", out["tables"]["backdrop"], halves)
         print_table("... the same view, by texture", out["tables"]["backdrop, by texture (same view)"], halves)
@@ -477,9 +481,7 @@ def main() -> None:
         registered = [r for r in rows if r["expected"] is not None]
         name = f"studio, {backdrop} backdrop, registered {STUDIO_SMALL_SIDE} px, seen on a texture"
         out["tables"][name] = table(registered, ["same view", "turned 22"], halves, None)
-        out["tables"][name + ", by texture (same view)"] = {
-            t: {h: figures([r for r in registered if r["query"] == t and r["group"] == "same view" and r["half"] == h])
-                for h in halves} for t in ep.TEXTURES}
+        out["tables"][name + ", by texture (same view)"] = by_texture(registered, halves)
         out["tables"][name + ", own record left out"] = table([r for r in rows if r["expected"] is None], ["unregistered"],
                                                               bench.strangers_of, None)
         print_table(f"on a texture, registered on a studio's {backdrop} backdrop at {STUDIO_SMALL_SIDE} px", out["tables"][name], halves)

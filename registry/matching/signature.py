@@ -48,7 +48,7 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     object_colours = ft.object_colour_histogram(picture, backdrop_for_colours(picture))
     kp, desc, angles = extracted()
     cells, code = ag.describe(desc)  # the code searched for: of the photo as it is
-    kp, desc, angles, cells = _with_the_object_on_grey(small, kp, desc, angles, cells)
+    kp, desc, angles, cells = _with_the_object_on_grey(small, picture, kp, desc, angles, cells)
     words = np.array([*hashes, *code], np.uint64)
     blob = ft.pack_features(kp, desc, angles, colour, (small.shape[1], small.shape[0]), words, cells, object_colours)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
@@ -58,8 +58,8 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
 OBJECT_ON_GREY = 70  # the grey a registered photo's object is also described on, off a light studio backdrop
 
 
-def _with_the_object_on_grey(small: np.ndarray, kp: np.ndarray, desc: np.ndarray, angles: np.ndarray, cells: np.ndarray
-                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _with_the_object_on_grey(small: np.ndarray, picture: np.ndarray, kp: np.ndarray, desc: np.ndarray,
+                             angles: np.ndarray, cells: np.ndarray) -> tuple[np.ndarray, ...]:
     """A registered photo's ORB features, and where it shows its object on a light studio backdrop (white paper:
     imageops.light_backdrop), those of the object laid on a mid grey (OBJECT_ON_GREY) that are not copies of them.
 
@@ -69,8 +69,9 @@ def _with_the_object_on_grey(small: np.ndarray, kp: np.ndarray, desc: np.ndarray
     on white and seen again on a texture were found first 0.821 of the tune half's queries, 1.000 when registered
     on black (bench/README.md, run 32). Both kinds are kept, with their codebook ``cells``: a photo of the object on
     the same white paper matches the first. The photo's ORB code is the first kind's alone: the cut-out of a busy
-    frame was further from a code of both."""
-    back = light_backdrop(small)
+    frame was further from a code of both. ``picture``: ``small`` at the size backdrops are looked for in
+    (imageops.backdrop_picture), made once for its colours too."""
+    back = light_backdrop(picture)
     if back is None:
         return kp, desc, angles, cells
     on_grey = fade_outside(small, ~back, (0.0, 0.0, 1.0, 1.0), OBJECT_ON_GREY)

@@ -18,7 +18,7 @@ from registry.matching import candidates_to_verify, compute_query, rank
 from registry.matching import aggregate as ag
 from registry.matching import features as ft
 from registry.matching import signature as sg
-from registry.matching.imageops import light_backdrop
+from registry.matching.imageops import backdrop_picture, light_backdrop
 
 TEXTURES = ("brick", "grass", "gravel")
 
@@ -89,7 +89,8 @@ def test_the_object_on_grey_adds_only_features_not_described_yet(coins):
     pixels, mask = coins[3]
     small = sg.resize_to(_laid_on(_paper(232, 2), pixels, mask, 0.7), ft.FEATURE_SIDE)
     kp, desc, angles = ft.extract_features(small)
-    all_kp, all_desc, _, all_cells = sg._with_the_object_on_grey(small, kp, desc, angles, ag.describe(desc)[0])
+    all_kp, all_desc, _, all_cells = sg._with_the_object_on_grey(small, backdrop_picture(small), kp, desc, angles,
+                                                                 ag.describe(desc)[0])
     assert np.array_equal(all_cells, ag.describe(all_desc)[0])
     assert len(all_kp) > len(kp) and np.array_equal(all_kp[:len(kp)], kp)
     added_kp, added_desc = all_kp[len(kp):], all_desc[len(kp):]
@@ -99,7 +100,8 @@ def test_the_object_on_grey_adds_only_features_not_described_yet(coins):
     # on black velvet nothing is added
     dark = sg.resize_to(_laid_on(_paper(25, 2), pixels, mask, 0.7), ft.FEATURE_SIDE)
     kp, desc, angles = ft.extract_features(dark)
-    assert len(sg._with_the_object_on_grey(dark, kp, desc, angles, ag.describe(desc)[0])[0]) == len(kp)
+    assert len(sg._with_the_object_on_grey(dark, backdrop_picture(dark), kp, desc, angles,
+                                        ag.describe(desc)[0])[0]) == len(kp)
 
 
 def test_coins_registered_on_white_paper_are_found_on_other_surfaces(coins):
