@@ -200,7 +200,9 @@ def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
     A registered photo's object is hashed on its own backdrop, and the cut-out on the busy frame's lightness: a
     studio photo on white, its object seen again on grass, was 22-33 bits from its record (unrelated photos: ~32,
     bench/README.md run 28). Laid on that studio's backdrop too, it is nearer; ranking's `distinct` rule takes the
-    nearest of the three (run 29). Made only when the rule asks (~2 ms)."""
+    nearest of the three (run 29) where the shapes can be compared at all (not for an object registered on a
+    backdrop and seen on a busy frame with none: ranking._moved_onto_a_busy_frame, run 33). Made only when the rule
+    asks (~2 ms)."""
     h, w = full.shape[:2]
     x0, y0, x1, y1 = box
     side = max(x1 - x0, y1 - y0)
