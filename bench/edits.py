@@ -213,11 +213,16 @@ _COMBINABLE = ("jpeg", "crop", "rotate_small", "relight", "colour_cast", "gamma"
 
 def angle_plus_edits(img: Image.Image, rng: Rng) -> Image.Image:
     """Another viewpoint followed by two random edits."""
-    out = perspective(img, rng)
+    return two_edits(perspective(img, rng), rng)
+
+
+def two_edits(img: Image.Image, rng: Rng) -> Image.Image:
+    """Two random edits: one of compression, crop, small rotation, lighting or colour, then one of those or a new
+    background or a screenshot."""
     names = list(rng.choice(list(_COMBINABLE[:-2]), size=1)) + [str(rng.choice(list(_COMBINABLE)))]
     for name in names:
-        out = SINGLE_EDITS[name](out, rng)
-    return out
+        img = SINGLE_EDITS[name](img, rng)
+    return img
 
 
 def apply(kind: str, img: Image.Image, rng: Rng) -> Image.Image:
