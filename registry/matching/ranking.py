@@ -382,7 +382,7 @@ def _moved_onto_a_busy_frame(query: QuerySignature, photo: _PhotoResult) -> bool
     pHash is its background's and a cut-out's only as good as the cut, so their shapes cannot be compared. A busy
     frame registered as it is (a textile, a painting filling the photo) is not: two parts of one weave verify a
     few cells by chance, and their pHashes tell them apart."""
-    return query.busy_frame and len(query.variants[0].object_colours()) == 0 and len(photo.registered_colours) > 0
+    return query.busy_frame and len(photo.registered_colours) > 0 and len(query.variants[0].object_colours()) == 0
 
 
 def _object_phash_distance(query: QuerySignature, photo: _PhotoResult) -> int:
@@ -412,7 +412,8 @@ def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, 
         "matching_photos": 1 + _extra_photos(photos) if best.cells >= POSSIBLE_MIN_CELLS else 0,
         "several_views_agree": _views_agree(photos),  # a "match" by two photographs of the record (VIEWS_MIN_CELLS)
         "distinct_from_other_records": distinct,  # verified far more than any other record (DISTINCT_MIN_CELLS)
-        "shape_compared": not _moved_onto_a_busy_frame(query, max(photos, key=lambda r: r.cells)),  # ... its pHash asked
+        # ... whose pHash was asked (None: not a match by that rule; asked only then, the query's colours may cost ~2 ms)
+        "shape_compared": not _moved_onto_a_busy_frame(query, max(photos, key=lambda r: r.cells)) if distinct else None,
         "shared_parts_ignored": round(float(shared.mean()), 3),  # of the photo: they verified 3+ records (props)
         "backdrop_left_out": _backdrop_share(query.variant(best.variant)),  # a cloth or paper of one colour
         "fields": {"agree": list(fields["agree"]), "disagree": list(fields["disagree"])},
