@@ -372,8 +372,11 @@ def _distinct_record(groups: dict[int, list[_PhotoResult]], query: QuerySignatur
 
 def _shapes_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
     """The query's object's pHash is near the registered photo's (DISTINCT_MAX_PHASH), or the two cannot be
-    compared (:func:`_moved_onto_a_busy_frame`): then the margin of cells and the objects' own colours decide."""
-    return _moved_onto_a_busy_frame(query, photo) or _object_phash_distance(query, photo) <= DISTINCT_MAX_PHASH
+    compared (:func:`_moved_onto_a_busy_frame`): then the margin of cells and the objects' own colours decide, so
+    the busy frame's object must have been cut out with its colours (else its frame's colours are the ground's)."""
+    if _moved_onto_a_busy_frame(query, photo):
+        return any(v.name == CUT_OUT and len(v.object_colours()) > 0 for v in query.variants)
+    return _object_phash_distance(query, photo) <= DISTINCT_MAX_PHASH
 
 
 def _moved_onto_a_busy_frame(query: QuerySignature, photo: _PhotoResult) -> bool:

@@ -107,7 +107,7 @@ def test_on_a_busy_frame_with_no_backdrop_the_objects_own_colours_decide_not_its
     and a cut-out's only as good as the cut; a record far ahead whose photo (on a backdrop: its object's own colours
     known) is far by its pHash is a `match` when the objects' own colours agree (the cup's), not when they differ
     (the cat's). A registered photo whose object was not told from a backdrop (a weave filling the frame) keeps its
-    pHash asked."""
+    pHash asked; and where no object was cut out of the frame with its colours, nothing stands in for the shape."""
     assert CUP_ON_GRAVEL.busy_frame and len(CUP_ON_GRAVEL.variants[0].object_colours()) == 0
     own = CUP_ON_BLACK.variants[0].object_colours()
     cat = ft.object_colour_histogram(CAT_ON_BLACK, plain_backdrop(CAT_ON_BLACK))
@@ -120,6 +120,9 @@ def test_on_a_busy_frame_with_no_backdrop_the_objects_own_colours_decide_not_its
     assert verdict(own) == ("match", "distinct")
     assert verdict(cat) == ("possible", None)
     assert verdict(NO_COLOURS) == ("possible", None)
+    no_cut_out = replace(CUP_ON_GRAVEL, variants=[v for v in CUP_ON_GRAVEL.variants if v.name != CUT_OUT])
+    best = _photo(1, 11, phash=far, query=no_cut_out, colours=own)
+    assert _verdicts(best, _photo(2, 3, query=no_cut_out), query=no_cut_out)[1] == ("possible", None)
 
 
 def test_objects_whose_own_colours_differ_keep_it_possible():
