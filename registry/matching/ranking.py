@@ -278,8 +278,10 @@ def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.nda
     they are the object's, where a cut-out may miss a part of it. eth80's studio photos at 128 px seen on textures,
     right record first, tune / held-out: on white 0.821 / 0.805 -> 0.906 / 0.870, on black 0.966 / 0.959 -> 0.974 /
     0.984 (bench/README.md run 34)."""
-    cut = next((v.object_colours() for v in query.variants if v.name == CUT_OUT and variant != CUT_OUT), NO_COLOURS)
-    return [c for c in (_query_object_colours(query, variant), cut) if len(c)]
+    seen = [_query_object_colours(query, variant)]
+    if variant != CUT_OUT:
+        seen += [v.object_colours() for v in query.variants if v.name == CUT_OUT]
+    return [c for c in seen if len(c)]
 
 
 def _query_object_colours(query: QuerySignature, variant: str) -> np.ndarray:

@@ -187,8 +187,7 @@ def test_a_smooth_object_moved_onto_a_texture_is_ranked_by_the_colours_of_the_ob
     first, wrong = 0, []
     for i, (pixels, mask) in enumerate(objects[:len(SMOOTH_COLOURS)]):
         for texture in TEXTURES:
-            query = compute_query(_jpeg(_laid_on(np.stack([cv2.resize(getattr(skdata, texture)(), (480, 360))] * 3,
-                                                          axis=-1), pixels, mask, 0.6), 85))
+            query = compute_query(_jpeg(_texture_scene(texture, pixels, mask), 85))
             found = rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=5)
             first += bool(found) and found[0].record_id == 100 + i
             wrong += [(i, texture, f.record_id) for f in found if f.record_id != 100 + i and f.verdict != "no_match"]
