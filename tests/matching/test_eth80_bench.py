@@ -1,5 +1,6 @@
 """bench/eth80.py's own pieces, on drawn photos (the ETH-80 data is never a test's input): the tune / held-out
-split, the object cut off a blue cloth, the textured and studio backdrops, and the skip where the data is absent."""
+split, the object cut off a blue cloth, the textured and studio backdrops, and the skip where the data is absent
+(eth80.py and eth80_scale.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 import eth80_photos as ep
@@ -60,7 +62,8 @@ def test_on_studio_backdrop_keeps_the_object_on_plain_black_or_white() -> None:
         assert low <= corner.mean() <= high and np.ptp(corner.mean(axis=(0, 1))) < 16  # plain, barely tinted
 
 
-def test_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "eth80.py"), "--data", str(tmp_path / "nowhere")],
+@pytest.mark.parametrize("script", ["eth80.py", "eth80_scale.py"])
+def test_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path, script: str) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--data", str(tmp_path / "nowhere")],
                           capture_output=True, text=True, check=True)
     assert "not found" in done.stdout and "skipped" in done.stdout
