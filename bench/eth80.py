@@ -429,8 +429,7 @@ def main() -> None:
     ap.add_argument("--cli-sample", type=int, default=0,
                     help="check this many view queries through `registry import-objects` + `registry match` too")
     a = ap.parse_args()
-    if not (a.data / "cup1").is_dir():
-        print(f"eth80-views not found at {a.data}: skipped (see /work/shared/data/README.md)")
+    if not ep.present(a.data):
         return
     use_one_native_thread()
     warm_up()

@@ -40,6 +40,14 @@ class Eth80Object:
         return "tune" if self.number <= TUNE_MAX_NUMBER else "heldout"
 
 
+def present(data_dir: Path) -> bool:
+    """Whether the eth80-views folder is at ``data_dir``; where it is not, says so (the benches that read it skip)."""
+    if (data_dir / "cup1").is_dir():
+        return True
+    print(f"eth80-views not found at {data_dir}: skipped (see /work/shared/data/README.md)")
+    return False
+
+
 def objects(data_dir: Path) -> list[Eth80Object]:
     """The objects found in ``data_dir`` (one folder each), by kind and number."""
     found = []

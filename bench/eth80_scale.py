@@ -91,8 +91,7 @@ def main() -> None:
     ap.add_argument("--verify", default="", help="candidates verified (comma-separated; default: the engine's)")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     a = ap.parse_args()
-    if not (a.data / "cup1").is_dir():
-        print(f"eth80-views not found at {a.data}: skipped (see /work/shared/data/README.md)")
+    if not ep.present(a.data):
         return
     use_one_native_thread()
     warm_up()
