@@ -278,10 +278,13 @@ def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.nda
     they are the object's, where a cut-out may miss a part of it. eth80's studio photos at 128 px seen on textures,
     right record first, tune / held-out: on white 0.821 / 0.805 -> 0.906 / 0.870, on black 0.966 / 0.959 -> 0.974 /
     0.984 (bench/README.md run 34)."""
-    seen = [_query_object_colours(query, variant)]
-    if variant != CUT_OUT:
-        seen += [v.object_colours() for v in query.variants if v.name == CUT_OUT]
+    seen = [_query_object_colours(query, variant), _cut_out_colours(query)]  # the same twice for the cut-out itself
     return [c for c in seen if len(c)]
+
+
+def _cut_out_colours(query: QuerySignature) -> np.ndarray:
+    """The colours of the object cut out of a busy frame by its colours (empty: none was, or it gave none)."""
+    return next((v.object_colours() for v in query.variants if v.name == CUT_OUT), NO_COLOURS)
 
 
 def _query_object_colours(query: QuerySignature, variant: str) -> np.ndarray:
@@ -296,8 +299,8 @@ def _colours_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
     colours do not differ (DISTINCT_MIN_COLOUR). Where the object lies on another backdrop than in its registered
     photo (brick, grass), the photos' colours are mostly their backdrops'; the object's own are not."""
     mine = _query_object_colours(query, photo.variant)
-    if len(mine) == 0 and photo.variant != CUT_OUT and any(v.name == CUT_OUT for v in query.variants):
-        mine = query.variant(CUT_OUT).object_colours()  # the object of a busy frame, as its colours cut it out
+    if len(mine) == 0:
+        mine = _cut_out_colours(query)  # the object of a busy frame, as its colours cut it out
     if len(mine) == 0 or len(photo.registered_colours) == 0:
         return photo.colour >= DISTINCT_MIN_COLOUR
     return ft.colour_similarity(mine, photo.registered_colours) >= DISTINCT_MIN_OWN_COLOURS
@@ -390,7 +393,7 @@ def _shapes_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
     compared (:func:`_moved_onto_a_busy_frame`): then the margin of cells and the objects' own colours decide, so
     the busy frame's object must have been cut out with its colours (else its frame's colours are the ground's)."""
     if _moved_onto_a_busy_frame(query, photo):
-        return any(v.name == CUT_OUT and len(v.object_colours()) > 0 for v in query.variants)
+        return len(_cut_out_colours(query)) > 0
     return _object_phash_distance(query, photo) <= DISTINCT_MAX_PHASH
 
 
