@@ -14,7 +14,8 @@ from . import hashing as hs
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
 from .threads import pool_to_split_into
-from .types import CUT_OUT, MIRRORED, NO_COLOURS, Candidate, QuerySignature, QueryVariant, RecordMatch, is_object_variant
+from .types import (CUT_OUT, MIRRORED, NO_COLOURS, STUDIO_BACKDROPS, Candidate, QuerySignature, QueryVariant,
+                    RecordMatch, is_cut_out, is_object_variant)
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
@@ -30,10 +31,11 @@ SECOND_VARIANT_MIN_CELLS = 7  # ... nor when the first found fewer cells, unless
 # nearest to that variant. Bench: every right record that only the second variant verified had >= 10 cells
 # with the first or hashes nearest to the second; at 3 cells a quarter of strangers were verified twice, at 7 1 %
 BATCH = 10  # candidates whose features are loaded and verified at a time
-CUT_OUT_TRIED = 2 * BATCH  # the object cut out of a busy frame by its colours is verified with this many
+CUT_OUT_TRIED = 3 * BATCH  # the object cut out of a busy frame by its colours is verified with this many
 # candidates whatever the frame's own verification found: the frame's corners are mostly its background's. eth80's
 # objects moved onto textures (tune half): the right record first 0.932 -> 0.974-0.983 with 10 to 100 of them; each
-# costs ~0.2 ms on an unregistered object's check
+# costs ~0.2 ms on an unregistered object's check. 30 since the cut-out is also searched laid on a studio's backdrops
+# (run 35): the studio photos those hashes bring forward had pushed moved objects' records past the 20th
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 PLAIN_BACKGROUND_K = 60  # candidates verified when the object was cut out of a plain background: the right
 # record was within the first 60 for every such bench query; 40 was tried (R@1 on new backgrounds 0.914 -> 0.900)
@@ -248,7 +250,7 @@ class _Verification:
                                else ft.colours_and_first_word(self.blob))
         registered, registered_object = ft.frame_and_object_colours(colours.astype(np.float32))
         col = ft.colour_similarity(b.colour_hist, registered)
-        if b.variant == CUT_OUT:  # its colours are the object's alone; a registered photo's, with its backdrop's
+        if is_cut_out(b.variant):  # its colours are the object's alone; a registered photo's, with its backdrop's
             col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, registered))
         object_col = self._object_colour(b.variant, registered_object)
         score = _image_score(b.cells, self.cand, col, self.turned_alike, object_col)
@@ -406,13 +408,17 @@ def _moved_onto_a_busy_frame(query: QuerySignature, photo: _PhotoResult) -> bool
     return query.busy_frame and len(photo.registered_colours) > 0 and len(query.variants[0].object_colours()) == 0
 
 
+_STUDIO_CUT_OUTS = frozenset(name for name, _grey in STUDIO_BACKDROPS)
+
+
 def _object_phash_distance(query: QuerySignature, photo: _PhotoResult) -> int:
     """How far the query's object's pHash is from the registered photo's: as the search found it, or nearer for an
-    object cut out of a busy frame that was registered on a studio's backdrop (signature.STUDIO_GREYS)."""
+    object cut out of a busy frame that was registered on a studio's backdrop (types.STUDIO_BACKDROPS)."""
     found = int(photo.cand.distances.get("phash", 64))
-    if photo.variant != CUT_OUT:
+    if not is_cut_out(photo.variant):
         return found
-    return min([found, *(hs.hamming(p, photo.phash) for p in query.variant(CUT_OUT).studio_phashes())])
+    on_studio = (v for v in query.variants if v.name in _STUDIO_CUT_OUTS)
+    return min([found, *(hs.hamming(int(v.hash_words[0][0]), photo.phash) for v in on_studio)])
 
 
 def _record_match(record_id: int, photos: list[_PhotoResult], fields: dict[str, Any], score: float,

@@ -16,7 +16,8 @@ from .imageops import (backdrop_for_colours, backdrop_picture, calm_region_box, 
                        printed_bars, rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment,
                        working_array)
 from .threads import beside
-from .types import CUT_OUT, MIRRORED, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, object_variant_name
+from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant,
+                    object_variant_name)
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -133,12 +134,10 @@ def _hashes(small: np.ndarray, mirrored: bool = False) -> _Hashes:
 
 
 def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
-             features: Callable[[], LocalFeatures] | None = None, hashes: _Hashes | None = None,
-             studio_phashes: Callable[[], tuple[int, ...]] | None = None) -> QueryVariant:
+             features: Callable[[], LocalFeatures] | None = None, hashes: _Hashes | None = None) -> QueryVariant:
     """``small``: the variant's image at FEATURE_SIDE; ``box``: where it lies in the query photo (fractions);
     ``features``: what gives its ORB features, their extraction started before (None: described when ranking
-    first needs them); ``hashes``: its :func:`_hashes` when they were computed before; ``studio_phashes``: what
-    gives a cut-out's pHashes on a studio's backdrops (:func:`_cut_out`)."""
+    first needs them); ``hashes``: its :func:`_hashes` when they were computed before."""
     hash_words, colour, _ = hashes or _hashes(small)
     picture = cache(lambda: backdrop_picture(small))  # made once, for its backdrops and its object's colours
     # its object's colours leave out the coloured backdrop its matches are kept off, else a plain one (as
@@ -147,8 +146,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
                         features=features() if features else None,
                         describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(picture()),
                         object_colours=lambda backdrop: ft.object_colour_histogram(
-                            picture(), backdrop if backdrop is not None else plain_backdrop(picture())),
-                        studio_phashes=studio_phashes)
+                            picture(), backdrop if backdrop is not None else plain_backdrop(picture())))
 
 
 def _mirrored(variant: QueryVariant, small: np.ndarray, hashes: _Hashes) -> QueryVariant:
@@ -185,24 +183,25 @@ def _likely_object(full: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndar
     return None if box is None else (box, None)
 
 
-STUDIO_GREYS = (0, 255)  # a studio's black and white backdrops, on which a cut-out's pHash is also taken
-
-
 def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
-             mask: np.ndarray) -> tuple[np.ndarray, tuple[float, ...], Callable[[], tuple[int, ...]]]:
+             mask: np.ndarray) -> tuple[np.ndarray, tuple[float, ...], list[tuple[str, np.ndarray]]]:
     """The object of a busy frame in ``box`` (coordinates in ``full``, the frame at FEATURE_SIDE), cut from the
     larger ``arr`` with what lies off its ``mask`` faded (:func:`imageops.fade_outside`), the box as fractions of
-    the photo's sides, and what gives its pHashes with that background made a studio's black, then white
-    (STUDIO_GREYS). An object that fills half the frame or more keeps the frame's scale, at which a registered
-    photo of it described whole shows it; a smaller one is enlarged to FEATURE_SIDE, as an object cut out of a
-    plain background is (bench/README.md, run 25).
+    the photo's sides, and the same object laid on a studio's black and white backdrops at half that size
+    (STUDIO_BACKDROPS: their variants' names and pictures). An object that fills half the frame or more keeps the
+    frame's scale, at which a registered photo of it described whole shows it; a smaller one is enlarged to
+    FEATURE_SIDE, as an object cut out of a plain background is (bench/README.md, run 25).
 
-    A registered photo's object is hashed on its own backdrop, and the cut-out on the busy frame's lightness: a
-    studio photo on white, its object seen again on grass, was 22-33 bits from its record (unrelated photos: ~32,
-    bench/README.md run 28). Laid on that studio's backdrop too, it is nearer; ranking's `distinct` rule takes the
-    nearest of the three (run 29) where the shapes can be compared at all (not for an object registered on a
-    backdrop and seen on a busy frame with none: ranking._moved_onto_a_busy_frame, run 33). Made only when the rule
-    asks (~2 ms)."""
+    A registered photo's object is hashed and described on its own backdrop, and the cut-out on the busy frame's
+    lightness: a studio photo on white, its object seen again on grass, was 22-33 bits from its record (unrelated
+    photos: ~32, bench/README.md run 28), and its outline, where a smooth object has its corners, is another corner
+    there. Laid on that studio's backdrop too, it is nearer by its hashes (searched: in a registry of 1 M photos
+    they find the studio photo its ORB codes miss) and by its corners (verified where the candidate's hashes are
+    nearest to it); ranking's `distinct` rule takes the nearest pHash of the three (run 29, run 35) where the shapes
+    can be compared at all (not for an object registered on a backdrop and seen on a busy frame with none:
+    ranking._moved_onto_a_busy_frame, run 33). At half size: what they add is the outline's corners, which it keeps,
+    and the ORB features of two more pictures at full size cost an unregistered object's check ~9 ms, most checks
+    of a busy frame describing them for some candidate (~2.5 ms at half size)."""
     h, w = full.shape[:2]
     x0, y0, x1, y1 = box
     side = max(x1 - x0, y1 - y0)
@@ -210,16 +209,16 @@ def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
                         side if side >= ft.FEATURE_SIDE // 2 else ft.FEATURE_SIDE)
     fractions = (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
     within = (x0 / w, y0 / h, x1 / w, y1 / h)
-    on_studio = lambda: tuple(int(hs.phash_word(hs.thumbnail(fade_outside(part, mask, within, grey))))  # noqa: E731
-                              for grey in STUDIO_GREYS)
+    half = cv2.resize(part, (part.shape[1] // 2, part.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    on_studio = [(name, fade_outside(half, mask, within, grey)) for name, grey in STUDIO_BACKDROPS]
     return fade_outside(part, mask, within), fractions, on_studio
 
 
 def _likely_variant(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray | None
-                    ) -> tuple[np.ndarray, tuple[float, ...], Callable[[], tuple[int, ...]] | None]:
-    """The picture of where a busy frame's object likely is, its box as fractions, and what gives its pHashes on a
-    studio's backdrops: cut out by its ``mask`` (:func:`_cut_out`), or the calm region's ``box`` (none)."""
-    return _cut_out(arr, full, box, mask) if mask is not None else (*_part(arr, full, box), None)
+                    ) -> tuple[np.ndarray, tuple[float, ...], list[tuple[str, np.ndarray]]]:
+    """The picture of where a busy frame's object likely is, its box as fractions, and the same laid on a studio's
+    backdrops: cut out by its ``mask`` (:func:`_cut_out`), or the calm region's ``box`` (none)."""
+    return _cut_out(arr, full, box, mask) if mask is not None else (*_part(arr, full, box), [])
 
 
 def compute_query(image: Image.Image) -> QuerySignature:
@@ -260,8 +259,8 @@ def compute_query(image: Image.Image) -> QuerySignature:
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
             picture, box, on_studio = region
-            variants.append(_variant(CUT_OUT if cut else "region", picture, box, features=region_features,
-                                     studio_phashes=on_studio))
+            variants.append(_variant(CUT_OUT if cut else "region", picture, box, features=region_features))
+            variants += [_variant(name, studio_picture, box) for name, studio_picture in on_studio]
     else:
         parts = [_part(arr, full, box) for box in boxes]
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object

@@ -41,8 +41,7 @@ class QueryVariant:
                  describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
                  box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
                  backdrop: Callable[[], np.ndarray | None] | None = None,
-                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None,
-                 studio_phashes: Callable[[], tuple[int, ...]] | None = None) -> None:
+                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -54,8 +53,6 @@ class QueryVariant:
         self._backdrop: tuple[np.ndarray | None] | None = None
         self._make_object_colours = object_colours  # its object's colours, given its one-coloured backdrop (or None)
         self._object_colours: np.ndarray | None = None
-        self._make_studio_phashes = studio_phashes  # a cut-out's pHashes on a studio's backdrops (made when asked)
-        self._studio_phashes: tuple[int, ...] | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
         self._masking, self._colouring = threading.Lock(), threading.Lock()  # its backdrop and colours made once too
@@ -88,14 +85,6 @@ class QueryVariant:
                     self._object_colours = NO_COLOURS if make is None else make(self.backdrop_mask())
         return self._object_colours
 
-    def studio_phashes(self) -> tuple[int, ...]:
-        """The pHashes of the variant's object laid on a studio's plain backdrops, made once, on first use; empty
-        but for an object cut out of a busy frame (signature.STUDIO_GREYS)."""
-        if self._studio_phashes is None:
-            make = self._make_studio_phashes
-            self._studio_phashes = () if make is None else make()
-        return self._studio_phashes
-
     def backdrop_if_made(self) -> np.ndarray | None:
         """The backdrop mask if a verification has made it, else None (not made for this)."""
         return None if self._backdrop is None else self._backdrop[0]
@@ -119,11 +108,18 @@ NO_COLOURS = np.zeros(0, np.float32)  # an object's own colours where they are u
 NO_COLOURS.setflags(write=False)
 MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
 CUT_OUT = "cutout"  # the object of a busy frame cut out by its colours, its background faded
+# ... and laid on a studio's black and white backdrops instead (signature._cut_out): (variant name, grey)
+STUDIO_BACKDROPS = ((f"{CUT_OUT}-on-black", 0), (f"{CUT_OUT}-on-white", 255))
 
 
 def object_variant_name(i: int) -> str:
     """Name of the query variant of the i-th object cut out of a photo: "object", "object2", ..."""
     return "object" if i == 0 else f"object{i + 1}"
+
+
+def is_cut_out(name: str) -> bool:
+    """True for the object cut out of a busy frame, on the frame's lightness or a studio's backdrop."""
+    return name.startswith(CUT_OUT)
 
 
 def is_object_variant(name: str) -> bool:

@@ -146,7 +146,8 @@ def test_a_smooth_object_on_gravel_gets_a_variant_of_its_own() -> None:
     union = (x1 - x0) * (y1 - y0) + (box[2] - box[0]) * (box[3] - box[1]) - overlap
     assert overlap / union > 0.6
     query = compute_query(frame)
-    assert [v.name for v in query.variants] == ["full", "cutout", "mirrored"]  # cut out by its colours
+    assert [v.name for v in query.variants] == ["full", "cutout", "cutout-on-black", "cutout-on-white", "mirrored"]
+    # cut out by its colours, and laid on a studio's black and white
     registered = _registered_code(make_object(100019))
     region = _code_distance(registered, query.variant("cutout").features.code)
     assert region + 10 <= _code_distance(registered, query.variant("full").features.code)

@@ -59,7 +59,9 @@ def test_two_threads_describe_and_rank_as_one_does(registry, monkeypatch: pytest
     monkeypatch.setattr(threads, "VERIFY_THREADS", 0)
     assert threads.verification_pool() is None
     one = [_check(registry, img) for img in _queries(registry)]
-    assert [len(variants) for variants, _ in two] == [3, 3, 3, 5]  # a group photo: three objects + the frame (+ mirrored)
+    # busy frames: the frame, its object cut out, laid on black and on white; a group photo: three objects + the
+    # frame (+ mirrored, each)
+    assert [len(variants) for variants, _ in two] == [5, 5, 5, 5]
     assert two == one
     assert any(len(matches) > 6 for _, matches in two)  # more than one batch of candidates was verified
 
