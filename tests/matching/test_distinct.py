@@ -5,6 +5,7 @@ an object's own are unknown), nor below `possible`'s cells. Where the object lie
 backdrop to tell it from (gravel), its shape as a pHash cannot be compared, and its own colours decide."""
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import cv2
@@ -196,6 +197,41 @@ def test_a_cut_out_far_by_its_search_but_near_on_a_studio_backdrop_is_distinct()
 
     assert verdict(_on_white(skdata.coffee()[40:330, 120:480])) == ("match", "distinct")
     assert verdict(_on_white(skdata.chelsea()[40:280, 80:330])) == ("possible", None)
+
+
+def _laid_at_middle(backdrop: np.ndarray, part: np.ndarray, share: float) -> Image.Image:
+    """``part`` enlarged to ``share`` of the backdrop's shorter side, laid at its middle, saved as a JPEG."""
+    h, w = backdrop.shape[:2]
+    scale = share * min(h, w) / max(part.shape[:2])
+    part = cv2.resize(part, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    y, x = (h - part.shape[0]) // 2, (w - part.shape[1]) // 2
+    frame = backdrop.copy()
+    frame[y:y + part.shape[0], x:x + part.shape[1]] = part
+    buffer = io.BytesIO()
+    Image.fromarray(frame).save(buffer, "JPEG", quality=85)
+    return Image.open(buffer)
+
+
+def test_a_cut_out_laid_on_a_studio_backdrop_is_coloured_as_the_cut_out_not_as_the_frame():
+    """The astronaut's panel, registered from a 128 px photo on white paper, seen on scikit-image's real grass
+    photo tinted green (a busy frame that passes for a backdrop of one colour: the whole frame's "own colours" are
+    the grass's as much as the panel's). The cut-out laid on the studio's white gives no colours of its own (no
+    plain backdrop found around its half-size picture). A record far ahead that this variant verified, its pHash
+    near, is a `match` by the cut-out's colours (the same pixels), which agree with the registered photo's; by the
+    frame's it stayed `possible` (eth80's cup8 moved onto grass, bench/README.md run 36)."""
+    panel = np.ascontiguousarray(skdata.astronaut()[20:300, 100:330])
+    paper = np.full((160, 160, 3), 236, np.uint8)
+    own = ft.frame_and_object_colours(ft.unpack_features(compute_signature(
+        _laid_at_middle(paper, panel, 0.7).resize((128, 128))).features)["colour"])[1]
+    grass = cv2.resize(skdata.grass(), (480, 360)).astype(np.float32)
+    green = np.stack([grass * 0.6, grass, grass * 0.4], axis=2).clip(0, 255).astype(np.uint8)
+    query = compute_query(_laid_at_middle(green, panel, 0.6))
+    studio, cut, frame = (query.variant(name).object_colours() for name in ("cutout-on-white", CUT_OUT, "full"))
+    assert query.busy_frame and len(studio) == 0 and len(cut) and len(frame)
+    assert ft.colour_similarity(frame, own) < ranking.DISTINCT_MIN_OWN_COLOURS <= ft.colour_similarity(cut, own)
+    assert np.array_equal(ranking._query_object_colours(query, "cutout-on-white"), cut)
+    best = replace(_photo(1, 11, phash=8, query=query, colours=own), variant="cutout-on-white")
+    assert _verdicts(best, _photo(2, 3, query=query), query=query)[1] == ("match", "distinct")
 
 
 def test_below_possible_cells_nothing_is_a_match_however_alone():
