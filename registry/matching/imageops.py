@@ -402,9 +402,12 @@ def _filled(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-RARE_SIDE = 96  # colours are compared on a thumbnail this long
+RARE_SIDE = 128  # colours are compared on a thumbnail this long ...
 RARE_BORDER = 0.1  # the frame's border, this share of its shorter side wide, shows the background
-RARE_BINS = (8, 12, 12)  # CIELAB bins (lightness, a, b)
+RARE_BINS = (8, 24, 24)  # ... in CIELAB bins (lightness, a, b): steps of ~11 in a* and b*. With 12 steps on a 96 px
+# thumbnail a pale blue cup's colours shared the bins of grey gravel and a cow's legs those of the ground: the cut-out
+# lost them (eth80's objects moved onto textures, the region against the object's true outline 0.84 -> 0.90 of the
+# two together on both halves; scikit-image's cat on its textures 0.74 -> 0.99; bench/README.md run 36)
 RARE_SHARE = 0.8  # a pixel's colour is rare when its bin's share inside the frame is this much of the two (4x likelier
 # inside than on the border)
 RARE_MIN_AREA, RARE_MAX_AREA = 0.01, 0.6  # shares of the frame the rare-coloured region may cover

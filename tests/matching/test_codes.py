@@ -11,6 +11,7 @@ from registry.matching import aggregate as ag
 from registry.matching import compute_query, compute_signature
 from registry.matching import features as ft
 from registry.matching.signature import key_to_words
+from registry.matching.types import is_object_variant
 
 
 def _code_distance(a: np.ndarray, b: np.ndarray) -> int:
@@ -47,7 +48,8 @@ def test_the_same_object_gets_a_nearer_code_than_a_stranger() -> None:
 def test_busy_frame_gets_sub_window_codes_nearer_to_the_object() -> None:
     obj = Image.fromarray(skdata.astronaut())
     query = compute_query(_busy_frame(obj))
-    assert [v.name for v in query.variants] == ["full", "mirrored"]  # nothing plain to cut the object out of
+    names = [v.name for v in query.variants]
+    assert names[0] == "full" and not any(is_object_variant(n) for n in names)  # nothing plain to cut the object out of
     assert query.window_codes.shape[1] == 2 and 1 <= len(query.window_codes) <= len(ag.window_boxes((640, 640))) == 25
     registered = _registered_code(obj)
     whole = _code_distance(registered, query.variants[0].features.code)

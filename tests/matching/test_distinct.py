@@ -213,19 +213,19 @@ def _laid_at_middle(backdrop: np.ndarray, part: np.ndarray, share: float) -> Ima
 
 
 def test_a_cut_out_laid_on_a_studio_backdrop_is_coloured_as_the_cut_out_not_as_the_frame():
-    """The astronaut's panel, registered from a 128 px photo on white paper, seen on scikit-image's real grass
-    photo tinted green (a busy frame that passes for a backdrop of one colour: the whole frame's "own colours" are
-    the grass's as much as the panel's). The cut-out laid on the studio's white gives no colours of its own (no
+    """The astronaut's panel, registered from a 128 px photo on white paper, seen on scikit-image's real brick
+    photo tinted red (a busy frame that passes for a backdrop of one colour: the whole frame's "own colours" are
+    the bricks' as much as the panel's). The cut-out laid on the studio's white gives no colours of its own (no
     plain backdrop found around its half-size picture). A record far ahead that this variant verified, its pHash
     near, is a `match` by the cut-out's colours (the same pixels), which agree with the registered photo's; by the
-    frame's it stayed `possible` (eth80's cup8 moved onto grass, bench/README.md run 36)."""
+    frame's it stayed `possible` (as eth80's cup8 moved onto grass, bench/README.md run 36)."""
     panel = np.ascontiguousarray(skdata.astronaut()[20:300, 100:330])
     paper = np.full((160, 160, 3), 236, np.uint8)
     own = ft.frame_and_object_colours(ft.unpack_features(compute_signature(
         _laid_at_middle(paper, panel, 0.7).resize((128, 128))).features)["colour"])[1]
-    grass = cv2.resize(skdata.grass(), (480, 360)).astype(np.float32)
-    green = np.stack([grass * 0.6, grass, grass * 0.4], axis=2).clip(0, 255).astype(np.uint8)
-    query = compute_query(_laid_at_middle(green, panel, 0.6))
+    brick = cv2.resize(skdata.brick(), (480, 360)).astype(np.float32)
+    red = np.stack([brick, brick * 0.6, brick * 0.5], axis=2).clip(0, 255).astype(np.uint8)
+    query = compute_query(_laid_at_middle(red, panel, 0.6))
     studio, cut, frame = (query.variant(name).object_colours() for name in ("cutout-on-white", CUT_OUT, "full"))
     assert query.busy_frame and len(studio) == 0 and len(cut) and len(frame)
     assert ft.colour_similarity(frame, own) < ranking.DISTINCT_MIN_OWN_COLOURS <= ft.colour_similarity(cut, own)
