@@ -95,8 +95,8 @@ def test_another_object_on_gravel_is_not_the_registered_one():
 def test_an_object_of_the_grounds_own_hues_is_cut_out_whole(texture: str):
     """scikit-image's real photo of a cat (its browns and greys near the ground's) laid on its real photos of
     brick, grass and gravel: the region of colours the frame's border lacks covers the cat's photo almost exactly.
-    Told apart at CIELAB steps of 12 (a* and b*) on a 96 px thumbnail, its colours merged with the ground's and the
-    region missed a quarter of it (0.73-0.75 of the two together); at steps of 11 on 128 px, 0.99."""
+    In 12 bins of CIELAB a* and b* (steps of ~21) on a 96 px thumbnail its colours merged with the ground's and the
+    region missed a quarter of it (0.73-0.75 of the two together); in 24 (steps of ~11) on 128 px, 0.99."""
     cat = np.ascontiguousarray(skdata.chelsea()[40:280, 80:330])
     ground = np.asarray(Image.fromarray(getattr(skdata, texture)()).resize((480, 360)))
     frame = np.stack([ground] * 3, axis=2)
