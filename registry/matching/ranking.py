@@ -33,10 +33,11 @@ SECOND_VARIANT_MIN_CELLS = 7  # ... nor when the first found fewer cells, unless
 BATCH = 10  # candidates whose features are loaded and verified at a time
 CUT_OUT_TRIED = 5 * BATCH  # the object cut out of a busy frame by its colours is verified with this many
 # candidates whatever the frame's own verification found: the frame's corners are mostly its background's. eth80's
-# objects moved onto textures (tune half): the right record first 0.932 -> 0.974-0.983 with 10 to 100 of them; each
-# costs ~0.2 ms on an unregistered object's check. 30 since the cut-out is also searched laid on a studio's backdrops
-# (run 35): the studio photos those hashes bring forward had pushed moved objects' records past the 20th; 50 since
-# the cut is finer (run 36): a white studio photo at 128 px, its object seen on a texture, first 0.932 -> 0.949
+# objects moved onto textures (tune half): the right record first 0.932 -> 0.974-0.983 with 10 to 100 of them. 30
+# since the cut-out is also searched laid on a studio's backdrops (run 35): the studio photos those hashes bring
+# forward had pushed moved objects' records past the 20th; 50 since the cut is finer (run 36): a white studio photo
+# at 128 px, its object seen on a texture, first 0.932 -> 0.949, for +0.2 ms (paired) on an unregistered object's
+# check at 1 M photos (most candidates verify too few matches to cost more)
 EARLY_STOP_CELLS = MATCH_MIN_CELLS  # stop verifying once a photo is a "match": wrong records stayed <= 12 cells
 PLAIN_BACKGROUND_K = 60  # candidates verified when the object was cut out of a plain background: the right
 # record was within the first 60 for every such bench query; 40 was tried (R@1 on new backgrounds 0.914 -> 0.900)
