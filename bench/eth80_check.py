@@ -141,6 +141,8 @@ def outcome(found: Found, expected: int | None, names: dict[int, str]) -> dict:
         "right_inliers": own[1].evidence["inliers"] if own else 0,
         "wrong_cells_max": max((m.evidence["inlier_cells"] for m in wrong), default=0),
         "right_variant": own[1].evidence["query_variant"] if own else "",
+        "right_match_by": own[1].evidence["match_by"] if own else None,  # which rule made it a `match` (None: not one)
+        "wrong_match_by": [m.evidence["match_by"] for m in wrong if m.verdict == "match"],
         "top_name": name(ranked[0].record_id) if ranked else None,
         "top_verdict": ranked[0].verdict if ranked else "none",
         "top_cells": ranked[0].evidence["inlier_cells"] if ranked else 0,

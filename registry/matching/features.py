@@ -304,14 +304,14 @@ def unpack_features(blob: bytes) -> dict[str, np.ndarray]:
     return out
 
 
-def colours_and_first_word(blob: bytes) -> tuple[np.ndarray, int]:
-    """The colours and the first index word of a blob (:func:`unpack_features`'s ``colour`` and ``words[0]``), read
-    without unpacking the rest."""
+def colours_and_words(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The colours and the index words of a blob (:func:`unpack_features`'s ``colour`` and ``words``), read without
+    unpacking the rest."""
     head = np.frombuffer(blob, _BLOB_HEADER, count=1)[0]
-    n, n_colour = int(head["n"]), int(head["colour"])
+    n, n_colour, n_words = int(head["n"]), int(head["colour"]), int(head["words"])
     at = _BLOB_HEADER.itemsize + (8 + DESCRIPTOR_BYTES + 2) * n  # after the keypoints, descriptors, angles and cells
     colours = np.frombuffer(blob, "<f2", count=n_colour, offset=at)
-    return colours, int(np.frombuffer(blob, "<u8", count=1, offset=at + 2 * n_colour + 8)[0])
+    return colours, np.frombuffer(blob, "<u8", count=n_words, offset=at + 2 * n_colour + 8)
 
 
 _NO_PAIRS = (np.zeros(0, np.intp), np.zeros(0, np.intp))

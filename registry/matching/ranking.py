@@ -67,6 +67,7 @@ _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated pho
 # colours alike, and its geometry agreeing as far as its pixels allow. Calibrated on bench/eth80.py's tune
 # half (objects 1-5; 50-75 px copies of photos registered at 96-200 px, and every object's copies checked with
 # its own record left out): strangers and wrong records were never nearer than 11.25 combined / pHash 4.
+WHOLE_FRAME_WORD = 3  # a blob's index words: phash, dhash, colour of its object, then its whole frame's pHash
 SMALL_QUERY_SIDE = 200  # longer side of a submitted photo, px, at or below which the rules below apply
 NEAR_COPY_COMBINED = 8.0  # combined hash distance at or below which a small photo may be a near copy ...
 NEAR_COPY_PHASH = 4  # ... with its object's pHash this near ...
@@ -74,6 +75,13 @@ NEAR_COPY_MIN_CELLS = 4  # ... and this many cells verified,
 NEAR_COPY_MIN_COLOUR = 0.7  # ... and colours this alike
 SMOOTH_COPY_COMBINED = 4.0  # or, where a smooth object gives ORB nothing to verify: hashes this near, pHash equal,
 SMOOTH_COPY_MIN_COLOUR = 0.8  # and colours this alike
+# A studio photo whose light falls off across the paper is not cut out of it (imageops.isolate_object), and a small
+# copy of it may be cut out otherwise, or not: their object's hashes then compare another framing. Their whole
+# frames' pHashes do not (signature.KEY_NAMES "phash_full", stored with every photo). eth80's studio photos
+# registered at 128 px, 50-75 px copies, tune half: own record's 0-4 bits, any other record's 4 or more (2 once, of
+# 6 240 pairs); with this rule `match` 0.692 -> 0.897 on black, 0.795 -> 0.897 on white, strangers none of 117
+# (bench/README.md run 37).
+FRAME_COPY_PHASH = 2  # or the whole frames' pHashes this near, with NEAR_COPY_MIN_CELLS verified
 NEAR_COPY_SCORE = 0.81  # the score of a "match" by cells (_geo_score at MATCH_MIN_CELLS), at least
 VIEWS_MIN_CELLS = POSSIBLE_MIN_CELLS  # two registered photos of one record that each verify this many cells ...
 VIEWS_MIN_PHASH = 12  # ... and are two photographs (their pHashes this far apart), not one saved twice, make a match
@@ -115,6 +123,7 @@ class _PhotoResult:
     turned_alike: int = 0  # the most matches that turned alike with one variant (TURNED_ALIKE_FULL)
     object_colour: float = 0.0  # the objects' own colours alike (OBJECT_COLOUR_WEIGHT)
     registered_colours: np.ndarray = field(default_factory=lambda: NO_COLOURS)  # its object's own (empty: unknown)
+    whole_frame: int | None = None  # the registered photo's whole frame's pHash (_whole_frame_word)
 
 
 def candidates_to_verify(query: QuerySignature) -> int:
@@ -248,19 +257,20 @@ class _Verification:
 
     def result(self) -> _PhotoResult:
         b = self.best
-        colours, first_word = ((self._feats["colour"], self._feats["words"][0]) if self._feats is not None
-                               else ft.colours_and_first_word(self.blob))
+        colours, words = ((self._feats["colour"], self._feats["words"]) if self._feats is not None
+                          else ft.colours_and_words(self.blob))
         registered, registered_object = ft.frame_and_object_colours(colours.astype(np.float32))
         col = ft.colour_similarity(b.colour_hist, registered)
         if is_cut_out(b.variant):  # its colours are the object's alone; a registered photo's, with its backdrop's
             col = max(col, ft.colour_similarity(self.query.variants[0].colour_hist, registered))
         object_col = self._object_colour(b.variant, registered_object)
         score = _image_score(b.cells, self.cand, col, self.turned_alike, object_col)
-        near_copy = _small_near_copy(self.query, self.cand, b.cells, col)
+        whole_frame = _whole_frame_word(words)
+        near_copy = _small_near_copy(self.query, self.cand, b.cells, col, whole_frame)
         if near_copy:
             score = max(score, NEAR_COPY_SCORE)
         return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers, near_copy,
-                            int(first_word), self.turned_alike, object_col, registered_object)
+                            int(words[0]), self.turned_alike, object_col, registered_object, whole_frame)
 
     def _object_colour(self, variant: str, registered: np.ndarray) -> float:
         """How alike the objects' own colours are, where the verification found too few cells for them to count
@@ -326,8 +336,9 @@ def _object_cells(variant: QueryVariant, got: ft.Verified, registered_kp: np.nda
     return ft.cells_covered(registered_kp[got.train_inliers[on_object]])
 
 
-def _small_near_copy(query: QuerySignature, cand: Candidate, cells: int, colour: float) -> bool:
-    """A small query photo that is a near copy of the candidate photo (see SMALL_QUERY_SIDE)."""
+def _small_near_copy(query: QuerySignature, cand: Candidate, cells: int, colour: float, frame_word: int | None) -> bool:
+    """A small query photo that is a near copy of the candidate photo (see SMALL_QUERY_SIDE): by its object's
+    hashes, or by its whole frame's pHash (``frame_word``: the registered photo's; None where not stored)."""
     if not 0 < query.source_side <= SMALL_QUERY_SIDE:
         return False
     combined = float(cand.distances.get("combined", _RANDOM_COMBINED))
@@ -335,7 +346,21 @@ def _small_near_copy(query: QuerySignature, cand: Candidate, cells: int, colour:
     textured = (combined <= NEAR_COPY_COMBINED and phash <= NEAR_COPY_PHASH and cells >= NEAR_COPY_MIN_CELLS
                 and colour >= NEAR_COPY_MIN_COLOUR)
     smooth = combined <= SMOOTH_COPY_COMBINED and phash == 0 and colour >= SMOOTH_COPY_MIN_COLOUR
-    return textured or smooth
+    return textured or smooth or _same_frame(query, frame_word, cells)
+
+
+def _same_frame(query: QuerySignature, frame_word: int | None, cells: int) -> bool:
+    """The query's whole frame is a copy of the registered photo's by its pHash (FRAME_COPY_PHASH), with
+    NEAR_COPY_MIN_CELLS verified."""
+    frame = next((v for v in query.variants if v.name == "full"), None)
+    if frame is None or frame_word is None or cells < NEAR_COPY_MIN_CELLS:
+        return False
+    return hs.hamming(int(frame.hash_words[0][0]), frame_word) <= FRAME_COPY_PHASH
+
+
+def _whole_frame_word(words: np.ndarray) -> int | None:
+    """The registered photo's whole frame's pHash (signature.KEY_NAMES: "phash_full"), where its blob holds it."""
+    return int(words[WHOLE_FRAME_WORD]) if len(words) > WHOLE_FRAME_WORD else None
 
 
 _NO_INLIERS = np.zeros(0, np.intp)
@@ -754,7 +779,7 @@ def _besides_shared(first: list[_PhotoResult], again: list[_PhotoResult], query:
     for r in first:
         cells = unshared_cells(query.variant(r.variant), r.query_inliers, shared, ft.SPREAD_CELL_PX)
         if r.cand.photo_id not in best or cells > best[r.cand.photo_id].cells:
-            near = _small_near_copy(query, r.cand, cells, r.colour)
+            near = _small_near_copy(query, r.cand, cells, r.colour, r.whole_frame)
             score = _image_score(cells, r.cand, r.colour, r.turned_alike, r.object_colour)
             best[r.cand.photo_id] = replace(r, cells=cells, near_copy=near,
                                             image_score=max(score, NEAR_COPY_SCORE) if near else score)

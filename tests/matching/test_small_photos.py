@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 from skimage import data as skdata
@@ -74,3 +75,48 @@ def test_the_rule_is_for_small_photos_only(small_registry):
     assert query.source_side == 640
     found = rank(query, small_registry.index.search(query, candidates_to_verify(query)), small_registry.load, top=5)
     assert not any(m.evidence["small_photo_near_copy"] for m in found)
+
+
+def _on_falling_light(photo: np.ndarray, seed: int, side: int = 256) -> Image.Image:
+    """A disc of a real photo (a plate, a coin, a medallion) on studio paper whose light falls off from bottom to
+    top, as under one lamp: the paper's border is not one colour, so neither registration nor a check cuts the
+    object out of it, and each hashes the whole frame."""
+    rng = np.random.default_rng(seed)
+    y = np.linspace(0.0, 1.0, side, dtype=np.float32)[:, None, None]
+    paper = (222 + 24 * y) * rng.uniform(0.97, 1.03, 3).astype(np.float32) + rng.normal(0, 2.0, (side, side, 1))
+    disc = np.asarray(Image.fromarray(photo).convert("RGB").resize((side * 5 // 8, side * 5 // 8)), np.float32)
+    top = (side - disc.shape[0]) // 2
+    yy, xx = np.mgrid[:disc.shape[0], :disc.shape[1]]
+    inside = ((yy - disc.shape[0] / 2) ** 2 + (xx - disc.shape[1] / 2) ** 2 < (disc.shape[0] / 2) ** 2)[..., None]
+    paper[top:top + disc.shape[0], top:top + disc.shape[1]] = np.where(
+        inside, disc, paper[top:top + disc.shape[0], top:top + disc.shape[1]])
+    return Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))
+
+
+STUDIO_PHOTOS = {30: skdata.coffee, 31: skdata.chelsea, 32: skdata.astronaut, 33: skdata.rocket, 34: skdata.immunohistochemistry}
+
+
+@pytest.fixture(scope="module")
+def studio_registry():
+    """Real photographs' discs on studio paper whose light falls off, each registered only at 128 px."""
+    from conftest import Registry
+
+    return Registry({pid: _small(_on_falling_light(load(), pid), REGISTERED_SIDE, 92) for pid, load in STUDIO_PHOTOS.items()})
+
+
+@pytest.mark.parametrize(("pid", "side"), [(30, 52), (31, 60), (32, 66), (33, 75), (34, 58), (30, 70)])
+def test_a_thumbnail_of_a_small_studio_photo_is_a_match_by_its_whole_frame(studio_registry, pid, side):
+    """The object's hashes cannot say it (a thumbnail's paper is cut out, or not, otherwise than the registered
+    photo's); the whole frame's pHash, with the cells its pixels allow, does (ranking.FRAME_COPY_PHASH)."""
+    found = _check(studio_registry, _small(studio_registry.images[pid], side))
+    assert found[0].record_id == 100 + pid
+    assert found[0].verdict == "match", found[0].evidence
+    assert found[0].evidence["match_by"] in ("near_copy", "areas")
+
+
+def test_a_small_studio_photo_of_another_disc_on_the_same_paper_is_not_a_match(studio_registry):
+    """The same paper, the same light, a disc of the same size: only the disc differs."""
+    for seed, load in enumerate((skdata.camera, skdata.coins, skdata.moon, skdata.hubble_deep_field)):
+        for side in (50, 64, 75):
+            img = _small(_on_falling_light(load(), 30 + seed), REGISTERED_SIDE, 92)
+            assert all(m.verdict != "match" for m in _check(studio_registry, _small(img, side))), (load.__name__, side)

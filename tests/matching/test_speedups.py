@@ -17,9 +17,9 @@ def test_features_blob_is_read_in_place_and_checked() -> None:
     out = ft.unpack_features(blob)
     assert out["desc"].shape == (len(out["kp"]), 32) and out["cells"].shape == (len(out["kp"]),)
     assert out["desc"].base is not None  # a view over the blob, not a copy
-    colours, first_word = ft.colours_and_first_word(blob)  # what a candidate's score reads without unpacking
+    colours, words = ft.colours_and_words(blob)  # what a candidate's score reads without unpacking
     np.testing.assert_array_equal(colours, out["colour"])
-    assert first_word == int(out["words"][0])
+    assert np.array_equal(words, out["words"])
     with pytest.raises(ValueError, match="wrong length"):
         ft.unpack_features(blob + b"x")
     with pytest.raises(ValueError, match="reindex"):
