@@ -81,7 +81,7 @@ SMOOTH_COPY_MIN_COLOUR = 0.8  # and colours this alike
 # and on a studio's black and white, registered at 96, 128 and 200 px, each checked with a 50-75 px copy, tune half:
 # its own record 2 bits or less for 0.97-1.00 of the copies, every other record 4 or more (27 729 pairs; held-out,
 # one of 29 151 at 2). With this rule, studio photos at 128 px: `match` 0.692 -> 0.897 on black, 0.795 -> 0.897 on
-# white, tune; strangers none (bench/README.md run 37).
+# white, tune; strangers none (bench/README.md run 38).
 FRAME_COPY_PHASH = 2  # or the whole frames' pHashes this near, with NEAR_COPY_MIN_CELLS verified
 NEAR_COPY_SCORE = 0.81  # the score of a "match" by cells (_geo_score at MATCH_MIN_CELLS), at least
 VIEWS_MIN_CELLS = POSSIBLE_MIN_CELLS  # two registered photos of one record that each verify this many cells ...
@@ -193,10 +193,14 @@ def _flipped_copy(cand: Candidate) -> bool:
 
 
 def _always_tried(variant: QueryVariant, query: QuerySignature, position: int) -> bool:
-    """The main variant, every object of a group photo (any of them may be the one registered), and the object
-    cut out of a busy frame by its colours for the first CUT_OUT_TRIED candidates."""
+    """The main variant, every object of a group photo (any of them may be the one registered), the object cut
+    out of a busy frame by its colours for the first CUT_OUT_TRIED candidates, and a small photo's whole frame: a
+    thumbnail's backdrop may be cut away where its registered photo's was not (a studio's paper whose light falls
+    off), and the frame is then the registered photo's framing. eth80's black studio photos registered at 128 px,
+    50-75 px copies: `match` 0.897 -> 0.949 tune, 0.902 -> 0.951 held-out; strangers none (bench/README.md run 38)."""
     return (variant is query.variants[0] or is_object_variant(variant.name)
-            or (variant.name == CUT_OUT and position < CUT_OUT_TRIED))
+            or (variant.name == CUT_OUT and position < CUT_OUT_TRIED)
+            or (variant.name == "full" and 0 < query.source_side <= SMALL_QUERY_SIDE))
 
 
 class _Verification:

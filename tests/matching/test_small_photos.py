@@ -77,13 +77,14 @@ def test_the_rule_is_for_small_photos_only(small_registry):
     assert not any(m.evidence["small_photo_near_copy"] for m in found)
 
 
-def _on_falling_light(photo: np.ndarray, seed: int, side: int = 256) -> Image.Image:
+def _on_falling_light(photo: np.ndarray, seed: int, side: int = 256, paper: tuple[float, float] = (222, 24),
+                      grain: float = 2.0) -> Image.Image:
     """A disc of a real photo (a plate, a coin, a medallion) on studio paper whose light falls off from bottom to
     top, as under one lamp: the paper's border is not one colour, so neither registration nor a check cuts the
     object out of it, and each hashes the whole frame."""
     rng = np.random.default_rng(seed)
     y = np.linspace(0.0, 1.0, side, dtype=np.float32)[:, None, None]
-    paper = (222 + 24 * y) * rng.uniform(0.97, 1.03, 3).astype(np.float32) + rng.normal(0, 2.0, (side, side, 1))
+    paper = (paper[0] + paper[1] * y) * rng.uniform(0.97, 1.03, 3).astype(np.float32) + rng.normal(0, grain, (side, side, 1))
     disc = np.asarray(Image.fromarray(photo).convert("RGB").resize((side * 5 // 8, side * 5 // 8)), np.float32)
     top = (side - disc.shape[0]) // 2
     yy, xx = np.mgrid[:disc.shape[0], :disc.shape[1]]
@@ -120,3 +121,34 @@ def test_a_small_studio_photo_of_another_disc_on_the_same_paper_is_not_a_match(s
         for side in (50, 64, 75):
             img = _small(_on_falling_light(load(), 30 + seed), REGISTERED_SIDE, 92)
             assert all(m.verdict != "match" for m in _check(studio_registry, _small(img, side))), (load.__name__, side)
+
+
+DARK_PAPER = {"paper": (15, 8), "grain": 3.0}  # black paper, a little lighter at the bottom, a camera's noise
+
+
+@pytest.fixture(scope="module")
+def dark_studio_registry():
+    """The same discs on black paper: at 128 px its grain keeps the border from being one colour; in a thumbnail
+    the grain is averaged away, the paper is plain, and the check cuts the disc out of it."""
+    from conftest import Registry
+
+    return Registry({pid + 10: _small(_on_falling_light(load(), pid + 10, **DARK_PAPER), REGISTERED_SIDE, 92)
+                     for pid, load in STUDIO_PHOTOS.items()})
+
+
+@pytest.mark.parametrize(("pid", "side"), [(41, 58), (41, 75), (43, 50), (44, 50), (44, 75)])
+def test_a_thumbnail_cut_out_of_paper_the_registered_photo_was_not_is_matched_by_its_whole_frame(
+        dark_studio_registry, pid, side):
+    """A small photo's whole frame is verified too (ranking._always_tried): here it, not the cut-out disc, is
+    the registered photo's framing."""
+    found = _check(dark_studio_registry, _small(dark_studio_registry.images[pid], side))
+    assert found[0].record_id == 100 + pid
+    assert found[0].verdict == "match", found[0].evidence
+    assert found[0].evidence["query_variant"] == "full"
+
+
+def test_a_thumbnail_of_another_disc_on_the_black_paper_is_not_a_match(dark_studio_registry):
+    for seed, load in enumerate((skdata.camera, skdata.coins, skdata.moon, skdata.hubble_deep_field)):
+        for side in (50, 64, 75):
+            img = _small(_on_falling_light(load(), 40 + seed, **DARK_PAPER), REGISTERED_SIDE, 92)
+            assert all(m.verdict != "match" for m in _check(dark_studio_registry, _small(img, side))), (load.__name__, side)
