@@ -270,8 +270,8 @@ def studio_small_pass(bench: Bench, backdrop: str) -> list[dict]:
         seen = [(t, ep.on_texture(side, t, bench.rng("studio small", backdrop, o.name, t))) for t in ep.TEXTURES]
         rows += [bench.row(reg, o, "same view", t, query, side_mask) for t, query in seen]
         copy_rng = bench.rng("studio small copy", backdrop, o.name)
-        copy = ep.sized(studio_photo(bench, o, "090-000", backdrop), int(copy_rng.integers(SMALL_COPY_SIDES[0], SMALL_COPY_SIDES[1] + 1)),
-                        int(copy_rng.integers(70, 91)))
+        copy_side = int(copy_rng.integers(SMALL_COPY_SIDES[0], SMALL_COPY_SIDES[1] + 1))
+        copy = ep.sized(studio_photo(bench, o, "090-000", backdrop), copy_side, int(copy_rng.integers(70, 91)))
         rows.append(bench.row(reg, o, "copy 50-75 px", "copy", copy, side_mask))
         strangers = [("unregistered", t, query) for t, query in seen] + [("unregistered, copy", "copy", copy)]
         rng = bench.rng("studio small turned", backdrop, o.name)
