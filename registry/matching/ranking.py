@@ -13,6 +13,7 @@ from . import features as ft
 from . import hashing as hs
 from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
+from .signature import KEY_NAMES
 from .threads import pool_to_split_into
 from .types import (CUT_OUT, MIRRORED, NO_COLOURS, STUDIO_BACKDROPS, Candidate, QuerySignature, QueryVariant,
                     RecordMatch, is_cut_out, is_object_variant)
@@ -67,7 +68,7 @@ _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated pho
 # colours alike, and its geometry agreeing as far as its pixels allow. Calibrated on bench/eth80.py's tune
 # half (objects 1-5; 50-75 px copies of photos registered at 96-200 px, and every object's copies checked with
 # its own record left out): strangers and wrong records were never nearer than 11.25 combined / pHash 4.
-WHOLE_FRAME_WORD = 3  # a blob's index words: phash, dhash, colour of its object, then its whole frame's pHash
+WHOLE_FRAME_WORD = KEY_NAMES.index("phash_full")  # a blob's words are its index key's: its whole frame's pHash
 SMALL_QUERY_SIDE = 200  # longer side of a submitted photo, px, at or below which the rules below apply
 NEAR_COPY_COMBINED = 8.0  # combined hash distance at or below which a small photo may be a near copy ...
 NEAR_COPY_PHASH = 4  # ... with its object's pHash this near ...
@@ -364,7 +365,7 @@ def _same_frame(query: QuerySignature, frame_word: int | None, cells: int) -> bo
 
 
 def _whole_frame_word(words: np.ndarray) -> int | None:
-    """The registered photo's whole frame's pHash (signature.KEY_NAMES: "phash_full"), where its blob holds it."""
+    """The registered photo's whole frame's pHash, where its blob holds it."""
     return int(words[WHOLE_FRAME_WORD]) if len(words) > WHOLE_FRAME_WORD else None
 
 
