@@ -15,8 +15,8 @@ from .fields import compare_fields
 from .shared import RecordInliers, shared_parts, unshared_cells, without_shared
 from .signature import KEY_NAMES
 from .threads import pool_to_split_into
-from .types import (CUT_OUT, MIRRORED, NO_COLOURS, STUDIO_BACKDROPS, Candidate, QuerySignature, QueryVariant,
-                    RecordMatch, is_cut_out, is_object_variant)
+from .types import (CUT_OUT, MIRRORED, NO_COLOURS, STUDIO_BACKDROPS, WHOLE_FRAME, Candidate, QuerySignature,
+                    QueryVariant, RecordMatch, is_cut_out, is_object_variant)
 
 # Verdict thresholds, calibrated with `python bench/run.py --dump` on the bench corpus (bench/README.md).
 # Verdicts count the 32-px cells that RANSAC inliers cover, not the inliers: glyphs drawn in one font
@@ -201,7 +201,7 @@ def _always_tried(variant: QueryVariant, query: QuerySignature, position: int) -
     50-75 px copies: `match` 0.897 -> 0.949 tune, 0.902 -> 0.951 held-out; strangers none (bench/README.md run 38)."""
     return (variant is query.variants[0] or is_object_variant(variant.name)
             or (variant.name == CUT_OUT and position < CUT_OUT_TRIED)
-            or (variant.name == "full" and 0 < query.source_side <= SMALL_QUERY_SIDE))
+            or (variant.name == WHOLE_FRAME and 0 < query.source_side <= SMALL_QUERY_SIDE))
 
 
 class _Verification:
@@ -358,7 +358,7 @@ def _small_near_copy(query: QuerySignature, cand: Candidate, cells: int, colour:
 def _same_frame(query: QuerySignature, frame_word: int | None, cells: int) -> bool:
     """The query's whole frame is a copy of the registered photo's by its pHash (FRAME_COPY_PHASH), with
     NEAR_COPY_MIN_CELLS verified."""
-    frame = next((v for v in query.variants if v.name == "full"), None)
+    frame = next((v for v in query.variants if v.name == WHOLE_FRAME), None)
     if frame is None or frame_word is None or cells < NEAR_COPY_MIN_CELLS:
         return False
     return hs.hamming(int(frame.hash_words[0][0]), frame_word) <= FRAME_COPY_PHASH

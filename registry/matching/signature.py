@@ -16,8 +16,8 @@ from .imageops import (backdrop_for_colours, backdrop_picture, calm_region_box, 
                        printed_bars, rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment,
                        working_array)
 from .threads import beside
-from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant,
-                    object_variant_name)
+from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, WHOLE_FRAME, LocalFeatures, PhotoSignature, QuerySignature,
+                    QueryVariant, object_variant_name)
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -89,7 +89,7 @@ def signature_of_query(query: QuerySignature) -> PhotoSignature:
     with the check, so that a record reported lost later is searched for among earlier checks' photos (about 1 ms;
     :func:`compute_signature` on the same photo took ~250 ms, which every check would have paid)."""
     main = query.variants[0]
-    frame = next((v for v in query.variants if v.name == "full"), main)
+    frame = next((v for v in query.variants if v.name == WHOLE_FRAME), main)
     f = main.features
     words = np.array([*main.hash_words[0], frame.hash_words[0][0], *f.code], np.uint64)
     blob = ft.pack_features(f.keypoints, f.descriptors, f.angles, main.colour_hist, main.size, words, f.descriptor_cells,
@@ -253,7 +253,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         region = None if likely is None else _likely_variant(arr, full, *likely)
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
-        variants = [_variant("full", full, features=frame, hashes=frame_words)]
+        variants = [_variant(WHOLE_FRAME, full, features=frame, hashes=frame_words)]
         mirror = (variants[0], full, frame_words)
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
@@ -266,7 +266,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # each object's ORB levels started in the pool in turn, shared by this thread after it hashes the object
         started = [_start_local_features(part[0]) for part in parts]
         frame_words = frame_hashes()
-        whole = _variant("full", full, hashes=frame_words)  # its ORB features only if ranking needs them
+        whole = _variant(WHOLE_FRAME, full, hashes=frame_words)  # its ORB features only if ranking needs them
         first_words = None if seg.shaded else _hashes(parts[0][0], True)
         variants = [_variant(object_variant_name(i), *part, features=features, hashes=first_words if i == 0 else None)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]

@@ -106,6 +106,7 @@ class QueryVariant:
 
 NO_COLOURS = np.zeros(0, np.float32)  # an object's own colours where they are unknown
 NO_COLOURS.setflags(write=False)
+WHOLE_FRAME = "full"  # the query photo as a whole, beside the objects cut out of it
 MIRRORED = "mirrored"  # the query flipped left to right (a seller's trick against reverse image search)
 CUT_OUT = "cutout"  # the object of a busy frame cut out by its colours, its background faded
 # ... and laid on a studio's black and white backdrops instead (signature._cut_out): (variant name, grey)
