@@ -12,9 +12,9 @@ from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
 from .imageops import (backdrop_for_colours, backdrop_picture, calm_region_box, crop, fade_outside, isolate_object,
-                       isolate_objects, light_backdrop, one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop,
-                       printed_bars, rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment,
-                       working_array)
+                       isolate_object_off_shaded_paper, isolate_objects, light_backdrop, one_colour_backdrop,
+                       paint_bars, paint_out_bars, plain_backdrop, printed_bars, rare_colour_region, rescale_box,
+                       resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, WHOLE_FRAME, LocalFeatures, PhotoSignature, QuerySignature,
                     QueryVariant, object_variant_name)
@@ -26,9 +26,22 @@ QUERY_REDUCE_SIDE = 1152  # a query photo is reduced by the whole factor that ke
 # 2 304 px, not 2 560 (a 2 440 px photo whole is 5.8 megapixels, ~43 ms to convert to an array; halved, ~12)
 
 
-def _object_view(arr: np.ndarray) -> np.ndarray | None:
+def _object_views(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What a registered photo's hashes and colours are taken of, and what its ORB features are described on.
+
+    The object cut out of a plain backdrop, for both. Off a neutral studio paper whose light falls off
+    (imageops.isolate_object_off_shaded_paper), the object for its hashes and colours, and the whole photo for its
+    features: a check cuts an object out of a busy frame (brick, grass, a table) and its hashes are the object's;
+    the whole frame's, mostly paper, were as far from them as a stranger's (pHash 26 bits on eth80's white studio
+    photos; 12 the object's). The features stay the whole photo's, as before: described on the object alone, a
+    small copy of the photo (a sale's thumbnail), cut out otherwise or not at all, verified none of them, and
+    nothing was gained (bench/README.md runs 37-39). Else the whole photo, for both."""
     box = isolate_object(arr)
-    return None if box is None else crop(arr, box)
+    if box is not None:
+        obj = crop(arr, box)
+        return obj, obj
+    box = isolate_object_off_shaded_paper(arr)
+    return (arr, arr) if box is None else (crop(arr, box), arr)
 
 
 def key_to_words(index_key: bytes) -> np.ndarray:
@@ -39,14 +52,15 @@ def key_to_words(index_key: bytes) -> np.ndarray:
 def compute_signature(image: Image.Image) -> PhotoSignature:
     """Signature of a registered photo (deterministic for identical pixels)."""
     arr = paint_out_bars(resize_max(working_array(image, WORK_SIDE), WORK_SIDE))
-    obj = _object_view(arr)
-    obj = arr if obj is None else obj
-    small = resize_to(obj, ft.FEATURE_SIDE)
+    obj, described = _object_views(arr)
+    small = resize_to(described, ft.FEATURE_SIDE)
     extracted = ft.start_extracting(small)
     hashes = [*hs.hash_words(hs.thumbnail(obj)), hs.phash_word(hs.thumbnail(arr))]  # meanwhile
-    colour = ft.colour_histogram(small)
-    picture = backdrop_picture(small)
-    object_colours = ft.object_colour_histogram(picture, backdrop_for_colours(picture))
+    seen = small if described is obj else resize_to(obj, ft.FEATURE_SIDE)
+    colour = ft.colour_histogram(seen)
+    seen_picture = backdrop_picture(seen)
+    object_colours = ft.object_colour_histogram(seen_picture, backdrop_for_colours(seen_picture))
+    picture = seen_picture if seen is small else backdrop_picture(small)
     kp, desc, angles = extracted()
     cells, code = ag.describe(desc)  # the code searched for: of the photo as it is
     kp, desc, angles, cells = _with_the_object_on_grey(small, picture, kp, desc, angles, cells)
@@ -221,6 +235,14 @@ def _likely_variant(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int,
     return _cut_out(arr, full, box, mask) if mask is not None else (*_part(arr, full, box), [])
 
 
+def _mirrored_as_registered(full: np.ndarray, frame_words: _Hashes) -> _Hashes:
+    """The hashes a flipped copy of a registered photo is searched by, as registration took them
+    (:func:`_object_views`): of the object, off a neutral studio paper whose light falls off; else of the whole
+    frame (whose features are described either way)."""
+    box = isolate_object_off_shaded_paper(full)
+    return frame_words if box is None else _hashes(crop(full, box), True)
+
+
 def compute_query(image: Image.Image) -> QuerySignature:
     """Signature of a query photo: the objects isolated from a plain background, or the picture cut out of a
     page shaded across the frame (if any; several objects in a group photo, each its own variant), the whole
@@ -254,7 +276,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
         variants = [_variant(WHOLE_FRAME, full, features=frame, hashes=frame_words)]
-        mirror = (variants[0], full, frame_words)
+        mirror = (variants[0], full, _mirrored_as_registered(full, frame_words))
         f = variants[0].features
         windows = ag.window_codes(f.keypoints, f.descriptors, f.descriptor_cells, variants[0].size)
         if region is not None:
@@ -271,8 +293,9 @@ def compute_query(image: Image.Image) -> QuerySignature:
         variants = [_variant(object_variant_name(i), *part, features=features, hashes=first_words if i == 0 else None)
                     for i, (part, features) in enumerate(zip(parts, started))] + [whole]
         # A picture cut out of a shaded page may be an object on a backdrop that falls off into shadow, which
-        # registration describes whole (isolate_object): a flipped copy of its photo matches the whole frame
-        mirror = (whole, full, frame_words) if seg.shaded else (variants[0], parts[0][0], first_words)
+        # registration describes whole: a flipped copy of its photo matches the whole frame
+        mirror = ((whole, full, _mirrored_as_registered(full, frame_words)) if seg.shaded
+                  else (variants[0], parts[0][0], first_words))
     variants.append(_mirrored(*mirror))
     words = variants[0].hash_words[0]
     sig = QuerySignature(variants=variants, hash_hex={n: hs.word_hex(w) for n, w in zip(hs.HASH_NAMES, words)},

@@ -61,3 +61,21 @@ def ranked_records(query: QuerySignature, photos: list) -> list:
                                   for rid, g in groups.items()])
     return [ranking._record_match(rid, g, ranking._NO_FIELDS, score, query, np.zeros(1, bool))
             for score, rid, g, _ in scored]
+
+
+def on_falling_light(photo: np.ndarray, seed: int, side: int = 256, light: tuple[float, float] = (222, 24),
+                     grain: float = 2.0) -> Image.Image:
+    """A disc of a real photo (a plate, a coin, a medallion) on studio paper whose light falls off from bottom to
+    top, as under one lamp (``light``: the paper's lightness at the top, and how much lighter it is at the bottom),
+    with a camera's ``grain``: at 128 px the paper's border is not one colour (imageops.isolate_object leaves the
+    photo whole; imageops.isolate_object_off_shaded_paper cuts the disc out of it)."""
+    rng = np.random.default_rng(seed)
+    y = np.linspace(0.0, 1.0, side, dtype=np.float32)[:, None, None]
+    tint = rng.uniform(0.97, 1.03, 3).astype(np.float32)
+    paper = (light[0] + light[1] * y) * tint + rng.normal(0, grain, (side, side, 1))
+    disc = np.asarray(Image.fromarray(photo).convert("RGB").resize((side * 5 // 8, side * 5 // 8)), np.float32)
+    d, top = disc.shape[0], (side - disc.shape[0]) // 2
+    yy, xx = np.mgrid[:d, :d]
+    inside = ((yy - d / 2) ** 2 + (xx - d / 2) ** 2 < (d / 2) ** 2)[..., None]
+    paper[top:top + d, top:top + d] = np.where(inside, disc, paper[top:top + d, top:top + d])
+    return Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
+from conftest import on_falling_light
 from objects import make_object
 from registry.demo.images import draw_object
 from registry.matching import candidates_to_verify, compute_query, rank
@@ -77,24 +78,6 @@ def test_the_rule_is_for_small_photos_only(small_registry):
     assert not any(m.evidence["small_photo_near_copy"] for m in found)
 
 
-def _on_falling_light(photo: np.ndarray, seed: int, side: int = 256, light: tuple[float, float] = (222, 24),
-                      grain: float = 2.0) -> Image.Image:
-    """A disc of a real photo (a plate, a coin, a medallion) on studio paper whose light falls off from bottom to
-    top, as under one lamp (``light``: the paper's lightness at the top, and how much lighter it is at the bottom),
-    with a camera's ``grain``: at 128 px the paper's border is not one colour, so registration does not cut the
-    disc out of it and hashes the whole frame."""
-    rng = np.random.default_rng(seed)
-    y = np.linspace(0.0, 1.0, side, dtype=np.float32)[:, None, None]
-    tint = rng.uniform(0.97, 1.03, 3).astype(np.float32)
-    paper = (light[0] + light[1] * y) * tint + rng.normal(0, grain, (side, side, 1))
-    disc = np.asarray(Image.fromarray(photo).convert("RGB").resize((side * 5 // 8, side * 5 // 8)), np.float32)
-    d, top = disc.shape[0], (side - disc.shape[0]) // 2
-    yy, xx = np.mgrid[:d, :d]
-    inside = ((yy - d / 2) ** 2 + (xx - d / 2) ** 2 < (d / 2) ** 2)[..., None]
-    paper[top:top + d, top:top + d] = np.where(inside, disc, paper[top:top + d, top:top + d])
-    return Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))
-
-
 STUDIO_PHOTOS = {30: skdata.coffee, 31: skdata.chelsea, 32: skdata.astronaut, 33: skdata.rocket,
                  34: skdata.immunohistochemistry}
 
@@ -104,7 +87,7 @@ def studio_registry():
     """Real photographs' discs on white studio paper whose light falls off, each registered only at 128 px."""
     from conftest import Registry
 
-    return Registry({pid: _small(_on_falling_light(load(), pid), REGISTERED_SIDE, 92)
+    return Registry({pid: _small(on_falling_light(load(), pid), REGISTERED_SIDE, 92)
                      for pid, load in STUDIO_PHOTOS.items()})
 
 
@@ -130,7 +113,7 @@ def dark_studio_registry():
     the grain is averaged away, the paper is plain, and the check cuts the disc out of it."""
     from conftest import Registry
 
-    return Registry({pid + 10: _small(_on_falling_light(load(), pid + 10, **DARK_PAPER), REGISTERED_SIDE, 92)
+    return Registry({pid + 10: _small(on_falling_light(load(), pid + 10, **DARK_PAPER), REGISTERED_SIDE, 92)
                      for pid, load in STUDIO_PHOTOS.items()})
 
 
@@ -152,5 +135,5 @@ def test_a_thumbnail_of_another_disc_on_the_same_paper_is_not_a_match(request, r
     registered = request.getfixturevalue(registry)
     for seed, load in enumerate((skdata.camera, skdata.coins, skdata.moon, skdata.hubble_deep_field)):
         for side in (50, 64, 75):
-            img = _small(_on_falling_light(load(), first_seed + seed, **paper), REGISTERED_SIDE, 92)
+            img = _small(on_falling_light(load(), first_seed + seed, **paper), REGISTERED_SIDE, 92)
             assert all(m.verdict != "match" for m in _check(registered, _small(img, side))), (load.__name__, side)
