@@ -221,18 +221,14 @@ NEUTRAL_MAX_SPREAD = 30.0  # a studio paper is neutral (white, grey, black): its
 # differ by this much at most (eth80's blue cloth: 75-97)
 
 
-def is_neutral(colour: np.ndarray) -> bool:
-    """A backdrop's colour is a studio paper's: white, grey or black (NEUTRAL_MAX_SPREAD)."""
-    return float(np.max(colour) - np.min(colour)) <= NEUTRAL_MAX_SPREAD
-
-
 def isolate_object_off_shaded_paper(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE) -> Box | None:
     """Box (full-resolution coordinates) around everything on a neutral studio paper whose light falls off across
     the frame (its border a smooth surface, :func:`_shaded_background`, but not one colour), or None: the object a
     registered studio photo shows, which :func:`isolate_object` leaves whole. A coloured backdrop (a cloth, a
     painted wall) is left to it: it is the object's as much as the light's."""
     small = resize_max(arr, seg_side)
-    if not is_neutral(np.median(_border_pixels(small, _border_width(small)), axis=0)):
+    paper = np.median(_border_pixels(small, _border_width(small)), axis=0)
+    if float(paper.max() - paper.min()) > NEUTRAL_MAX_SPREAD:
         return None
     surface = _shaded_background(small)
     if surface is None:

@@ -76,13 +76,14 @@ NEAR_COPY_MIN_CELLS = 4  # ... and this many cells verified,
 NEAR_COPY_MIN_COLOUR = 0.7  # ... and colours this alike
 SMOOTH_COPY_COMBINED = 4.0  # or, where a smooth object gives ORB nothing to verify: hashes this near, pHash equal,
 SMOOTH_COPY_MIN_COLOUR = 0.8  # and colours this alike
-# A studio photo whose light falls off across the paper is not cut out of it (imageops.isolate_object), and a small
-# copy of it may be cut out otherwise, or not: their object's hashes then compare another framing. Their whole
-# frames' pHashes do not (signature.KEY_NAMES "phash_full", stored with every photo). eth80's side views on its cloth
-# and on a studio's black and white, registered at 96, 128 and 200 px, each checked with a 50-75 px copy, tune half:
-# its own record 2 bits or less for 0.97-1.00 of the copies, every other record 4 or more (27 729 pairs; held-out,
-# one of 29 151 at 2). With this rule, studio photos at 128 px: `match` 0.692 -> 0.897 on black, 0.795 -> 0.897 on
-# white, tune; strangers none (bench/README.md run 38).
+# A studio photo whose light falls off across the paper is cut out of it by another rule than a plain backdrop
+# (imageops.isolate_object_off_shaded_paper; before engine orb-vlad-13, not at all), and a small copy of it, its
+# grain averaged away, may be cut out as off a plain one, or not: their object's hashes then compare another
+# framing. Their whole frames' pHashes do not (signature.KEY_NAMES "phash_full", stored with every photo). eth80's
+# side views on its cloth and on a studio's black and white, registered at 96, 128 and 200 px, each checked with a
+# 50-75 px copy, tune half: its own record 2 bits or less for 0.97-1.00 of the copies, every other record 4 or more
+# (27 729 pairs; held-out, one of 29 151 at 2). With this rule, studio photos at 128 px: `match` 0.692 -> 0.897 on
+# black, 0.795 -> 0.897 on white, tune; strangers none (bench/README.md run 38).
 FRAME_COPY_PHASH = 2  # or the whole frames' pHashes this near, with NEAR_COPY_MIN_CELLS verified
 NEAR_COPY_SCORE = 0.81  # the score of a "match" by cells (_geo_score at MATCH_MIN_CELLS), at least
 VIEWS_MIN_CELLS = POSSIBLE_MIN_CELLS  # two registered photos of one record that each verify this many cells ...

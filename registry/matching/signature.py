@@ -13,8 +13,8 @@ from . import features as ft
 from . import hashing as hs
 from .imageops import (PAGE_SIDE, backdrop_for_colours, backdrop_picture, calm_region_box, crop, fade_outside,
                        isolate_object, isolate_object_off_shaded_paper, isolate_objects, light_backdrop,
-                       one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop, printed_bars, rare_colour_region,
-                       rescale_box, resize_max, resize_query, resize_to, segment, working_array)
+                       one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop, printed_bars,
+                       rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
 from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, WHOLE_FRAME, LocalFeatures, PhotoSignature, QuerySignature,
                     QueryVariant, object_variant_name)
