@@ -33,6 +33,11 @@ _TRAILING_SLACK = 16  # some cameras pad a few zero bytes after the JPEG end mar
 FILE_TOO_LARGE = N_("the file is too large (%(size)s MB); the limit is %(limit)s MB. Send a smaller or more compressed photo.")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+# A photo is described at 640 px on its longer side: a strip 500 times as long as it is wide kept no row and made a
+# check fail (HTTP 500); no photograph of an object, a scroll or a sword laid out, is a tenth as thin.
+MAX_ASPECT = 100
+STRIP = N_("the image is a strip (%(width)sx%(height)s pixels) too thin to show an object; send a photo at most "
+           "%(ratio)s times as long as it is wide.")
 
 
 class PhotoRejected(ReadableError):
@@ -268,6 +273,8 @@ def _check_dimensions(image: Image.Image, label: str, max_pixels: int) -> None:
     width, height = image.size
     if width < 16 or height < 16:
         raise PhotoRejected(N_("the image is too small (%(width)sx%(height)s pixels) to identify an object."), label, width=width, height=height)
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise PhotoRejected(STRIP, label, width=width, height=height, ratio=MAX_ASPECT)
     if width * height > max_pixels:
         raise PhotoRejected(
             N_("the image is %(width)sx%(height)s pixels, more than the %(limit)s megapixels accepted (possibly a decompression bomb). Send a smaller photo."),

@@ -183,6 +183,11 @@ def test_bad_uploads_get_a_clear_4xx(app, client, api_headers):
     not_image = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(b"<svg onload=alert(1)>"), "x.jpg")]},
                             content_type="multipart/form-data", headers=headers)
     assert not_image.status_code == 422 and "not an image" in not_image.get_json()["error"]
+    strip = io.BytesIO()
+    Image.new("RGB", (8000, 16), "grey").save(strip, format="PNG")  # a check of it failed with HTTP 500
+    thin = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(strip.getvalue()), "s.png")]},
+                       content_type="multipart/form-data", headers=headers)
+    assert thin.status_code == 422 and "strip (8000x16 pixels)" in thin.get_json()["error"]
     bad_top = client.post("/api/v1/checks", data={"photos": [(io.BytesIO(_jpeg(draw_object(1, "vase", "gold"))), "a.jpg")], "top": "0"},
                           content_type="multipart/form-data", headers=headers)
     assert bad_top.status_code in (400, 422) and "top" in bad_top.get_json()["error"]

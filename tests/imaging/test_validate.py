@@ -70,6 +70,21 @@ def test_tiny_image_is_rejected():
         decode_photo(buffer.getvalue(), "dot.png")
 
 
+@pytest.mark.parametrize("size", [(8000, 16), (16, 8000), (3300, 32)])
+def test_a_strip_too_thin_to_show_an_object_is_rejected(size):
+    """A 16 x 8 000 strip kept no row at the 640 px a check describes and made it fail with HTTP 500."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "grey").save(buffer, format="PNG")
+    with pytest.raises(PhotoRejected, match="strip"):
+        decode_photo(buffer.getvalue(), "strip.png")
+
+
+def test_a_long_object_laid_out_is_not_a_strip():
+    buffer = io.BytesIO()
+    Image.new("RGB", (3200, 32), "grey").save(buffer, format="PNG")  # 100 times as long as wide: a scroll's edge
+    assert decode_photo(buffer.getvalue(), "scroll.png").image.size == (3200, 32)
+
+
 def _exif(orientation: int | None = None, gps: bool = False) -> Image.Exif:
     exif = Image.Exif()
     if orientation:
