@@ -217,18 +217,14 @@ def isolate_object(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_S
     return _scale_box(box, small.shape, arr.shape, margin)
 
 
-NEUTRAL_MAX_SPREAD = 30.0  # a studio paper is neutral (white, grey, black): its border's median colour's channels
-# differ by this much at most (eth80's blue cloth: 75-97)
-
-
 def isolate_object_off_shaded_paper(arr: np.ndarray, margin: float = 0.04, seg_side: int = _SEG_SIDE) -> Box | None:
     """Box (full-resolution coordinates) around everything on a neutral studio paper whose light falls off across
     the frame (its border a smooth surface, :func:`_shaded_background`, but not one colour), or None: the object a
     registered studio photo shows, which :func:`isolate_object` leaves whole. A coloured backdrop (a cloth, a
-    painted wall) is left to it: it is the object's as much as the light's."""
+    painted wall, whose chroma is a one-coloured backdrop's: _BACKDROP_MIN_CHROMA) is left to it: it is the
+    object's as much as the light's."""
     small = resize_max(arr, seg_side)
-    paper = np.median(_border_pixels(small, _border_width(small)), axis=0)
-    if float(paper.max() - paper.min()) > NEUTRAL_MAX_SPREAD:
+    if _chroma(np.median(_border_pixels(small, _border_width(small)), axis=0)) >= _BACKDROP_MIN_CHROMA:
         return None
     surface = _shaded_background(small)
     if surface is None:
@@ -532,6 +528,12 @@ _BACKDROP_NEAR_AB = 0.3  # a pixel is alike when its a*b* are within this share 
 _BACKDROP_MAX_SHARE = 0.9  # a texture filling the frame (a leaf, a fabric: 0.91-0.92 of the bench's corpus photos
 _BACKDROP_MIN_OBJECT = 0.08  # alike) is not a backdrop, nor is one that leaves no part of this share of the picture
 _BLANK_DARK, _BLANK_SPREAD = 12, 8  # ... besides black or white fill (a turned or warped picture's corners)
+
+
+def _chroma(rgb: np.ndarray) -> float:
+    """CIELAB chroma of one RGB colour, on OpenCV's 8-bit scale (as :func:`one_colour_backdrop` measures it)."""
+    lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8).reshape(1, 1, 3), cv2.COLOR_RGB2LAB)
+    return float(np.hypot(*(lab[0, 0, 1:].astype(np.float32) - 128.0)))
 
 
 def backdrop_picture(arr: np.ndarray) -> np.ndarray:
