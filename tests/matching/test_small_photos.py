@@ -6,13 +6,13 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 from skimage import data as skdata
 
 from conftest import on_falling_light
 from objects import make_object
 from registry.demo.images import draw_object
-from registry.matching import candidates_to_verify, compute_query, rank
+from registry.matching import candidates_to_verify, compute_query, rank, ranking
 
 REGISTERED_SIDE = 128  # an old inventory print, a poster's picture
 PHOTOS = {"coffee": skdata.coffee, "chelsea": skdata.chelsea, "astronaut": skdata.astronaut, "rocket": skdata.rocket}
@@ -137,3 +137,50 @@ def test_a_thumbnail_of_another_disc_on_the_same_paper_is_not_a_match(request, r
         for side in (50, 64, 75):
             img = _small(on_falling_light(load(), first_seed + seed, **paper), REGISTERED_SIDE, 92)
             assert all(m.verdict != "match" for m in _check(registered, _small(img, side))), (load.__name__, side)
+
+
+SMOOTH_PHOTOS = {50: skdata.coffee, 51: skdata.chelsea, 52: skdata.astronaut, 53: skdata.rocket,
+                 54: skdata.immunohistochemistry}
+
+
+def _smooth(photo: np.ndarray) -> np.ndarray:
+    """A real photo so far out of focus that it is a smooth object's surface, an apple's or a glazed cup's."""
+    return np.asarray(Image.fromarray(photo).convert("RGB").filter(ImageFilter.GaussianBlur(40)))
+
+
+@pytest.fixture(scope="module")
+def smooth_registry():
+    """Smooth discs on white studio paper whose light falls off, each registered only at 128 px."""
+    from conftest import Registry
+
+    return Registry({pid: _small(on_falling_light(_smooth(load()), pid), REGISTERED_SIDE, 92)
+                     for pid, load in SMOOTH_PHOTOS.items()})
+
+
+@pytest.mark.parametrize(("pid", "side"), [(52, 50), (54, 50), (54, 60)])
+def test_a_thumbnail_of_a_smooth_object_is_a_near_copy_by_its_whole_frame_alone(smooth_registry, pid, side):
+    """A thumbnail that gives ORB nothing to verify (ranking.FRAME_TWIN_PHASH): its whole frame's pHash equals the
+    registered photo's and its colours are the object's. Before it, `possible` or `no_match`."""
+    found = _check(smooth_registry, _small(smooth_registry.images[pid], side))
+    assert found[0].record_id == 100 + pid
+    assert found[0].evidence["inlier_cells"] < ranking.NEAR_COPY_MIN_CELLS
+    assert found[0].verdict == "match", found[0].evidence
+    assert found[0].evidence["small_photo_near_copy"]
+
+
+def _other_colours(img: Image.Image, hue_shift: int) -> Image.Image:
+    hsv = np.asarray(img.convert("HSV")).copy()
+    hsv[..., 0] = (hsv[..., 0].astype(np.int32) + hue_shift) % 256
+    return Image.fromarray(hsv, "HSV").convert("RGB")
+
+
+@pytest.mark.parametrize("hue_shift", [64, 128])
+def test_a_thumbnail_of_the_same_shape_in_other_colours_is_not_a_match(smooth_registry, hue_shift):
+    """The same disc on the same paper, its colours turned round the hue circle: its whole frame's pHash (of its
+    lightness) may be the registered photo's, its colours are not. (Where its corners verify, it is a copy of the
+    photo with its colours edited, and FRAME_COPY_PHASH may call it one.)"""
+    for pid in SMOOTH_PHOTOS:
+        for side in (50, 60):
+            found = _check(smooth_registry, _small(_other_colours(smooth_registry.images[pid], hue_shift), side))
+            unverified = [m for m in found if m.evidence["inlier_cells"] < ranking.NEAR_COPY_MIN_CELLS]
+            assert all(m.verdict != "match" for m in unverified), (pid, side, found[0].evidence)
