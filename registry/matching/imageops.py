@@ -1,8 +1,8 @@
 """Pixel-level helpers: conversion, resizing and object isolation."""
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import NamedTuple
+from functools import cache, lru_cache
+from typing import Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -428,6 +428,8 @@ RARE_BINS = (8, 24, 24)  # ... in CIELAB bins (lightness, a, b): steps of ~11 in
 # two together on both halves; scikit-image's cat on its textures 0.74 -> 0.99; bench/README.md run 36)
 RARE_SHARE = 0.8  # a pixel's colour is rare when its bin's share inside the frame is this much of the two (4x likelier
 # inside than on the border)
+RARE_GROW_SHARE = 0.55  # the region grown into the pixels it touches whose colour is this likely inside or more
+# (hysteresis) gives the object's colours (:func:`rare_colour_masks`)
 RARE_MIN_AREA, RARE_MAX_AREA = 0.01, 0.6  # shares of the frame the rare-coloured region may cover
 RARE_MIN_FILL = 0.25  # ... and of its own box (not a thread across the frame)
 RARE_MARGIN = 0.02
@@ -442,10 +444,33 @@ def rare_colour_region(arr: np.ndarray) -> tuple[Box, np.ndarray] | None:
     busy as they are (a painted plate on bricks, which :func:`calm_region_box` misses); the border
     stands for the background, as the object is rarely at the edge of a photo taken of it (~1 ms).
     """
+    found = rare_colour_masks(arr)
+    return None if found is None else found.box_and_mask
+
+
+class RareColours(NamedTuple):
+    box: Box  # full-resolution coordinates
+    mask: np.ndarray  # uint8 on ``small``: the region (:func:`rare_colour_region`)
+    grown: Callable[[], np.ndarray | None]  # bool on ``small``: the region grown by hysteresis (RARE_GROW_SHARE), its
+    # small holes filled; None where it grew over more than RARE_MAX_AREA of the frame (made when first asked)
+    small: np.ndarray  # the frame's RARE_SIDE thumbnail
+
+    @property
+    def box_and_mask(self) -> tuple[Box, np.ndarray]:
+        return self.box, self.mask
+
+
+def rare_colour_masks(arr: np.ndarray) -> RareColours | None:
+    """:func:`rare_colour_region`, with the region grown into the pixels it touches whose colours are likelier
+    inside the frame than on its border, RARE_GROW_SHARE or more. The region is a busy frame's object where its
+    colours are not the ground's; where they partly are (a brown horse on brown gravel: rare only at its outline,
+    its white legs and its shadows), the region is a piece of it, whose colours are not the object's; the grown
+    region's are more nearly so. Only colours are taken from it: cut out by it, the object's outline took in the
+    ground (bench/README.md run 40)."""
     small = resize_max(arr, RARE_SIDE)
-    rare = (_inside_share(_colour_bins(small)) > RARE_SHARE).astype(np.uint8)
-    rare = cv2.morphologyEx(rare, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    rare = cv2.morphologyEx(rare, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    share = _inside_share(_colour_bins(small))
+    strong = _opened(share > RARE_SHARE)
+    rare = cv2.morphologyEx(strong, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     largest = _largest_component(rare)
     if largest is None or not RARE_MIN_AREA * rare.size <= largest.area <= RARE_MAX_AREA * rare.size:
         return None
@@ -453,7 +478,29 @@ def rare_colour_region(arr: np.ndarray) -> tuple[Box, np.ndarray] | None:
     if largest.area < RARE_MIN_FILL * (x1 - x0) * (y1 - y0):
         return None
     box = _scale_box(largest.box, rare.shape, arr.shape, RARE_MARGIN)
-    return None if box is None else (box, _filled(largest.mask))
+    if box is None:
+        return None
+    return RareColours(box, _filled(largest.mask), cache(lambda: _grown_region(strong, share)), small)
+
+
+def _grown_region(strong: np.ndarray, share: np.ndarray) -> np.ndarray | None:
+    """:func:`rare_colour_masks`' region grown (bool), or None where it grew over more than RARE_MAX_AREA."""
+    grown = _grown(strong, _opened(share > RARE_GROW_SHARE))
+    grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    largest = _largest_component(grown)
+    return None if largest is None or largest.area > RARE_MAX_AREA * grown.size else _filled(largest.mask) > 0
+
+
+def _opened(mask: np.ndarray) -> np.ndarray:
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+
+
+def _grown(seeds: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """``seeds`` (uint8) with the parts of ``within`` that touch them (hysteresis, as an edge detector keeps weak
+    edges joined to strong ones)."""
+    _, labels = cv2.connectedComponents(seeds | within)
+    touched = np.unique(labels[seeds > 0])
+    return np.isin(labels, touched[touched > 0]).astype(np.uint8)
 
 
 def fade_outside(part: np.ndarray, mask: np.ndarray, box: tuple[float, float, float, float],

@@ -308,7 +308,8 @@ def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.nda
     they are the object's, where a cut-out may miss a part of it. eth80's studio photos at 128 px seen on textures,
     right record first, tune / held-out: on white 0.821 / 0.805 -> 0.906 / 0.870, on black 0.966 / 0.959 -> 0.974 /
     0.984 (bench/README.md run 34)."""
-    seen = [_query_object_colours(query, variant), _cut_out_colours(query)]  # the same twice for the cut-out itself
+    seen = [_query_object_colours(query, variant), _cut_out_colours(query),  # the same twice for the cut-out itself
+            query.grown_colours()]
     return [c for c in seen if len(c)]
 
 

@@ -14,10 +14,10 @@ from . import hashing as hs
 from .imageops import (PAGE_SIDE, backdrop_for_colours, backdrop_picture, calm_region_box, crop, fade_outside,
                        isolate_object, isolate_object_off_shaded_paper, isolate_objects, light_backdrop,
                        one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop, printed_bars,
-                       rare_colour_region, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
+                       rare_colour_masks, rescale_box, resize_max, resize_query, resize_to, segment, working_array)
 from .threads import beside
-from .types import (CUT_OUT, MIRRORED, STUDIO_BACKDROPS, WHOLE_FRAME, LocalFeatures, PhotoSignature, QuerySignature,
-                    QueryVariant, object_variant_name)
+from .types import (CUT_OUT, MIRRORED, NO_COLOURS, STUDIO_BACKDROPS, WHOLE_FRAME, LocalFeatures, PhotoSignature,
+                    QuerySignature, QueryVariant, object_variant_name)
 
 KEY_WORDS = 6  # phash_obj, dhash_obj, colour_obj, phash_full, 2 x ORB-VLAD code -> 48 bytes per photo
 KEY_NAMES = ("phash", "dhash", "colour", "phash_full", "orb_code_hi", "orb_code_lo")
@@ -187,14 +187,18 @@ def _part(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int]) -> 
     return part, (round(x0 / w, 3), round(y0 / h, 3), round(x1 / w, 3), round(y1 / h, 3))
 
 
-def _likely_object(full: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray | None] | None:
-    """Where the object of a busy frame likely is: the region of colours its border lacks (its box, and its mask
-    at a thumbnail's size), else its calm region (its box; no mask)."""
-    found = rare_colour_region(full)
+def _likely_object(full: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray | None,
+                                             Callable[[], np.ndarray]] | None:
+    """Where the object of a busy frame likely is: the region of colours its border lacks (its box, its mask at a
+    thumbnail's size, and what gives its colours as the region grown gives them, made when ranking first asks:
+    :func:`imageops.rare_colour_masks`), else its calm region (its box; no mask, no colours)."""
+    found = rare_colour_masks(full)
     if found is not None:
-        return found
+        grown = found.grown
+        return found.box, found.mask, cache(lambda: NO_COLOURS if grown() is None
+                                            else ft.object_colour_histogram(found.small, ~grown()))
     box = calm_region_box(full)
-    return None if box is None else (box, None)
+    return None if box is None else (box, None, lambda: NO_COLOURS)
 
 
 def _cut_out(arr: np.ndarray, full: np.ndarray, box: tuple[int, int, int, int],
@@ -277,7 +281,7 @@ def compute_query(image: Image.Image) -> QuerySignature:
         # the likely object is searched by its own hashes and code too: at 1 M photos this found most objects
         # on photographed backgrounds that the frame's codes missed (bench/README.md)
         cut = likely is not None and likely[1] is not None
-        region = None if likely is None else _likely_variant(arr, full, *likely)
+        region = None if likely is None else _likely_variant(arr, full, *likely[:2])
         region_features = None if region is None else _start_local_features(region[0])  # after the frame's
         frame_words = frame_hashes()
         variants = [_variant(WHOLE_FRAME, full, features=frame, hashes=frame_words)]
@@ -307,4 +311,5 @@ def compute_query(image: Image.Image) -> QuerySignature:
                          source_side=max(image.size))
     if windows is not None:
         sig.window_codes = windows
+        sig.grown_colours = (lambda: NO_COLOURS) if likely is None else likely[2]
     return sig

@@ -137,6 +137,9 @@ class QuerySignature:
     # (n, 2) uint64 ORB codes of sub-windows of a busy frame: they re-rank the pre-filtered rows
     window_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.uint64))
     source_side: int = 0  # the longer side of the photo as submitted, in pixels (0: not known)
+    # what gives a busy frame's object's own colours as the region of rare colours grown gives them
+    # (imageops.rare_colour_masks; made when ranking first asks)
+    grown_colours: Callable[[], np.ndarray] = field(default=lambda: NO_COLOURS)
 
     @property
     def busy_frame(self) -> bool:

@@ -13,7 +13,7 @@ from conftest import Registry
 from objects import make_object
 from registry.matching import candidates_to_verify, compute_query, rank
 from registry.matching import features as ft
-from registry.matching.imageops import fade_outside, rare_colour_region
+from registry.matching.imageops import fade_outside, rare_colour_masks, rare_colour_region
 from registry.matching.ranking import POSSIBLE_MIN_CELLS
 
 FRAME = (480, 640)
@@ -109,3 +109,36 @@ def test_an_object_of_the_grounds_own_hues_is_cut_out_whole(texture: str):
     truth[top:top + cat.shape[0], left:left + cat.shape[1]] = 1
     truth = cv2.resize(truth, region.shape[::-1], interpolation=cv2.INTER_AREA) > 0
     assert (region & truth).sum() / (region | truth).sum() >= 0.9
+
+
+def _cat_on_ground_of_its_colours(texture: str, toward_cat: float) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-image's real photo of a cat on its real photo of ``texture``, the ground tinted ``toward_cat`` of the
+    way to the cat's mean colour (1.0: the ground's colours are the cat's on average); and where the cat lies."""
+    cat = np.ascontiguousarray(skdata.chelsea()[40:280, 80:330]).astype(np.float32)
+    ground = np.asarray(Image.fromarray(getattr(skdata, texture)()).resize((480, 360)), np.float32)[..., None]
+    tint = toward_cat * cat.reshape(-1, 3).mean(axis=0) / ground.mean() + (1 - toward_cat)
+    frame = np.clip(ground * tint, 0, 255)
+    top, left = (360 - cat.shape[0]) // 2, (480 - cat.shape[1]) // 2
+    frame[top:top + cat.shape[0], left:left + cat.shape[1]] = cat
+    truth = np.zeros((360, 480), np.uint8)
+    truth[top:top + cat.shape[0], left:left + cat.shape[1]] = 1
+    return frame.astype(np.uint8), truth
+
+
+def _overlap(region: np.ndarray, truth: np.ndarray) -> float:
+    truth = cv2.resize(truth, region.shape[::-1], interpolation=cv2.INTER_AREA) > 0
+    return float((region & truth).sum() / (region | truth).sum())
+
+
+def test_the_colours_of_an_object_partly_of_the_grounds_are_taken_from_the_region_grown():
+    """On gravel of nearly the cat's colours its rare colours are a part of it; grown into the pixels they touch
+    whose colours are likelier inside (imageops.RARE_GROW_SHARE), the region is the cat, whose colours then rank it
+    (bench/README.md run 40). Where the ground's colours differ from the object's, the region grown is the region."""
+    frame, truth = _cat_on_ground_of_its_colours("gravel", 0.8)
+    found = rare_colour_masks(frame)
+    assert found is not None and found.grown() is not None
+    assert _overlap(found.mask > 0, truth) < 0.7
+    assert _overlap(found.grown(), truth) > 0.85
+    frame, truth = _cat_on_ground_of_its_colours("gravel", 0.6)
+    found = rare_colour_masks(frame)
+    assert _overlap(found.mask > 0, truth) > 0.9 and _overlap(found.grown(), truth) > 0.9

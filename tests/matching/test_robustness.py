@@ -286,7 +286,7 @@ def test_an_object_small_on_a_brick_floor_is_found_by_its_colours(registry, pid:
     res = _best_of_busy(registry, photo)
     assert res[0].record_id == 100 + pid and res[0].verdict == "match"
     assert res[0].evidence["query_variant"] == "cutout"
-    monkeypatch.setattr(signature, "rare_colour_region", lambda arr: None)  # the frame and its calm parts alone
+    monkeypatch.setattr(signature, "rare_colour_masks", lambda arr: None)  # the frame and its calm parts alone
     assert _best_of_busy(registry, photo)[0].verdict != "match"
 
 
