@@ -429,7 +429,9 @@ RARE_BINS = (8, 24, 24)  # ... in CIELAB bins (lightness, a, b): steps of ~11 in
 RARE_SHARE = 0.8  # a pixel's colour is rare when its bin's share inside the frame is this much of the two (4x likelier
 # inside than on the border)
 RARE_GROW_SHARE = 0.55  # the region grown into the pixels it touches whose colour is this likely inside or more
-# (hysteresis) gives the object's colours (:func:`rare_colour_masks`)
+# (hysteresis) gives the object's colours (:func:`rare_colour_masks`) ...
+RARE_GROW_MAX = 3.0  # ... unless it grew to more than this many times the region: into the ground (eth80's objects
+# on textures, tune half: 1.02 at the median, 2.4 at the 99th percentile, 2.8 at most; bench/README.md run 41)
 RARE_MIN_AREA, RARE_MAX_AREA = 0.01, 0.6  # shares of the frame the rare-coloured region may cover
 RARE_MIN_FILL = 0.25  # ... and of its own box (not a thread across the frame)
 RARE_MARGIN = 0.02
@@ -480,15 +482,19 @@ def rare_colour_masks(arr: np.ndarray) -> RareColours | None:
     box = _scale_box(largest.box, rare.shape, arr.shape, RARE_MARGIN)
     if box is None:
         return None
-    return RareColours(box, _filled(largest.mask), cache(lambda: _grown_region(strong, share)), small)
+    region = _filled(largest.mask)
+    return RareColours(box, region, cache(lambda: _grown_region(strong, share, int(region.sum()))), small)
 
 
-def _grown_region(strong: np.ndarray, share: np.ndarray) -> np.ndarray | None:
-    """:func:`rare_colour_masks`' region grown (bool), or None where it grew over more than RARE_MAX_AREA."""
+def _grown_region(strong: np.ndarray, share: np.ndarray, region_area: int) -> np.ndarray | None:
+    """:func:`rare_colour_masks`' region grown (bool), or None where it grew over more than RARE_MAX_AREA of the
+    frame or RARE_GROW_MAX times the region's area."""
     grown = _grown(strong, _opened(share > RARE_GROW_SHARE))
     grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     largest = _largest_component(grown)
-    return None if largest is None or largest.area > RARE_MAX_AREA * grown.size else _filled(largest.mask) > 0
+    if largest is None or largest.area > min(RARE_MAX_AREA * grown.size, RARE_GROW_MAX * region_area):
+        return None
+    return _filled(largest.mask) > 0
 
 
 def _opened(mask: np.ndarray) -> np.ndarray:

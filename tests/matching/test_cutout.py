@@ -142,3 +142,16 @@ def test_the_colours_of_an_object_partly_of_the_grounds_are_taken_from_the_regio
     frame, truth = _cat_on_ground_of_its_colours("gravel", 0.6)
     found = rare_colour_masks(frame)
     assert _overlap(found.mask > 0, truth) > 0.9 and _overlap(found.grown(), truth) > 0.9
+
+
+def test_a_region_grown_into_the_scene_around_a_small_object_is_not_taken():
+    """A small cup on scikit-image's real photo of an astronaut: the colours the scene's border lacks are a part of
+    the scene, and that region grown by them spreads over the astronaut, six times its size: not an object's colours
+    (imageops.RARE_GROW_MAX; without it, bench/probes.py's small objects on real photos lost their first place,
+    bench/README.md run 41)."""
+    cup = np.asarray(Image.fromarray(skdata.coffee()[60:360, 120:480]).resize((90, 75)))
+    frame = np.asarray(Image.fromarray(skdata.astronaut()).resize((480, 480))).copy()
+    frame[200:275, 195:285] = cup
+    found = rare_colour_masks(frame)
+    assert found is not None
+    assert found.grown() is None
