@@ -454,7 +454,8 @@ class RareColours(NamedTuple):
     box: Box  # full-resolution coordinates
     mask: np.ndarray  # uint8 on ``small``: the region (:func:`rare_colour_region`)
     grown: Callable[[], np.ndarray | None]  # bool on ``small``: the region grown by hysteresis (RARE_GROW_SHARE), its
-    # small holes filled; None where it grew over more than RARE_MAX_AREA of the frame (made when first asked)
+    # small holes filled; None where it grew over RARE_MAX_AREA of the frame or RARE_GROW_MAX times the region (made
+    # when first asked)
     small: np.ndarray  # the frame's RARE_SIDE thumbnail
 
     @property
