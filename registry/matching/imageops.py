@@ -447,7 +447,7 @@ def rare_colour_region(arr: np.ndarray) -> tuple[Box, np.ndarray] | None:
     stands for the background, as the object is rarely at the edge of a photo taken of it (~1 ms).
     """
     found = rare_colour_masks(arr)
-    return None if found is None else found.box_and_mask
+    return None if found is None else (found.box, found.mask)
 
 
 class RareColours(NamedTuple):
@@ -457,10 +457,6 @@ class RareColours(NamedTuple):
     # small holes filled; None where it grew over RARE_MAX_AREA of the frame or RARE_GROW_MAX times the region (made
     # when first asked)
     small: np.ndarray  # the frame's RARE_SIDE thumbnail
-
-    @property
-    def box_and_mask(self) -> tuple[Box, np.ndarray]:
-        return self.box, self.mask
 
 
 def rare_colour_masks(arr: np.ndarray) -> RareColours | None:

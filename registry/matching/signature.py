@@ -311,5 +311,6 @@ def compute_query(image: Image.Image) -> QuerySignature:
                          source_side=max(image.size))
     if windows is not None:
         sig.window_codes = windows
-        sig.grown_colours = (lambda: NO_COLOURS) if likely is None else likely[2]
+        if likely is not None:
+            sig.grown_colours = likely[2]
     return sig
