@@ -281,7 +281,7 @@ class _Verification:
         object_col = self._object_colour(b.variant, registered_object)
         score = _image_score(b.cells, self.cand, col, self.turned_alike, object_col)
         whole_frame = _whole_frame_word(words)
-        copy_col = _copy_colour(self.query, registered, registered_object, object_col)
+        copy_col = _copy_colour(self.query, b.variant, b.cells, registered, registered_object)
         near_copy = _small_near_copy(self.query, self.cand, b.cells, col, whole_frame, copy_col)
         if near_copy:
             score = max(score, NEAR_COPY_SCORE)
@@ -297,7 +297,7 @@ class _Verification:
         seen = _object_colour_estimates(self.query, variant)
         if not seen:
             return 0.0
-        return max(ft.colour_similarity(mine, registered) for mine in seen) if len(registered) else OBJECT_COLOUR_UNKNOWN
+        return max(ft.chroma_alike(mine, registered) for mine in seen) if len(registered) else OBJECT_COLOUR_UNKNOWN
 
 
 def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.ndarray]:
@@ -340,7 +340,7 @@ def _colours_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
         mine = _cut_out_colours(query)  # the object of a busy frame, as its colours cut it out
     if len(mine) == 0 or len(photo.registered_colours) == 0:
         return photo.colour >= DISTINCT_MIN_COLOUR
-    return ft.colour_similarity(mine, photo.registered_colours) >= DISTINCT_MIN_OWN_COLOURS
+    return ft.hues_alike(mine, photo.registered_colours) >= DISTINCT_MIN_OWN_COLOURS
 
 
 def _object_cells(variant: QueryVariant, got: ft.Verified, registered_kp: np.ndarray) -> int:
@@ -372,15 +372,19 @@ def _whole_frame(query: QuerySignature) -> QueryVariant | None:
     return next((v for v in query.variants if v.name == WHOLE_FRAME), None)
 
 
-def _copy_colour(query: QuerySignature, registered: np.ndarray, registered_object: np.ndarray,
-                 object_colour: float) -> float:
+def _copy_colour(query: QuerySignature, variant: str, cells: int, registered: np.ndarray,
+                 registered_object: np.ndarray) -> float:
     """How alike a small query's colours are to the registered photo's, for a copy by its whole frame
-    (FRAME_TWIN_MIN_COLOUR; 0 for a larger query): the objects' own where both are known (a red apple and a green
-    one on one paper have frames alike), else the whole frames'."""
+    (FRAME_TWIN_MIN_COLOUR; 0 for a larger query): the objects' own hues where both are known and the photo
+    verified too few cells for them to rank it (a red apple and a green one on one paper have frames alike), else
+    the whole frames'."""
     if not 0 < query.source_side <= SMALL_QUERY_SIDE:
         return 0.0
-    if len(registered_object) and object_colour > 0:
-        return object_colour
+    seen = (_object_colour_estimates(query, variant)
+            if cells < OBJECT_COLOUR_UP_TO_CELLS and len(registered_object) else [])
+    own = max((ft.hues_alike(mine, registered_object) for mine in seen), default=0.0)
+    if own > 0:
+        return own
     frame = _whole_frame(query)
     return 0.0 if frame is None else ft.colour_similarity(frame.colour_hist, registered)
 

@@ -128,7 +128,7 @@ def test_on_a_busy_frame_with_no_backdrop_the_objects_own_colours_decide_not_its
 def test_objects_whose_own_colours_differ_keep_it_possible():
     own = CUP_ON_BLACK.variants[0].object_colours()
     cat = ft.object_colour_histogram(CAT_ON_BLACK, plain_backdrop(CAT_ON_BLACK))
-    assert len(own) and ft.colour_similarity(own, cat) < ranking.DISTINCT_MIN_OWN_COLOURS
+    assert len(own) and ft.hues_alike(own, cat) < ranking.DISTINCT_MIN_OWN_COLOURS
     alike = _verdicts(_photo(1, 11, query=CUP_ON_BLACK, colours=own), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
     differ = _verdicts(_photo(1, 11, query=CUP_ON_BLACK, colours=cat), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
     unknown = _verdicts(_photo(1, 11, query=CUP_ON_BLACK), _photo(2, 3, query=CUP_ON_BLACK), query=CUP_ON_BLACK)
@@ -228,7 +228,7 @@ def test_a_cut_out_laid_on_a_studio_backdrop_is_coloured_as_the_cut_out_not_as_t
     query = compute_query(_laid_at_middle(red, panel, 0.6))
     studio, cut, frame = (query.variant(name).object_colours() for name in ("cutout-on-white", CUT_OUT, "full"))
     assert query.busy_frame and len(studio) == 0 and len(cut) and len(frame)
-    assert ft.colour_similarity(frame, own) < ranking.DISTINCT_MIN_OWN_COLOURS <= ft.colour_similarity(cut, own)
+    assert ft.hues_alike(frame, own) < ranking.DISTINCT_MIN_OWN_COLOURS <= ft.hues_alike(cut, own)
     assert np.array_equal(ranking._query_object_colours(query, "cutout-on-white"), cut)
     best = replace(_photo(1, 11, phash=8, query=query, colours=own), variant="cutout-on-white")
     assert _verdicts(best, _photo(2, 3, query=query), query=query)[1] == ("match", "distinct")

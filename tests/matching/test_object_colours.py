@@ -8,14 +8,16 @@ import numpy as np
 from PIL import Image
 from skimage import data as skdata
 
-from conftest import ranked_records
-from registry.matching import compute_query, compute_signature, ranking
+from conftest import Registry, ranked_records
+from registry.matching import candidates_to_verify, compute_query, compute_signature, rank, ranking
 from registry.matching import features as ft
 from registry.matching.imageops import backdrop_for_colours, one_colour_backdrop, plain_backdrop
 from registry.matching.types import Candidate
 
 CUP = (40, 330, 120, 480)  # rows, then columns, of the cup and saucer in scikit-image's real coffee photo
 CAT_FACE = (40, 280, 80, 330)  # ... and of the cat in its real photo of a cat
+CAT_BODY = (120, 300, 20, 250)  # ... and of its cheek and chest, below and left of its face
+OWN_COLOUR_BINS = ft.OBJECT_COLOUR_BINS + ft.OBJECT_CHROMA_BINS
 
 
 def _cloth(ab: tuple[int, int], h: int = 480, w: int = 640) -> np.ndarray:
@@ -54,9 +56,12 @@ def test_an_objects_colours_leave_out_the_cloth_it_lies_on():
     on_blue = _object_colours(_on_cloth(cup, 100, 40, ab=(150, 80)))
     on_green = _object_colours(_on_cloth(cup, 150, 250, ab=(90, 170)))  # moved, and on a cloth of another colour
     cat = _object_colours(_on_cloth(_part(skdata.chelsea(), CAT_FACE), 100, 40, ab=(150, 80)))
-    assert len(on_blue) == ft.OBJECT_COLOUR_BINS and abs(float(on_blue.sum()) - 1) < 1e-4
-    assert ft.colour_similarity(on_blue, on_green) >= 0.85
-    assert ft.colour_similarity(on_blue, cat) < ft.colour_similarity(on_blue, on_green) - 0.3
+    assert len(on_blue) == OWN_COLOUR_BINS
+    hues, chroma = on_blue[:ft.OBJECT_COLOUR_BINS], on_blue[ft.OBJECT_COLOUR_BINS:]
+    assert abs(float(hues.sum()) - 1) < 1e-4 and abs(float(chroma.sum()) - 1) < 1e-4
+    for alike in (ft.hues_alike, ft.chroma_alike):
+        assert alike(on_blue, on_green) >= 0.85
+        assert alike(on_blue, cat) < alike(on_blue, on_green) - 0.3
 
 
 def test_an_objects_colours_leave_out_a_plain_black_or_white_studio_backdrop():
@@ -66,9 +71,10 @@ def test_an_objects_colours_leave_out_a_plain_black_or_white_studio_backdrop():
     assert 0.6 < float(plain_backdrop(on_black).mean()) < 0.95 and 0.6 < float(plain_backdrop(on_white).mean()) < 0.95
     cup_on_black, cup_on_white = _object_colours(on_black), _object_colours(on_white)
     cat = _object_colours(_on_studio_backdrop(_part(skdata.chelsea(), CAT_FACE), 100, 40, 15))
-    assert len(cup_on_black) == ft.OBJECT_COLOUR_BINS
-    assert ft.colour_similarity(cup_on_black, cup_on_white) >= 0.85
-    assert ft.colour_similarity(cup_on_black, cat) < ft.colour_similarity(cup_on_black, cup_on_white) - 0.3
+    assert len(cup_on_black) == OWN_COLOUR_BINS
+    for alike in (ft.hues_alike, ft.chroma_alike):
+        assert alike(cup_on_black, cup_on_white) >= 0.85
+        assert alike(cup_on_black, cat) < alike(cup_on_black, cup_on_white) - 0.3
     assert plain_backdrop(_on_cloth(cup, 100, 40)) is None  # a coloured cloth is one_colour_backdrop's
 
 
@@ -82,10 +88,10 @@ def test_a_registered_photo_keeps_its_objects_colours_beside_its_frames():
     on_cloth = ft.unpack_features(compute_signature(Image.fromarray(_on_cloth(_part(skdata.coffee(), CUP), 100, 40)))
                                   .features)
     frame, own = ft.frame_and_object_colours(on_cloth["colour"].astype(np.float32))
-    assert len(frame) == ft.COLOUR_BINS and len(own) == ft.OBJECT_COLOUR_BINS
+    assert len(frame) == ft.COLOUR_BINS and len(own) == OWN_COLOUR_BINS
     cup_on_black = Image.fromarray(_on_studio_backdrop(_part(skdata.coffee(), CUP), 100, 40, 15))
     on_black = ft.unpack_features(compute_signature(cup_on_black).features)
-    assert len(ft.frame_and_object_colours(on_black["colour"].astype(np.float32))[1]) == ft.OBJECT_COLOUR_BINS
+    assert len(ft.frame_and_object_colours(on_black["colour"].astype(np.float32))[1]) == OWN_COLOUR_BINS
     busy = ft.unpack_features(compute_signature(Image.fromarray(skdata.astronaut())).features)
     assert len(ft.frame_and_object_colours(busy["colour"])[1]) == 0
 
@@ -94,7 +100,44 @@ def test_a_query_on_a_cloth_or_a_studio_backdrop_reads_its_objects_colours():
     cup = _part(skdata.coffee(), CUP)
     for frame in (_on_cloth(cup, 100, 40), _on_studio_backdrop(cup, 100, 40, 232)):
         query = compute_query(Image.fromarray(frame))
-        assert len(query.variants[0].object_colours()) == ft.OBJECT_COLOUR_BINS
+        assert len(query.variants[0].object_colours()) == OWN_COLOUR_BINS
+
+
+def _paler(part: np.ndarray, chroma: float = 0.8) -> np.ndarray:
+    """``part`` with its CIELAB chroma scaled: another object of one kind and one hue, its colours less strong."""
+    lab = cv2.cvtColor(part, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab[..., 1:] = (lab[..., 1:] - 128.0) * chroma + 128.0
+    return cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
+
+
+def test_two_objects_of_one_hue_are_told_apart_by_their_chroma():
+    """The cat seen by another part of it, against its face and a paler cat's: their hues do not say which (the
+    paler face's come out nearer), their chroma does."""
+    cat = skdata.chelsea()
+    seen = _object_colours(_on_cloth(_part(cat, CAT_BODY), 150, 250))
+    own = _object_colours(_on_cloth(_part(cat, CAT_FACE), 100, 40))
+    paler = _object_colours(_on_cloth(_paler(_part(cat, CAT_FACE)), 100, 40))
+    assert ft.hues_alike(seen, paler) >= ft.hues_alike(seen, own)
+    assert ft.chroma_alike(seen, own) > ft.chroma_alike(seen, paler) + 0.15
+
+
+def test_a_view_that_verifies_nothing_is_ranked_by_its_objects_chroma():
+    """The cat registered by its face, beside a paler cat's face, checked with its cheek and chest upside down (as
+    an object turned over shows another side): nothing verifies a plane with either, and its own record comes
+    first by the chroma its photo shares, never as more than `no_match`."""
+    cat = skdata.chelsea()
+    registry = Registry({1: Image.fromarray(_on_cloth(_part(cat, CAT_FACE), 100, 40)),
+                         2: Image.fromarray(_on_cloth(_paler(_part(cat, CAT_FACE)), 120, 300)),
+                         3: Image.fromarray(skdata.astronaut())})
+    body = _part(cat, CAT_BODY)
+    for turned in (body[::-1], body[:, ::-1]):
+        query = compute_query(Image.fromarray(_on_cloth(np.ascontiguousarray(turned), 150, 250)))
+        found = rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=3)
+        assert [m.record_id for m in found[:2]] == [101, 102]
+        assert all(m.verdict == "no_match" for m in found)
+        own = ft.unpack_features(registry.blobs[1])["colour"].astype(np.float32)[ft.COLOUR_BINS:]
+        seen = ranking._object_colour_estimates(query, found[0].evidence["query_variant"])
+        assert found[0].evidence["object_colour_similarity"] == round(max(ft.chroma_alike(c, own) for c in seen), 4)
 
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
