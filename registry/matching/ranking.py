@@ -151,8 +151,8 @@ TURNED_ALIKE_FULL = 40  # as this many verified cells at most, reached with this
 # verifies 5 cells or more keeps its score.
 
 
-OBJECT_COLOUR_WEIGHT = 0.4  # the objects' own colours alike (features.chroma_alike, histogram intersection 0-1),
-OBJECT_COLOUR_UP_TO_CELLS = 8  # with the matches that turn alike, score as this many cells at most. A 3-D object
+OBJECT_COLOUR_WEIGHT = 0.4  # the objects' own colours alike (features.colours_alike, 0-1), with the matches that
+OBJECT_COLOUR_UP_TO_CELLS = 8  # turn alike, score as this many cells at most. A 3-D object
 # seen from its other side or from above verifies no plane with its record or with look-alikes of its kind, and
 # turns few matches alike; its own colours still tell ten cups apart. Set on eth80's tune half (objects 1-5,
 # bench/README.md): by hues, run 27, all views R@1 0.840 -> 0.906 at 0.3 (7-8 cells with weights 0.25-0.4:
@@ -299,7 +299,7 @@ class _Verification:
         seen = _object_colour_estimates(self.query, variant)
         if not seen:
             return 0.0
-        return max(ft.chroma_alike(mine, registered) for mine in seen) if len(registered) else OBJECT_COLOUR_UNKNOWN
+        return max(ft.colours_alike(mine, registered) for mine in seen) if len(registered) else OBJECT_COLOUR_UNKNOWN
 
 
 def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.ndarray]:

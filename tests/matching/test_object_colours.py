@@ -137,7 +137,17 @@ def test_a_view_that_verifies_nothing_is_ranked_by_its_objects_chroma():
         assert all(m.verdict == "no_match" for m in found)
         own = ft.unpack_features(registry.blobs[1])["colour"].astype(np.float32)[ft.COLOUR_BINS:]
         seen = ranking._object_colour_estimates(query, found[0].evidence["query_variant"])
-        assert found[0].evidence["object_colour_similarity"] == round(max(ft.chroma_alike(c, own) for c in seen), 4)
+        assert found[0].evidence["object_colour_similarity"] == round(max(ft.colours_alike(c, own) for c in seen), 4)
+
+
+def test_grey_objects_are_told_apart_by_their_lightness():
+    """A light and a dark object without colour (white marble, black basalt: scikit-image's real grey photo of a
+    camera, lightened and darkened) have one chroma; the likeness that ranks still tells them apart."""
+    grey = np.repeat(_part(skdata.camera(), (40, 280, 80, 330))[..., None], 3, axis=2).astype(np.float32)
+    light, lighter, dark = (_object_colours(_on_cloth(np.clip(grey * k + add, 0, 255).astype(np.uint8), 100, 40))
+                            for k, add in ((0.4, 150), (0.4, 140), (0.4, 10)))
+    assert abs(ft.chroma_alike(light, dark) - ft.chroma_alike(light, lighter)) < 0.05
+    assert ft.colours_alike(light, lighter) > ft.colours_alike(light, dark) + 0.1
 
 
 QUERY = compute_query(Image.fromarray(skdata.coffee()))  # a real query photo: its first variant stands for each one
