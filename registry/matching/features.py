@@ -265,7 +265,8 @@ def _object_chroma(pixels: np.ndarray) -> np.ndarray:
     """A (1, n, 3) RGB row of an object's pixels by their CIELAB a* and b* together, lightness left out. Where the
     hues of ten tomatoes or ten cups fall in one or two steps, how strong their colours are still differs, and a
     pixel's a* and b* stay steady where its hue swings (grey highlights, shadows): eth80's views on the cloth that
-    verify no plane, right record first, tune half 0.909 -> 0.937 (bench/README.md, run 42)."""
+    verify no plane, right record first, tune half 0.909 -> 0.926 by chroma at the hues' weight (bench/README.md,
+    run 42)."""
     ab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB).reshape(-1, 3)[:, 1:].astype(np.float32) - 128.0
     low, high = OBJECT_CHROMA_RANGE
     steps = np.clip(((ab - low) * (OBJECT_CHROMA_STEPS / (high - low))).astype(np.intp), 0, OBJECT_CHROMA_STEPS - 1)
@@ -289,8 +290,8 @@ RANKING_HUE_SHARE = 0.2  # of how alike two objects' colours are for ranking (co
 def colours_alike(a: np.ndarray, b: np.ndarray) -> float:
     """How alike two objects' own colours are, 0-1, to rank the photos that verify few cells: by their chroma, and a
     fifth by their hues, which count greys by their lightness (a black basalt figure and a white marble one have one
-    chroma). eth80's views on the cloth, tune half, all R@1: 0.934 by chroma alone, 0.943 with a fifth or three
-    tenths of hues, 0.934 with half (bench/README.md, run 42)."""
+    chroma). eth80's views on the cloth, tune half, all R@1: 0.934 by chroma alone, 0.940 with a fifth of hues
+    (offline, run 27's harness: a tenth 0.937, a fifth or three tenths 0.943, half 0.934; bench/README.md, run 42)."""
     return (1.0 - RANKING_HUE_SHARE) * chroma_alike(a, b) + RANKING_HUE_SHARE * hues_alike(a, b)
 
 

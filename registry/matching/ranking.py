@@ -152,13 +152,12 @@ TURNED_ALIKE_FULL = 40  # as this many verified cells at most, reached with this
 
 
 OBJECT_COLOUR_WEIGHT = 0.4  # the objects' own colours alike (features.colours_alike, 0-1), with the matches that
-OBJECT_COLOUR_UP_TO_CELLS = 8  # turn alike, score as this many cells at most. A 3-D object
-# seen from its other side or from above verifies no plane with its record or with look-alikes of its kind, and
-# turns few matches alike; its own colours still tell ten cups apart. Set on eth80's tune half (objects 1-5,
-# bench/README.md): by hues, run 27, all views R@1 0.840 -> 0.906 at 0.3 (7-8 cells with weights 0.25-0.4:
-# 0.869-0.906; a cap of 6 cells saturates, 0.76-0.88); by chroma, run 42, 0.926 at 0.3, 0.934 at 0.4 (0.25: 0.926).
-# Capped so that colours never outrank 8 verified cells: a photo that verifies more keeps its score, and verdicts
-# count cells only
+OBJECT_COLOUR_UP_TO_CELLS = 8  # turn alike, score as this many cells at most. A 3-D object seen from its other side
+# or from above verifies no plane with its record or with look-alikes of its kind, and turns few matches alike; its
+# own colours still tell ten cups apart. Set on eth80's tune half (objects 1-5, bench/README.md): by hues, run 27,
+# all views R@1 0.840 -> 0.906 at 0.3 (7-8 cells with weights 0.25-0.4: 0.869-0.906; a cap of 6 cells saturates,
+# 0.76-0.88); by chroma, run 42, 0.926 at 0.3, 0.934 at 0.4 (0.25: 0.926). Capped so that colours never outrank 8
+# verified cells: a photo that verifies more keeps its score, and verdicts count cells only
 
 OBJECT_COLOUR_UNKNOWN = 0.5  # a registered photo whose object was not told from a backdrop is as alike as a typical
 # look-alike (eth80's tune half, the median of the first 15 records' wrong ones 0.48, right ones 0.90; by chroma,
