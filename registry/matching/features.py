@@ -291,8 +291,17 @@ def colours_alike(a: np.ndarray, b: np.ndarray) -> float:
     """How alike two objects' own colours are, 0-1, to rank the photos that verify few cells: by their chroma, and a
     fifth by their hues, which count greys by their lightness (a black basalt figure and a white marble one have one
     chroma). eth80's views on the cloth, tune half, all R@1: 0.934 by chroma alone, 0.940 with a fifth of hues
-    (offline, run 27's harness: a tenth 0.937, a fifth or three tenths 0.943, half 0.934; bench/README.md, run 42)."""
+    (offline, run 27's harness: a tenth 0.937, a fifth or three tenths 0.943, half 0.934; bench/README.md, run 42).
+    By the hues alone where either has no chroma (:func:`hues_only`: a photo in an offline bank)."""
+    if len(a) <= OBJECT_COLOUR_BINS or len(b) <= OBJECT_COLOUR_BINS:
+        return hues_alike(a, b)
     return (1.0 - RANKING_HUE_SHARE) * chroma_alike(a, b) + RANKING_HUE_SHARE * hues_alike(a, b)
+
+
+def hues_only(own: np.ndarray) -> np.ndarray:
+    """An object's own colours (:func:`object_colour_histogram`) without their chroma: what an offline bank keeps
+    of them, within its size (registry.offline_bank)."""
+    return own[:OBJECT_COLOUR_BINS]
 
 
 def frame_and_object_colours(stored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

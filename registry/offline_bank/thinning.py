@@ -48,9 +48,10 @@ COLOUR_BINS = matching_features.COLOUR_BINS + matching_features.OBJECT_COLOUR_BI
 
 
 def _bank_colours(stored: np.ndarray) -> bytes:
-    """A photo's colours at the bank's fixed size: the frame's, then its object's (zeros where it has none)."""
+    """A photo's colours at the bank's fixed size: the frame's, then its object's hues (zeros where it has none;
+    their chroma left out: 512 bytes more a photo, and a check from the bank ranks by the hues)."""
     frame, own = matching_features.frame_and_object_colours(stored)
-    own = own if len(own) else np.zeros(matching_features.OBJECT_COLOUR_BINS, np.float32)
+    own = matching_features.hues_only(own) if len(own) else np.zeros(matching_features.OBJECT_COLOUR_BINS, np.float32)
     return np.concatenate([frame, own]).astype("<f2").tobytes()
 
 

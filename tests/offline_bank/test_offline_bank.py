@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from registry.matching import compute_signature
+from registry.matching import compute_query, compute_signature
 from registry.matching import features as matching_features
 from registry.offline_bank.bank import BankRefused, assemble, read_bank
 from registry.offline_bank.signing import parse_public_key
@@ -232,4 +232,15 @@ def test_a_bank_keeps_a_photos_object_colours_as_the_registry_stores_them(photo)
     assert len(kept.colour) == 152
     stored = matching_features.unpack_features(sig.features)["colour"]
     again = matching_features.unpack_features(engine_blob(kept, sig.index_key))["colour"]
-    assert again.tolist() == stored.tolist()  # the object's colours where the photo has them, none where not
+    hues = matching_features.COLOUR_BINS + matching_features.OBJECT_COLOUR_BINS
+    assert again.tolist() == stored[:hues].tolist()  # the object's hues where the photo has colours, none where not
+
+
+def test_a_photo_from_the_bank_is_ranked_by_its_objects_hues():
+    """A check's object has its chroma and its hues; the bank's photo its hues only: they are compared by hues."""
+    sig = compute_signature(_cup_on_a_cloth())
+    from_bank = matching_features.unpack_features(engine_blob(for_bank(sig.features), sig.index_key))["colour"]
+    banked = matching_features.frame_and_object_colours(from_bank.astype(np.float32))[1]
+    seen = compute_query(_cup_on_a_cloth()).variants[0].object_colours()
+    assert len(seen) > len(banked) > 0
+    assert matching_features.colours_alike(seen, banked) == matching_features.hues_alike(seen, banked) > 0.8
