@@ -267,11 +267,21 @@ def _object_chroma(pixels: np.ndarray) -> np.ndarray:
     pixel's a* and b* stay steady where its hue swings (grey highlights, shadows): eth80's views on the cloth that
     verify no plane, right record first, tune half 0.909 -> 0.926 by chroma at the hues' weight (bench/README.md,
     run 42)."""
-    ab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB).reshape(-1, 3)[:, 1:].astype(np.float32) - 128.0
-    low, high = OBJECT_CHROMA_RANGE
-    steps = np.clip(((ab - low) * (OBJECT_CHROMA_STEPS / (high - low))).astype(np.intp), 0, OBJECT_CHROMA_STEPS - 1)
-    hist = np.bincount(steps[:, 0] * OBJECT_CHROMA_STEPS + steps[:, 1], minlength=OBJECT_CHROMA_BINS).astype(np.float32)
+    lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    bins = _CHROMA_ROW[lab[:, 1]] + _CHROMA_STEP[lab[:, 2]]  # looked up: ~0.1 ms where arithmetic took ~0.5
+    hist = np.bincount(bins, minlength=OBJECT_CHROMA_BINS).astype(np.float32)
     return hist / max(1.0, float(hist.sum()))
+
+
+def _chroma_steps() -> np.ndarray:
+    """The chroma step of each 8-bit CIELAB a* or b* (OpenCV's: 128 is 0)."""
+    low, high = OBJECT_CHROMA_RANGE
+    steps = np.floor((np.arange(256) - 128.0 - low) * (OBJECT_CHROMA_STEPS / (high - low)))
+    return np.clip(steps, 0, OBJECT_CHROMA_STEPS - 1).astype(np.intp)
+
+
+_CHROMA_STEP = _chroma_steps()
+_CHROMA_ROW = _CHROMA_STEP * OBJECT_CHROMA_STEPS
 
 
 def hues_alike(a: np.ndarray, b: np.ndarray) -> float:
