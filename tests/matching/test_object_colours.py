@@ -134,7 +134,8 @@ def test_a_view_that_verifies_nothing_is_ranked_by_its_objects_chroma():
         query = compute_query(Image.fromarray(_on_cloth(np.ascontiguousarray(turned), 150, 250)))
         found = rank(query, registry.index.search(query, candidates_to_verify(query)), registry.load, top=3)
         assert [m.record_id for m in found[:2]] == [101, 102]
-        assert all(m.verdict == "no_match" for m in found)
+        assert all(m.verdict == "no_match" and m.evidence["inlier_cells"] < ranking.OBJECT_COLOUR_UP_TO_CELLS
+                   for m in found)
         own = ft.unpack_features(registry.blobs[1])["colour"].astype(np.float32)[ft.COLOUR_BINS:]
         seen = ranking._object_colour_estimates(query, found[0].evidence["query_variant"])
         assert found[0].evidence["object_colour_similarity"] == round(max(ft.colours_alike(c, own) for c in seen), 4)
