@@ -116,6 +116,13 @@ DISTINCT_MIN_COLOUR = 0.35  # ... or, where either's are unknown, the photos' do
 # (_shapes_agree): eth80's studio photos registered at 128 px and seen on textures, tune half, right "match" on
 # black 0.812 -> 0.838, on white 0.521 -> 0.590, strangers and wrong records unchanged. pHash 16 -> 18 in run 33:
 # the tune half's views `match` 0.305 -> 0.316, strangers unchanged; at 20 cow2 reaches cow3 (11 cells, 5 ahead)
+DISTINCT_FEW_CELLS = 8  # A record that verifies 8-9 cells, with the margin above, is distinct where its shape and its
+DISTINCT_FEW_MAX_PHASH = 16  # colours agree more closely: the object pHash this near, and the objects' CIELAB chroma
+DISTINCT_FEW_MIN_CHROMA = 0.7  # (features.chroma_alike) this alike, both known. A 3-D object turned 22-45 degrees
+# verifies no more (eth80's held-out half: 27 of its 82 views turned 22 degrees first with 4-11 cells, bench/README.md
+# run 43). Set on eth80's tune half, views on the cloth: the band let three strangers through with the rules above
+# alone, a white mug by another (chroma 0.28), a silver car by a black one's wheels (0.62, pHash 18), a cow figurine
+# by one of its make (0.80, pHash 18); of the 24 right records there (chroma 0.49-0.91, pHash 2-18) 17 are kept
 
 
 @dataclass
@@ -462,9 +469,25 @@ def _distinct_record(groups: dict[int, list[_PhotoResult]], query: QuerySignatur
     rid = max(cells, key=lambda r: (cells[r], -r))
     others = max((c for r, c in cells.items() if r != rid), default=0)
     best = max(groups[rid], key=lambda r: r.cells)
-    if cells[rid] < DISTINCT_MIN_CELLS or cells[rid] - others < DISTINCT_MARGIN_CELLS:
+    if cells[rid] < DISTINCT_FEW_CELLS or cells[rid] - others < DISTINCT_MARGIN_CELLS:
+        return None
+    if cells[rid] < DISTINCT_MIN_CELLS and not _closely_alike(query, best):
         return None
     return rid if _shapes_agree(query, best) and _colours_agree(query, best) else None
+
+
+def _closely_alike(query: QuerySignature, photo: _PhotoResult) -> bool:
+    """The query's object and the registered photo's have shapes (DISTINCT_FEW_MAX_PHASH) and chroma
+    (DISTINCT_FEW_MIN_CHROMA) closely alike, both known: what a record that verifies few cells (DISTINCT_FEW_CELLS)
+    must show to be distinct."""
+    if _moved_onto_a_busy_frame(query, photo) or _object_phash_distance(query, photo) > DISTINCT_FEW_MAX_PHASH:
+        return False
+    mine = _query_object_colours(query, photo.variant)
+    if len(mine) == 0:
+        mine = _cut_out_colours(query)
+    if len(mine) <= ft.OBJECT_COLOUR_BINS or len(photo.registered_colours) <= ft.OBJECT_COLOUR_BINS:
+        return False
+    return ft.chroma_alike(mine, photo.registered_colours) >= DISTINCT_FEW_MIN_CHROMA
 
 
 def _shapes_agree(query: QuerySignature, photo: _PhotoResult) -> bool:

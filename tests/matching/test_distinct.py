@@ -1,7 +1,8 @@
 """A record verified far more than any other, whose photo's shape agrees as a whole, is a `match` below the usual
 cell count (another viewpoint of a 3-D object, issue 23); not when another record verifies nearly as much (a
 look-alike of the same kind), nor when the shapes or the objects' own colours disagree (the photos' colours where
-an object's own are unknown), nor below `possible`'s cells. Where the object lies on a busy background with no
+an object's own are unknown); below `possible`'s cells only where shape and chroma agree closely, and never below
+eight cells. Where the object lies on a busy background with no
 backdrop to tell it from (gravel), its shape as a pHash cannot be compared, and its own colours decide."""
 from __future__ import annotations
 
@@ -234,8 +235,45 @@ def test_a_cut_out_laid_on_a_studio_backdrop_is_coloured_as_the_cut_out_not_as_t
     assert _verdicts(best, _photo(2, 3, query=query), query=query)[1] == ("match", "distinct")
 
 
-def test_below_possible_cells_nothing_is_a_match_however_alone():
-    assert _verdicts(_photo(1, ranking.DISTINCT_MIN_CELLS - 1))[1][0] == "no_match"
+def test_below_its_fewest_cells_nothing_is_a_match_however_alone():
+    own = CUP_ON_BLACK.variants[0].object_colours()
+    few = _photo(1, ranking.DISTINCT_FEW_CELLS - 1, phash=8, query=CUP_ON_BLACK, colours=own)
+    assert _verdicts(few, query=CUP_ON_BLACK)[1][0] == "no_match"
+    assert _verdicts(_photo(1, ranking.DISTINCT_MIN_CELLS - 1))[1][0] == "no_match"  # colours unknown
+
+
+def _paler(part: np.ndarray, share: float) -> np.ndarray:
+    """A real photo's part with its colours ``share`` as strong (the same hues, in CIELAB a* and b* nearer grey)."""
+    lab = cv2.cvtColor(part, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab[..., 1:] = 128 + share * (lab[..., 1:] - 128)
+    return cv2.cvtColor(lab.clip(0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
+
+
+def test_a_record_ahead_by_few_cells_is_distinct_only_where_shape_and_chroma_agree_closely():
+    """8-9 cells, far ahead of every other record (another viewpoint of a 3-D object verifies no more): a `match`
+    where the object's shape (pHash) and its CIELAB chroma agree closely; not for a look-alike of the same hues in
+    paler colours (the coffee cup's own colours, seven tenths as strong), nor a shape only as near as 10+ cells want,
+    nor where the registered object's chroma is unknown (an offline bank keeps its hues only)."""
+    query = CUP_ON_BLACK
+    own = query.variants[0].object_colours()
+    cup = skdata.coffee()[40:330, 120:480]
+    pale_photo = _on_black(_paler(cup, 0.7))
+    pale = ft.object_colour_histogram(pale_photo, plain_backdrop(pale_photo))
+    assert ft.hues_alike(own, pale) >= ranking.DISTINCT_MIN_OWN_COLOURS  # the 10+ cells' rule lets it through
+    assert ft.chroma_alike(own, pale) < ranking.DISTINCT_FEW_MIN_CHROMA <= ft.chroma_alike(own, own)
+    few = ranking.DISTINCT_FEW_CELLS + 1
+
+    def verdict(cells: int, colours: np.ndarray, phash: int = 8) -> tuple[str, str | None]:
+        return _verdicts(_photo(1, cells, phash=phash, query=query, colours=colours), _photo(2, 3, query=query),
+                         query=query)[1]
+
+    assert verdict(few, own) == ("match", "distinct")
+    assert verdict(few, pale) == ("no_match", None)
+    assert verdict(ranking.DISTINCT_MIN_CELLS, pale) == ("match", "distinct")
+    assert verdict(few, own, phash=ranking.DISTINCT_FEW_MAX_PHASH + 2) == ("no_match", None)
+    assert verdict(ranking.DISTINCT_MIN_CELLS, own, phash=ranking.DISTINCT_FEW_MAX_PHASH + 2) == ("match", "distinct")
+    assert verdict(few, ft.hues_only(own)) == ("no_match", None)
+    assert verdict(ranking.DISTINCT_MIN_CELLS, ft.hues_only(own)) == ("match", "distinct")
 
 
 def test_a_match_by_its_areas_says_so():
