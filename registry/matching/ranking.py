@@ -339,13 +339,18 @@ def _query_object_colours(query: QuerySignature, variant: str) -> np.ndarray:
     return mine if len(mine) else query.variants[0].object_colours()
 
 
+def _own_colours_seen(query: QuerySignature, photo: _PhotoResult) -> np.ndarray:
+    """The query's object's own colours as the variant that verified ``photo`` gives them, else as the object of a
+    busy frame was cut out by its colours (empty: neither is known)."""
+    mine = _query_object_colours(query, photo.variant)
+    return mine if len(mine) else _cut_out_colours(query)
+
+
 def _colours_agree(query: QuerySignature, photo: _PhotoResult) -> bool:
     """The objects' own colours are alike (DISTINCT_MIN_OWN_COLOURS) where both are known, else the photos'
     colours do not differ (DISTINCT_MIN_COLOUR). Where the object lies on another backdrop than in its registered
     photo (brick, grass), the photos' colours are mostly their backdrops'; the object's own are not."""
-    mine = _query_object_colours(query, photo.variant)
-    if len(mine) == 0:
-        mine = _cut_out_colours(query)  # the object of a busy frame, as its colours cut it out
+    mine = _own_colours_seen(query, photo)
     if len(mine) == 0 or len(photo.registered_colours) == 0:
         return photo.colour >= DISTINCT_MIN_COLOUR
     return ft.hues_alike(mine, photo.registered_colours) >= DISTINCT_MIN_OWN_COLOURS
@@ -482,9 +487,7 @@ def _closely_alike(query: QuerySignature, photo: _PhotoResult) -> bool:
     must show to be distinct."""
     if _moved_onto_a_busy_frame(query, photo) or _object_phash_distance(query, photo) > DISTINCT_FEW_MAX_PHASH:
         return False
-    mine = _query_object_colours(query, photo.variant)
-    if len(mine) == 0:
-        mine = _cut_out_colours(query)
+    mine = _own_colours_seen(query, photo)
     if len(mine) <= ft.OBJECT_COLOUR_BINS or len(photo.registered_colours) <= ft.OBJECT_COLOUR_BINS:
         return False
     return ft.chroma_alike(mine, photo.registered_colours) >= DISTINCT_FEW_MIN_CHROMA
