@@ -2,8 +2,8 @@
 cell count (another viewpoint of a 3-D object, issue 23); not when another record verifies nearly as much (a
 look-alike of the same kind), nor when the shapes or the objects' own colours disagree (the photos' colours where
 an object's own are unknown); below `possible`'s cells only where shape and chroma agree closely, and never below
-eight cells. Where the object lies on a busy background with no
-backdrop to tell it from (gravel), its shape as a pHash cannot be compared, and its own colours decide."""
+eight cells. Where the object lies on a busy background with no backdrop to tell it from (gravel), its shape as a
+pHash cannot be compared, and its own colours decide."""
 from __future__ import annotations
 
 import io
