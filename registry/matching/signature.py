@@ -158,7 +158,8 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     # imageops.backdrop_for_colours does for a registered photo)
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
-                        describe=_lazily_described(small), box=box, backdrop=lambda: one_colour_backdrop(picture()),
+                        describe=_lazily_described(small), start=lambda: _start_local_features(small), box=box,
+                        backdrop=lambda: one_colour_backdrop(picture()),
                         object_colours=lambda backdrop: ft.object_colour_histogram(
                             picture(), backdrop if backdrop is not None else plain_backdrop(picture())))
 

@@ -41,7 +41,8 @@ class QueryVariant:
                  describe: Callable[[np.ndarray | None], LocalFeatures] | None = None,
                  box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
                  backdrop: Callable[[], np.ndarray | None] | None = None,
-                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None) -> None:
+                 object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None,
+                 start: Callable[[], Callable[[], LocalFeatures]] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -55,6 +56,8 @@ class QueryVariant:
         self._object_colours: np.ndarray | None = None
         self._features, self.describe = features, describe
         self._extracting = threading.Lock()  # described once, whichever thread asks first
+        self._start = start  # starts describing it (without a mask) in the pool, and gives what finishes that
+        self._finish: Callable[[], LocalFeatures] | None = None  # ... once started (:meth:`start_describing`)
         self._masking, self._colouring = threading.Lock(), threading.Lock()  # its backdrop and colours made once too
 
     def on_backdrop(self, points: np.ndarray) -> np.ndarray:
@@ -94,13 +97,21 @@ class QueryVariant:
         """True while the ORB features have not been extracted."""
         return self._features is None
 
+    def start_describing(self) -> None:
+        """Start describing the variant in the verification pool, ahead of the first use of :attr:`features`
+        (which finishes it). It stays :attr:`pending` until then, so that what ranking does never depends on how
+        far the pool got."""
+        with self._extracting:
+            if self._features is None and self._finish is None and self._start is not None:
+                self._finish = self._start()
+
     @property
     def features(self) -> LocalFeatures:
-        """The ORB features, extracted now if needed."""
+        """The ORB features, extracted now if needed (or finished, where :meth:`start_describing` started)."""
         if self._features is None:
             with self._extracting:
                 if self._features is None:
-                    self._features = self.describe(None)
+                    self._features = self._finish() if self._finish is not None else self.describe(None)
         return self._features
 
 

@@ -18,6 +18,7 @@ from objects import make_object
 from conftest import Registry
 from registry.matching import compute_query, rank, ranking, threads
 from registry.matching import features as ft
+from registry.matching.types import QueryVariant
 
 
 def test_the_app_limits_blas_and_opencv_to_one_thread(app) -> None:
@@ -194,3 +195,46 @@ def test_a_batch_matched_ahead_is_matched_again_when_a_variant_was_described_mea
         for name in f.matched:
             np.testing.assert_array_equal(t.matched[name][0], f.matched[name][0])
             np.testing.assert_array_equal(t.matched[name][1], f.matched[name][1])
+
+
+def test_a_variant_described_ahead_in_the_pool_is_pending_until_asked_and_described_as_ever() -> None:
+    if threads.verification_pool() is None:
+        pytest.skip("one core: checks run in one thread")
+    busy = Image.fromarray(skdata.astronaut()).rotate(8)
+    ahead, ordinary = compute_query(busy), compute_query(busy)
+    pending = [v.name for v in ahead.variants if v.pending and v.name != "mirrored"]
+    assert pending == ["cutout-on-black", "cutout-on-white"]
+    for name in pending:
+        ahead.variant(name).start_describing()
+    threads.verification_pool().submit(lambda: None).result(timeout=30)  # the pool has taken every level it could
+    assert all(ahead.variant(name).pending for name in pending)  # ranking's order cannot depend on the pool
+    for name in pending:
+        got, want = ahead.variant(name).features, ordinary.variant(name).features
+        assert not ahead.variant(name).pending and len(want.descriptors) > 100
+        np.testing.assert_array_equal(got.keypoints, want.keypoints)
+        np.testing.assert_array_equal(got.descriptors, want.descriptors)
+        assert got.code.tobytes() == want.code.tobytes()
+
+
+def test_an_unregistered_check_describes_its_variants_ahead_and_ranks_as_without(forty, monkeypatch: pytest.MonkeyPatch) -> None:
+    if threads.verification_pool() is None:
+        pytest.skip("one core: checks run in one thread")
+    started = []
+    real_start = QueryVariant.start_describing
+    monkeypatch.setattr(QueryVariant, "start_describing", lambda self: started.append(self.name) or real_start(self))
+    busy = Image.fromarray(skdata.astronaut()).rotate(8)
+
+    def checks() -> list:
+        out = []
+        for img in (busy, make_object(7006)):  # unregistered: no early stop
+            q = compute_query(img)
+            out.append([(m.record_id, m.score, m.verdict, m.evidence) for m in rank(q, forty.index.search(q, 40), forty.load, top=40)])
+        return out
+
+    ahead = checks()
+    # what was still pending once the first candidate had not stopped the check: a cut-out on a studio's backdrop
+    # (the busy frame), then the whole frame (the object on a plain background); never the mirrored picture
+    assert started[0].startswith("cutout-on-") and started[-1] == "full" and "mirrored" not in started
+    monkeypatch.setattr(ranking, "DESCRIBED_BESIDE_FROM", 9999)
+    started.clear()
+    assert checks() == ahead and not started
