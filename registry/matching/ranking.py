@@ -730,11 +730,12 @@ def _match_ahead(query: QuerySignature, candidates: list[Candidate], later: list
 
 
 def _describe_beside(query: QuerySignature) -> None:
-    """Start describing the variants not described yet in the verification pool, but the mirrored one (described
-    only for a flipped copy): an unregistered object's check describes them for some candidate (the whole frame
-    of an isolated object, ~8 ms; a busy frame's cut-out on a studio's backdrops, ~4 ms each), in this thread
-    before. Not before the first candidate failed to stop the check (most checks of a registered object stop
-    there). Which variants ranking tries, and when, does not change (QueryVariant.start_describing)."""
+    """Start describing, in the verification pool, the variants not described yet, but the mirrored one (described
+    only for a flipped copy). An unregistered object's check needs them for some candidate (the whole frame of an
+    isolated object, ~8 ms; a busy frame's cut-out on a studio's backdrops, ~4 ms each), and this thread described
+    them itself before: bench/README.md, run 44. Not before the first candidate failed to stop the check (most
+    checks of a registered object stop there). Which variants ranking tries, and when, does not change
+    (QueryVariant.start_describing)."""
     if pool_to_split_into() is None:
         return
     for v in query.variants:
