@@ -18,7 +18,7 @@ from objects import make_object
 from conftest import Registry
 from registry.matching import compute_query, rank, ranking, threads
 from registry.matching import features as ft
-from registry.matching.types import QueryVariant
+from registry.matching.types import MIRRORED, QueryVariant
 
 
 def test_the_app_limits_blas_and_opencv_to_one_thread(app) -> None:
@@ -202,11 +202,11 @@ def test_a_variant_described_ahead_in_the_pool_is_pending_until_asked_and_descri
         pytest.skip("one core: checks run in one thread")
     busy = Image.fromarray(skdata.astronaut()).rotate(8)
     ahead, ordinary = compute_query(busy), compute_query(busy)
-    pending = [v.name for v in ahead.variants if v.pending and v.name != "mirrored"]
+    pending = [v.name for v in ahead.variants if v.pending and v.name != MIRRORED]
     assert pending == ["cutout-on-black", "cutout-on-white"]
     for name in pending:
         ahead.variant(name).start_describing()
-    threads.verification_pool().submit(lambda: None).result(timeout=30)  # the pool has taken every level it could
+    threads.verification_pool().submit(lambda: None).result(timeout=30)  # what was queued before it has run
     assert all(ahead.variant(name).pending for name in pending)  # ranking's order cannot depend on the pool
     for name in pending:
         got, want = ahead.variant(name).features, ordinary.variant(name).features
@@ -234,7 +234,7 @@ def test_an_unregistered_check_describes_its_variants_ahead_and_ranks_as_without
     ahead = checks()
     # what was still pending once the first candidate had not stopped the check: a cut-out on a studio's backdrop
     # (the busy frame), then the whole frame (the object on a plain background); never the mirrored picture
-    assert started[0].startswith("cutout-on-") and started[-1] == "full" and "mirrored" not in started
+    assert started[0].startswith("cutout-on-") and started[-1] == "full" and MIRRORED not in started
     monkeypatch.setattr(ranking, "DESCRIBED_BESIDE_FROM", 9999)
     started.clear()
     assert checks() == ahead and not started
