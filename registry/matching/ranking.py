@@ -70,6 +70,7 @@ _RANDOM_COMBINED = 72.0  # expected combined hash distance between unrelated pho
 # half (objects 1-5; 50-75 px copies of photos registered at 96-200 px, and every object's copies checked with
 # its own record left out): strangers and wrong records were never nearer than 11.25 combined / pHash 4.
 WHOLE_FRAME_WORD = KEY_NAMES.index("phash_full")  # a blob's words are its index key's: its whole frame's pHash
+SMALL_PIECES_SIDE = 400  # longer side of a submitted photo, px, at or below which a second piece may be small
 SMALL_QUERY_SIDE = 200  # longer side of a submitted photo, px, at or below which the rules below apply
 NEAR_COPY_COMBINED = 8.0  # combined hash distance at or below which a small photo may be a near copy ...
 NEAR_COPY_PHASH = 4  # ... with its object's pHash this near ...
@@ -254,7 +255,8 @@ class _Verification:
             f = v.features
             matches = self.matched.get(v.name) or ft.turned_alike_matches(
                 f.descriptors, f.cell_bounds, f.angles, self.feats["desc"], self.feats["bounds"], self.feats["angle"])
-            got = ft.too_few_to_verify(*matches) or ft.verify_matches(f.keypoints, self.feats["kp"], *matches)
+            got = ft.too_few_to_verify(*matches) or ft.verify_matches(f.keypoints, self.feats["kp"], *matches,
+                                                                      second_min_inliers=_second_piece_min(self.query))
             cells = got.cells if got.cells < NEAR_COPY_MIN_CELLS else _object_cells(v, got, self.feats["kp"])
             self.turned_alike = max(self.turned_alike, got.turned_alike)
             if (cells, got.inliers) > (self.best.cells, self.best.inliers):
@@ -307,6 +309,13 @@ class _Verification:
         if not seen:
             return 0.0
         return max(ft.colours_alike(mine, registered) for mine in seen) if len(registered) else OBJECT_COLOUR_UNKNOWN
+
+
+def _second_piece_min(query: QuerySignature) -> int:
+    """The fewest inliers a second homography needs (features.verify_matches): fewer where the submitted photo is
+    small (SMALL_PIECES_SIDE), whose faces have few corners each."""
+    small = 0 < query.source_side <= SMALL_PIECES_SIDE
+    return ft.SMALL_PHOTO_SECOND_PIECE_MIN_INLIERS if small else ft.SECOND_PIECE_MIN_INLIERS
 
 
 def _object_colour_estimates(query: QuerySignature, variant: str) -> list[np.ndarray]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -190,15 +191,16 @@ def test_a_stranger_is_not_described_mirrored(registry) -> None:
     assert query.variant("mirrored").pending  # its ORB features were never needed: no cost for a stranger
 
 
-def _folded(img: Image.Image, degrees: float) -> np.ndarray:
-    """The picture folded down its middle like an open book, each half turned ``degrees`` away from the camera
-    about the fold: no one homography maps it back."""
+def _folded(img: Image.Image, degrees: float, fold_at: float = 0.5) -> np.ndarray:
+    """The picture folded like an open book (down its middle, or at ``fold_at`` of its width), each side turned
+    ``degrees`` away from the camera about the fold: no one homography maps it back."""
     import cv2
 
     a = np.asarray(img.convert("RGB").resize((640, 480)))
     h, w = a.shape[:2]
     out = np.full_like(a, 235)
-    for sign, half in ((1, slice(0, w // 2)), (-1, slice(w // 2, w))):
+    fold = int(w * fold_at)
+    for sign, half in ((1, slice(0, fold)), (-1, slice(fold, w))):
         t = np.radians(sign * degrees)
         turn = np.array([[np.cos(t), 0, np.sin(t)], [0, 1, 0], [-np.sin(t), 0, np.cos(t)]])
         part = np.zeros_like(a)
@@ -210,12 +212,12 @@ def _folded(img: Image.Image, degrees: float) -> np.ndarray:
     return out
 
 
-def _cells_between(query: np.ndarray, registered: Image.Image) -> int:
+def _cells_between(query: np.ndarray, registered: Image.Image, second_min_inliers: int | None = None) -> int:
     from registry.matching import features as ft
 
     q = ft.extract_features(query, query=True)
     t = ft.extract_features(np.asarray(registered.convert("RGB").resize((640, 480))))
-    return ft.verify(q[0], q[1], t[0], t[1], q_angles=q[2], t_angles=t[2]).cells
+    return ft.verify(q[0], q[1], t[0], t[1], q_angles=q[2], t_angles=t[2], second_min_inliers=second_min_inliers).cells
 
 
 def test_a_folded_object_seen_from_another_angle_is_verified_on_both_faces(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,6 +230,71 @@ def test_a_folded_object_seen_from_another_angle_is_verified_on_both_faces(monke
     one_face = _cells_between(folded, picture)
     assert both_faces >= one_face + 6 and 5 <= one_face < ft.SECOND_PIECE_UNTIL_CELLS
     assert stranger_cells == _cells_between(folded, stranger) < 10
+
+
+def test_a_small_photos_narrow_second_face_counts_with_few_corners(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small photo (160 px, enlarged) of an object folded at seven tenths of its width, turned 45 degrees: the
+    narrow face verifies 6-11 inliers of its own, as a 3-D object's other side does at 256 px (eth80, bench/README.md
+    run 45). As a small photo's it counts, lying near where the first face's homography maps it; as a large
+    photo's it would not; a stranger verifies few cells either way."""
+    from registry.matching import features as ft
+
+    picture = Image.fromarray(skdata.astronaut()).resize((160, 120)).resize((640, 480), Image.BICUBIC)
+    stranger = make_object(4001)
+    folded = _folded(picture, 45, fold_at=0.7)
+    small = ft.SMALL_PHOTO_SECOND_PIECE_MIN_INLIERS
+    both_faces, stranger_cells = _cells_between(folded, picture, small), _cells_between(folded, stranger, small)
+    as_a_large_photos = _cells_between(folded, picture)
+    monkeypatch.setattr(ft, "SECOND_PIECE_AFTER_CELLS", 10_000)  # one homography only
+    one_face = _cells_between(folded, picture, small)
+    assert as_a_large_photos == one_face and both_faces >= one_face + 4
+    assert stranger_cells < 10
+
+
+def _two_pieces(second_face: Callable[[np.ndarray], np.ndarray]) -> tuple[int, int]:
+    """(cells, inliers) :func:`features.verify_matches` finds for 40 matches of a face the first homography maps
+    (a shift) and 8 beside it that ``second_face`` maps, query points to registered ones."""
+    from registry.matching import features as ft
+
+    rng = np.random.default_rng(3)
+    first = rng.uniform((100, 100), (260, 260), (40, 2))
+    beside = rng.uniform((270, 110), (330, 250), (8, 2))
+    src = np.concatenate([first, beside]).astype(np.float32)
+    dst = np.concatenate([first + (20, 10), second_face(beside)]).astype(np.float32)
+    found = ft.verify_matches(src, dst, np.arange(48), np.arange(48), 48,
+                              second_min_inliers=ft.SMALL_PHOTO_SECOND_PIECE_MIN_INLIERS)
+    return found.cells, found.inliers
+
+
+def test_a_second_piece_counts_where_the_first_homography_maps_it_near(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The face beside the first, its points mapped 14-20 px off where the first homography maps them (its depth):
+    counted. The same 8 matches turned 90 degrees about a point between the faces (a chance homography that meets
+    the first where the pieces are compared, and maps the rest far off it): not counted."""
+    import cv2
+
+    from registry.matching import features as ft
+
+    def turned_beside_the_first(points: np.ndarray) -> np.ndarray:
+        turn = cv2.getRotationMatrix2D((265.0, 180.0), 90, 1.0)
+        return cv2.transform(points.reshape(-1, 1, 2), turn).reshape(-1, 2) + (20, 10)
+
+    one_face = _two_pieces(lambda p: p + (400, 400))  # matches no homography near the first: one piece
+    depth = _two_pieces(lambda p: p + (20, 10) + np.stack([14 + 0.1 * (p[:, 0] - 270), np.zeros(len(p))], axis=1))
+    chance = _two_pieces(turned_beside_the_first)
+    assert one_face[1] == 40 and depth[1] == 48 and depth[0] > one_face[0]
+    assert chance == one_face
+    monkeypatch.setattr(ft, "SECOND_PIECE_PARALLAX_PX", 10_000.0)  # where the pieces meet, alone (before run 45)
+    assert _two_pieces(turned_beside_the_first)[1] == 48
+
+
+def test_only_a_small_submitted_photo_takes_a_small_second_piece() -> None:
+    from registry.matching import features as ft
+    from registry.matching import ranking
+
+    photo = Image.fromarray(skdata.astronaut())
+    small, large = (compute_query(photo.resize((side, side))) for side in (ranking.SMALL_PIECES_SIDE, 700))
+    assert ranking._second_piece_min(small) == ft.SMALL_PHOTO_SECOND_PIECE_MIN_INLIERS < ft.SECOND_PIECE_MIN_INLIERS
+    assert ranking._second_piece_min(large) == ft.SECOND_PIECE_MIN_INLIERS
 
 
 def _dark_gradient_page_with(photo: Image.Image) -> Image.Image:
