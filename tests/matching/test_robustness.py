@@ -244,10 +244,10 @@ def test_a_small_photos_narrow_second_face_counts_with_few_corners(monkeypatch: 
     folded = _folded(picture, 45, fold_at=0.7)
     small = ft.SMALL_PHOTO_SECOND_PIECE_MIN_INLIERS
     both_faces, stranger_cells = _cells_between(folded, picture, small), _cells_between(folded, stranger, small)
-    as_a_large_photos = _cells_between(folded, picture)
+    as_a_large_photo = _cells_between(folded, picture)
     monkeypatch.setattr(ft, "SECOND_PIECE_AFTER_CELLS", 10_000)  # one homography only
     one_face = _cells_between(folded, picture, small)
-    assert as_a_large_photos == one_face and both_faces >= one_face + 4
+    assert as_a_large_photo == one_face and both_faces >= one_face + 4
     assert stranger_cells < 10
 
 
