@@ -97,6 +97,10 @@ FRAME_TWIN_MIN_COLOUR = SMOOTH_COPY_MIN_COLOUR  # ... and colours this alike (th
 NEAR_COPY_SCORE = 0.81  # the score of a "match" by cells (_geo_score at MATCH_MIN_CELLS), at least
 VIEWS_MIN_CELLS = POSSIBLE_MIN_CELLS  # two registered photos of one record that each verify this many cells ...
 VIEWS_MIN_PHASH = 12  # ... and are two photographs (their pHashes this far apart), not one saved twice, make a match
+VIEWS_MAX_OVERLAP = 0.75  # ... where each sees a part of the query of its own: of the cells of the query the fewer
+# verified, at most this share verified by both. eth80's tune half: a record's views that made a right `match` shared
+# 0.11-0.62; look-alikes' mirror-image sides 0.89-0.90 (held-out, where two registered views' strangers were first
+# counted: bench/README.md run 46); rendered vases registered at 0 and 45 degrees unchanged
 # Another viewpoint verifies fewer cells (a 3-D object turned 22 degrees: a median of 12 on eth80), and a look-alike
 # stranger can verify as many with a registered object of its kind; but then it verifies its kind's other records
 # too. A record is a "match" when it verifies this many cells ...
@@ -144,6 +148,7 @@ class _PhotoResult:
     registered_colours: np.ndarray = field(default_factory=lambda: NO_COLOURS)  # its object's own (empty: unknown)
     whole_frame: int | None = None  # the registered photo's whole frame's pHash (_whole_frame_word)
     copy_colour: float = 0.0  # colours alike, for a small copy by its whole frame (_copy_colour)
+    seen_in: QueryVariant | None = None  # the query variant it was verified with (query_inliers index its keypoints)
 
 
 def candidates_to_verify(query: QuerySignature) -> int:
@@ -297,7 +302,8 @@ class _Verification:
         if near_copy:
             score = max(score, NEAR_COPY_SCORE)
         return _PhotoResult(self.cand, b.inliers, b.matches, b.cells, b.variant, col, score, b.query_inliers, near_copy,
-                            int(words[0]), self.turned_alike, object_col, registered_object, whole_frame, copy_col)
+                            int(words[0]), self.turned_alike, object_col, registered_object, whole_frame, copy_col,
+                            self.query.variant(b.variant))
 
     def _object_colour(self, variant: str, registered: np.ndarray) -> float:
         """How alike the objects' own colours are, where the verification found too few cells for them to count
@@ -455,9 +461,36 @@ _NO_FIELDS: dict[str, Any] = {"agree": [], "disagree": [], "score": None}
 def _views_agree(photos: list[_PhotoResult]) -> bool:
     """Two of the record's photographs each verify the query, neither enough alone for a match: two views
     that each see the object are evidence that one alone is not (a stranger seldom verifies one photo of a
-    record this far: 2 of 440 unregistered objects in bench/run.py)."""
+    record this far: 2 of 440 unregistered objects in bench/run.py). Two views count where each sees a part of
+    the query of its own (VIEWS_MAX_OVERLAP): a symmetric object's front and back are nearly mirror images, and
+    both verify one part of a look-alike's photo (eth80's cars by their two sides, bench/README.md run 46)."""
     seen = [r for r in photos if r.cells >= VIEWS_MIN_CELLS]
-    return any(bin(a.phash ^ b.phash).count("1") >= VIEWS_MIN_PHASH for i, a in enumerate(seen) for b in seen[i + 1:])
+    return any(bin(a.phash ^ b.phash).count("1") >= VIEWS_MIN_PHASH and _cells_shared(a, b) <= VIEWS_MAX_OVERLAP
+               for i, a in enumerate(seen) for b in seen[i + 1:])
+
+
+def _cells_shared(a: _PhotoResult, b: _PhotoResult) -> float:
+    """The share of the query's cells that two verifications' inliers lie in (SPREAD_CELL_PX cells of ``a``'s
+    variant's picture) that both verified, of the fewer; 0 where either's variant is not known."""
+    if a.seen_in is None or b.seen_in is None:
+        return 0.0
+    in_a, in_b = _query_cells(a, a.seen_in), _query_cells(b, a.seen_in)
+    return len(in_a & in_b) / max(1, min(len(in_a), len(in_b)))
+
+
+def _query_cells(r: _PhotoResult, frame: QueryVariant) -> set[tuple[int, int]]:
+    """The SPREAD_CELL_PX cells of ``frame``'s picture (a query variant) that ``r``'s inliers lie in, wherever in
+    the query photo the variant it was verified with lies."""
+    v = r.seen_in
+    at = v.features.keypoints[r.query_inliers] / np.array(v.size, np.float32)
+    if v.name == MIRRORED:  # its keypoints are those of the picture flipped left to right
+        at[:, 0] = 1 - at[:, 0]
+    left, top, right, bottom = v.box
+    x0, y0, x1, y1 = frame.box
+    px = (left + at[:, 0] * (right - left) - x0) / (x1 - x0) * frame.size[0]
+    py = (top + at[:, 1] * (bottom - top) - y0) / (y1 - y0) * frame.size[1]
+    cells = np.floor(np.stack([px, py], axis=1) / ft.SPREAD_CELL_PX).astype(np.int64)
+    return set(map(tuple, cells.tolist()))
 
 
 def _record_score(photos: list[_PhotoResult], fields: dict[str, Any], distinct: bool = False) -> float:

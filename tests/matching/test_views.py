@@ -126,13 +126,14 @@ def test_the_same_object_moved_off_its_cloth_is_found():
 
 # --- the verdict uses every photo of a record -----------------------------------------------------------------
 
-def _verified(photo_id: int, cells: int, phash: int):
+def _verified(photo_id: int, cells: int, phash: int, query_inliers=None, seen_in=None):
     from registry.matching.ranking import _PhotoResult
     from registry.matching.types import Candidate
 
     cand = Candidate(photo_id=photo_id, record_id=100, distances={})
+    inliers = np.zeros(0, np.intp) if query_inliers is None else query_inliers
     return _PhotoResult(cand, inliers=2 * cells, matches=3 * cells, cells=cells, variant="full", colour=0.5,
-                        image_score=0.5, query_inliers=np.zeros(0, np.intp), phash=phash)
+                        image_score=0.5, query_inliers=inliers, phash=phash, seen_in=seen_in)
 
 
 def test_two_views_that_each_verify_part_of_the_query_make_a_match():
@@ -144,3 +145,25 @@ def test_two_views_that_each_verify_part_of_the_query_make_a_match():
     assert not _views_agree([side])
     # the same photograph registered twice is one view, not two
     assert not _views_agree([side, _verified(4, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0E)])
+
+
+def test_two_views_that_verify_one_part_of_the_query_are_one_view():
+    """A symmetric object's front and back are nearly mirror images (a mug, a car's two sides): both verify one
+    part of a look-alike's photo, one view's evidence twice (eth80's held-out cars were `match` so). Two views
+    count where each verifies a part of the query of its own. The query is scikit-image's real astronaut photo,
+    its inliers taken from its left or its right part."""
+    from registry.matching.ranking import VIEWS_MIN_CELLS, _views_agree
+    from registry.matching.types import WHOLE_FRAME
+
+    frame = compute_query(Image.fromarray(skdata.astronaut())).variant(WHOLE_FRAME)
+    x = frame.features.keypoints[:, 0] / frame.size[0]
+    left, right = np.flatnonzero(x < 0.4), np.flatnonzero(x > 0.6)
+    assert len(left) > 50 and len(right) > 50
+    front = _verified(1, VIEWS_MIN_CELLS, 0x0F0F_0F0F_0F0F_0F0F, left[:50], frame)
+    other_part = _verified(2, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0F, right[:50], frame)
+    same_part = _verified(3, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0F, left[:45], frame)
+    assert _views_agree([front, other_part])
+    assert not _views_agree([front, same_part])
+    # half of one's cells the other's too, half its own: two views
+    assert _views_agree([front, _verified(4, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0F,
+                                          np.concatenate([left[:10], right[:40]]), frame)])
