@@ -164,6 +164,6 @@ def test_two_views_that_verify_one_part_of_the_query_are_one_view():
     same_part = _verified(3, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0F, left[:45], frame)
     assert _views_agree([front, other_part])
     assert not _views_agree([front, same_part])
-    # half of one's cells the other's too, half its own: two views
+    # about half the cells it covers covered by the other too (0.53 of them), half its own: two views
     assert _views_agree([front, _verified(4, VIEWS_MIN_CELLS + 2, 0xF0F0_F0F0_0F0F_0F0F,
                                           np.concatenate([left[:10], right[:40]]), frame)])
