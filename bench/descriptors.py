@@ -21,6 +21,8 @@ For each feature it prints:
 
     python bench/descriptors.py [--half heldout|tune|both] [--features ORB,SIFT,AKAZE] [--json FILE]
 
+A feature may be described at another size than 640 px: ``--features ORB,AKAZE@384`` (eth80's photos are 256 px).
+
 AKAZE is in OpenCV 5's contrib modules (``cv2.xfeatures2d``): with ``opencv-python-headless``, which the registry
 installs, it is skipped with a message; install ``opencv-contrib-python-headless`` of the same version in another
 environment to measure it (the two wheels both provide ``cv2`` and cannot be installed side by side).
@@ -81,8 +83,18 @@ def describe(det, name: str, grey: np.ndarray, mask: np.ndarray) -> Described:
     return np.float32([k.pt for k in kp]).reshape(-1, 2), desc
 
 
-def cells_verified(query: Described, registered: Described, matcher) -> int:
-    """Cells of the registered picture that one RANSAC homography's inliers cover (0 below MIN_MATCHES)."""
+def at_side(grey_mask: tuple[np.ndarray, np.ndarray], side: int) -> tuple[np.ndarray, np.ndarray]:
+    """A picture and its mask (made at SIDE) at ``side`` px."""
+    if side == SIDE:
+        return grey_mask
+    grey, mask = grey_mask
+    return (cv2.resize(grey, (side, side), interpolation=cv2.INTER_AREA),
+            cv2.resize(mask, (side, side), interpolation=cv2.INTER_NEAREST))
+
+
+def cells_verified(query: Described, registered: Described, matcher, scale: float = 1.0) -> int:
+    """Cells of the registered picture that one RANSAC homography's inliers cover (0 below MIN_MATCHES); at
+    ``scale`` times SIDE, the cells and the reprojection bound are as much smaller."""
     (q_at, q_desc), (t_at, t_desc) = query, registered
     if q_desc is None or t_desc is None or len(q_desc) < 2 or len(t_desc) < 2:
         return 0
@@ -97,26 +109,29 @@ def cells_verified(query: Described, registered: Described, matcher) -> int:
     src = q_at[[m.queryIdx for m in best.values()]]
     dst = t_at[[m.trainIdx for m in best.values()]]
     cv2.setRNGSeed(7)
-    h, inliers = cv2.findHomography(src, dst, cv2.USAC_DEFAULT, REPROJ_PX, maxIters=1000, confidence=0.995)
+    h, inliers = cv2.findHomography(src, dst, cv2.USAC_DEFAULT, REPROJ_PX * scale, maxIters=1000, confidence=0.995)
     if h is None or inliers is None or not inliers.any():
         return 0
-    return len(np.unique((dst[inliers.ravel().astype(bool)] // CELL).astype(np.int32), axis=0))
+    return len(np.unique((dst[inliers.ravel().astype(bool)] // (CELL * scale)).astype(np.int32), axis=0))
 
 
-def run_feature(name: str, registered: dict[str, tuple], queries: list[tuple]) -> dict | None:
-    """Every query's cells with every registered view, and the time to describe a picture."""
+def run_feature(spec: str, registered: dict[str, tuple], queries: list[tuple]) -> dict | None:
+    """Every query's cells with every registered view, and the time to describe a picture. ``spec``: a feature's
+    name, with ``@side`` to describe the pictures at that many px instead of SIDE (``AKAZE@384``)."""
+    name, _, side_text = spec.partition("@")
+    side = int(side_text or SIDE)
     det = detector(name)
     if det is None:
         print(f"{name}: not in this OpenCV ({cv2.__version__}); install opencv-contrib-python-headless to measure it")
         return None
     matcher = cv2.BFMatcher(cv2.NORM_L2 if name == "SIFT" else cv2.NORM_HAMMING)
     started = time.perf_counter()
-    gallery = {obj: describe(det, name, *gm) for obj, gm in registered.items()}
+    gallery = {obj: describe(det, name, *at_side(gm, side)) for obj, gm in registered.items()}
     describe_ms = (time.perf_counter() - started) / len(gallery) * 1e3
     rows = []
     for obj, view, group, gm in queries:
-        q = describe(det, name, *gm)
-        cells = {other: cells_verified(q, t, matcher) for other, t in gallery.items()}
+        q = describe(det, name, *at_side(gm, side))
+        cells = {other: cells_verified(q, t, matcher, side / SIDE) for other, t in gallery.items()}
         rows.append({"object": obj, "view": view, "group": group, "cells": cells, "keypoints": len(q[0])})
     return {"describe_ms": round(describe_ms, 1), "rows": rows}
 
@@ -200,7 +215,10 @@ def agreements(results: dict[str, dict[str, dict]]) -> dict:
             scored = [(rule, agreement(*tune, rule))
                       for rule in itertools.product(AGREE_CELLS, AGREE_CELLS, AGREE_MARGINS, AGREE_MARGINS)]
             for most in (0, 2):
-                rule = max((f["right"], rule) for rule, f in scored if f["wrong"] + f["strangers"] <= most)[1]
+                allowed = [(f["right"], rule) for rule, f in scored if f["wrong"] + f["strangers"] <= most]
+                if not allowed:  # every rule of the grid lets more through on the tune half
+                    continue
+                rule = max(allowed)[1]
                 out[f"{f1}+{f2}, <= {most} on the tune half"] = {"rule (a, b, ma, mb)": rule,
                                                                   "tune": agreement(*tune, rule),
                                                                   "heldout": agreement(*held, rule)}
