@@ -19,7 +19,7 @@ For each feature it prints:
   its own cells and margin), the rule chosen on the tune half (the most right records with at most 0 or 2 wrong
   records and strangers there) and reported on the held-out half.
 
-    python bench/descriptors.py [--half heldout|tune|both] [--features ORB,SIFT,AKAZE] [--json FILE]
+    python bench/descriptors.py [--half heldout|tune|both] [--features ORB,SIFT,AKAZE] [--whole-photo] [--json FILE]
 
 A feature may be described at another size than 640 px: ``--features ORB,AKAZE@384`` (eth80's photos are 256 px).
 
@@ -69,9 +69,10 @@ def detector(name: str):
     raise ValueError(f"unknown feature {name}")
 
 
-def grey_and_mask(img: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """The photo in grey at SIDE px and its object's mask (255 on the object)."""
-    mask = ndi.binary_dilation(ep.object_mask(img), iterations=MASK_GROW_PX)
+def grey_and_mask(img: Image.Image, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The photo in grey at SIDE px and its object's mask (255 on the object; everywhere with ``whole``)."""
+    mask = (np.ones(img.size[::-1], bool) if whole
+            else ndi.binary_dilation(ep.object_mask(img), iterations=MASK_GROW_PX))
     grey = cv2.resize(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
     return grey, cv2.resize(mask.astype(np.uint8) * 255, (SIDE, SIDE), interpolation=cv2.INTER_NEAREST)
 
@@ -242,17 +243,20 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ep.DATA_DIR)
     ap.add_argument("--half", choices=("heldout", "tune", "both"), default="both")
     ap.add_argument("--features", default="ORB,SIFT,AKAZE")
+    ap.add_argument("--whole-photo", action="store_true",
+                    help="describe the whole photos, the cloth too (as a check that cuts nothing out would)")
     ap.add_argument("--json", type=Path, help="write every figure and every view's cells to this file")
     a = ap.parse_args()
     if not ep.present(a.data):
         return
     cv2.setNumThreads(1)  # times a picture on one core, as a check's thread describes it
     objects = ep.objects(a.data)
-    registered = {o.name: grey_and_mask(ep.photo(a.data, o, REGISTERED_VIEW)) for o in objects}
-    out: dict = {"opencv": cv2.__version__, "registered": REGISTERED_VIEW, "features": {}}
+    registered = {o.name: grey_and_mask(ep.photo(a.data, o, REGISTERED_VIEW), a.whole_photo) for o in objects}
+    out: dict = {"opencv": cv2.__version__, "registered": REGISTERED_VIEW, "whole_photo": a.whole_photo,
+                 "features": {}}
     for half in ep.HALVES if a.half == "both" else (a.half,):
         queries = [(o.name, v, next(g for g, vs in ep.VIEW_GROUPS.items() if v in vs),
-                    grey_and_mask(ep.photo(a.data, o, v)))
+                    grey_and_mask(ep.photo(a.data, o, v), a.whole_photo))
                    for o in objects if o.half == half for v in ep.VIEWS if v != REGISTERED_VIEW]
         for name in a.features.split(","):
             result = run_feature(name, registered, queries)
