@@ -137,9 +137,12 @@ def run_feature(spec: str, registered: dict[str, tuple], queries: list[tuple]) -
     return {"describe_ms": round(describe_ms, 1), "rows": rows}
 
 
-def first_two(cells: dict[str, int], left_out: str | None = None) -> tuple[str, int, int]:
-    """The record with the most cells (its name and cells) and the next one's cells, ``left_out`` aside."""
+def first_two(cells: dict[str, int], left_out: str | None = None) -> tuple[str | None, int, int]:
+    """The record with the most cells (its name and cells) and the next one's cells, ``left_out`` aside (None, 0
+    and 0 where there is none)."""
     ranked = sorted(((c, n) for n, c in cells.items() if n != left_out), reverse=True)
+    if not ranked:
+        return None, 0, 0
     return ranked[0][1], ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
 
 

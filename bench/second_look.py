@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import descriptors  # noqa: E402
 import eth80  # noqa: E402
 import eth80_photos as ep  # noqa: E402
 
@@ -68,14 +69,10 @@ def engine_row(bench: eth80.Bench, reg, obj: ep.Eth80Object, view: str, stranger
 
 def second_first(cells: dict[str, int], row: dict, first_k: int) -> tuple[str | None, int, int]:
     """The second feature's first record, its cells and the next one's, among the records it may consider."""
-    allowed = {n: c for n, c in cells.items() if not (row["stranger"] and n == row["object"])}
     if first_k:
         keep = set(row["order"][:first_k])
-        allowed = {n: c for n, c in allowed.items() if n in keep}
-    ranked = sorted(((c, n) for n, c in allowed.items()), reverse=True)
-    if not ranked:
-        return None, 0, 0
-    return ranked[0][1], ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
+        cells = {n: c for n, c in cells.items() if n in keep}
+    return descriptors.first_two(cells, left_out=row["object"] if row["stranger"] else None)
 
 
 def confirmed(row: dict, second: tuple[str | None, int, int], rule: tuple[int, int, int, int]) -> bool:
