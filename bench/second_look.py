@@ -111,18 +111,29 @@ def main() -> None:
     a = ap.parse_args()
     if not ep.present(a.data):
         return
+    measured = {spec: measured_cells(spec) for spec in a.second}  # before the engine's ~2 min: a wrong name fails fast
     use_one_native_thread()
     warm_up()
     rows = engine_views(eth80.Bench(a.data, ep.HALVES, seed=17))
     out = {}
     for spec, first_k in itertools.product(a.second, a.first):
         path, _, feature = spec.rpartition(":")
-        measured = json.loads(Path(path).read_text())["features"][feature]
-        cells = {(r["object"], r["view"]): r["cells"] for half in measured.values() for r in half["rows"]}
+        cells = measured[spec]
         name = f"{Path(path).name}:{feature}" + (f", the engine's first {first_k}" if first_k else "")
         out[name] = second_look(rows, [second_first(cells[r["object"], r["view"]], r, first_k) for r in rows], name)
     if a.json:
         a.json.write_text(json.dumps(out, indent=1))
+
+
+def measured_cells(spec: str) -> dict[tuple[str, str], dict[str, int]]:
+    """A feature's cells of every view and registered record, from ``FILE:FEATURE`` (bench/descriptors.py --json)."""
+    path, _, feature = spec.rpartition(":")
+    if not path or not Path(path).is_file():
+        raise SystemExit(f"{spec}: expected FILE:FEATURE, FILE being bench/descriptors.py's --json output")
+    features = json.loads(Path(path).read_text())["features"]
+    if feature not in features:
+        raise SystemExit(f"{spec}: {path} holds {', '.join(features) or 'no feature'}, not {feature}")
+    return {(r["object"], r["view"]): r["cells"] for half in features[feature].values() for r in half["rows"]}
 
 
 def second_look(rows: list[dict], seconds: list[tuple], name: str) -> dict:
