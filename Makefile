@@ -11,6 +11,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	@# OpenCV's plain and contrib wheels both install cv2: a virtualenv made with the plain one has both removed
+	@if $(VENV)/bin/pip show --quiet opencv-python-headless 2>/dev/null; then \
+		$(VENV)/bin/pip uninstall --quiet --yes opencv-python-headless opencv-contrib-python-headless; fi
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	touch $@
 

@@ -46,7 +46,7 @@ def _setting(spec: str) -> tuple[object, str, list[object]]:
 def _check(idx, load, img: Image.Image) -> tuple[float, tuple]:
     started = time.perf_counter()
     sig = compute_query(img)
-    found = rank(sig, idx.search(sig, candidates_to_verify(sig)), load, top=5)
+    found = rank(sig, idx.search(sig, candidates_to_verify(sig)), load, top=5, load_second=run.load_second)
     first = found[0] if found else None
     if first is None or first.verdict == "no_match":  # which record is first among no matches does not matter
         return time.perf_counter() - started, (None, "no_match")

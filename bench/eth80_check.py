@@ -35,8 +35,9 @@ class Found(NamedTuple):
 
 
 @functools.cache
-def _corpus_photos() -> tuple[list[tuple[int, int, bytes]], dict[int, bytes]]:
-    """The bench corpus's registered photos ((photo, record, key) and features), built and described once."""
+def _corpus_photos() -> tuple[list[tuple[int, int, bytes]], dict[int, bytes], dict[int, bytes]]:
+    """The bench corpus's registered photos ((photo, record, key), features and second look's features), built and
+    described once."""
     import corpus
     import run
 
@@ -44,7 +45,7 @@ def _corpus_photos() -> tuple[list[tuple[int, int, bytes]], dict[int, bytes]]:
     run._STATE["dir"] = corpus.DEFAULT_DIR
     run.register(manifest, 1)
     rows = [(pid, rid, run._STATE["keys"][pid]) for pid, rid in zip(run._STATE["blobs"], run._STATE["base_records"].tolist())]
-    return rows, dict(run._STATE["blobs"])
+    return rows, dict(run._STATE["blobs"]), dict(run._STATE["second"])
 
 
 class Registry:
@@ -53,12 +54,14 @@ class Registry:
     def __init__(self, with_corpus: bool = False) -> None:
         self.index = HashIndex()
         self.blobs: dict[int, bytes] = {}
+        self.second: dict[int, bytes] = {}  # their second look's features
         self.photos: dict[int, list[tuple[int, bytes]]] = {}  # record -> (photo id, index key)
         if with_corpus:
-            rows, blobs = _corpus_photos()
+            rows, blobs, second = _corpus_photos()
             for pid, rid, key in rows:
                 self._add(rid, pid, key)
             self.blobs.update(blobs)
+            self.second.update(second)
 
     def _add(self, record_id: int, photo_id: int, key: bytes) -> None:
         self.index.add(photo_id, record_id, key)
@@ -69,6 +72,7 @@ class Registry:
         sig = compute_signature(img)
         self._add(record_id, photo_id, sig.index_key)
         self.blobs[photo_id] = sig.features
+        self.second[photo_id] = sig.second_features
 
     @contextmanager
     def left_out(self, record_id: int) -> Iterator[None]:
@@ -85,7 +89,8 @@ class Registry:
         """Check a query photo: described, searched, verified and ranked."""
         query = compute_query(img)
         cands = self.index.search(query, candidates_to_verify(query))
-        found = rank(query, cands, lambda ids: {i: self.blobs[i] for i in ids if i in self.blobs}, top=EVERY_RECORD)
+        found = rank(query, cands, lambda ids: {i: self.blobs[i] for i in ids if i in self.blobs}, top=EVERY_RECORD,
+                     load_second=lambda ids: {i: self.second[i] for i in ids if i in self.second})
         return Found(found, cands, query)
 
     def on_object(self, found: Found, record_id: int, mask: np.ndarray) -> tuple[float, int] | None:

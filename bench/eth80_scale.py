@@ -43,10 +43,12 @@ def tune_pool(bench: eth80.Bench) -> padding.Pool | None:
     paths = sorted(bench.data.glob("*/*.jpg"))  # the pool's order: each path, its versions in turn
     rows = [i * padding.AUGMENTED + v for i, p in enumerate(paths) if p.parent.name in tune
             for v in range(padding.AUGMENTED)]
-    return padding.Pool(pool.keys[rows], [pool.blobs[r] for r in rows], f"{len(rows)} signatures of the tune half's photos")
+    return padding.Pool(pool.keys[rows], [pool.blobs[r] for r in rows], f"{len(rows)} signatures of the tune half's photos",
+                        [pool.second[r] for r in rows])
 
 
-def padded_registry(bench: eth80.Bench, backdrop: str, size: int, pool: padding.Pool) -> tuple[HashIndex, padding.PaddedBlobs]:
+def padded_registry(bench: eth80.Bench, backdrop: str, size: int,
+                    pool: padding.Pool) -> tuple[HashIndex, tuple[padding.PaddedBlobs, padding.PaddedBlobs]]:
     """Every object's studio photo at eth80.STUDIO_SMALL_SIDE px in an index padded to ``size`` photos."""
     reg = Registry(False)
     for o in bench.all:
@@ -58,21 +60,21 @@ def padded_registry(bench: eth80.Bench, backdrop: str, size: int, pool: padding.
                    np.stack([key_to_words(k) for _, _, k in photos]))
     first = max(p for p, _, _ in photos) + 1
     padding.add_padding(index, first, size - len(photos), pool, np.random.default_rng(0))
-    return index, padding.PaddedBlobs(reg.blobs, first, pool)
+    return index, (padding.PaddedBlobs(reg.blobs, first, pool), padding.PaddedBlobs(reg.second, first, pool, second=True))
 
 
-def moved_objects(bench: eth80.Bench, backdrop: str, index: HashIndex, blobs: padding.PaddedBlobs,
-                  verify: int | None) -> dict:
+def moved_objects(bench: eth80.Bench, backdrop: str, index: HashIndex,
+                  blobs: tuple[padding.PaddedBlobs, padding.PaddedBlobs], verify: int | None) -> dict:
     """The held-out half's side views on each texture checked: right record among the candidates, first, `match`;
-    wrong records flagged `match`."""
-    load = lambda ids: {i: b for i in ids if (b := blobs.get(i)) is not None}  # noqa: E731
+    wrong records flagged `match`. ``blobs``: the photos' features and their second look's."""
+    load, load_second = ((lambda ids, kept=kept: {i: b for i in ids if (b := kept.get(i))}) for kept in blobs)
     n = among = first = matched = wrong = 0
     for o in bench.queried:
         side = ep.photo(bench.data, o, "090-000")
         for texture in ep.TEXTURES:
             query = compute_query(ep.on_texture(side, texture, bench.rng("studio small", backdrop, o.name, texture)))
             candidates = index.search(query, verify or candidates_to_verify(query))
-            found = rank(query, candidates, load, top=5)
+            found = rank(query, candidates, load, top=5, load_second=load_second)
             own = bench.record[o.name]
             n += 1
             among += any(c.record_id == own for c in candidates)

@@ -36,10 +36,10 @@ FLIP = 0.12  # share of a pool key's bits flipped to make a padded photo's key
 
 
 class Pool:
-    """Real photos' signatures: keys (n, KEY_WORDS) uint64 and their feature blobs."""
+    """Real photos' signatures: keys (n, KEY_WORDS) uint64, their feature blobs and their second look's features."""
 
-    def __init__(self, keys: np.ndarray, blobs: list[bytes], source: str) -> None:
-        self.keys, self.blobs, self.source = keys, blobs, source
+    def __init__(self, keys: np.ndarray, blobs: list[bytes], source: str, second: list[bytes]) -> None:
+        self.keys, self.blobs, self.source, self.second = keys, blobs, source, second
 
     def __len__(self) -> int:
         return len(self.blobs)
@@ -57,14 +57,14 @@ def _augmented(img: Image.Image, rng: np.random.Generator) -> Image.Image:
     return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
 
-def _signature_of(item: tuple[str, int]) -> tuple[bytes, bytes]:
+def _signature_of(item: tuple[str, int]) -> tuple[bytes, bytes, bytes]:
     path, version = item
     img = Image.open(path).convert("RGB")
     if version:  # seeded by the photo's name in the data set, not where the data set lies: the same padding anywhere
         name = "/".join(Path(path).parts[-2:])
         img = _augmented(img, np.random.default_rng([version, sum(map(ord, name))]))
     sig = compute_signature(img)
-    return sig.index_key, sig.features
+    return sig.index_key, sig.features, sig.second_features
 
 
 def real_pool(cache_dir: Path, workers: int = 2, data_dir: Path = ep.DATA_DIR) -> Pool | None:
@@ -72,34 +72,44 @@ def real_pool(cache_dir: Path, workers: int = 2, data_dir: Path = ep.DATA_DIR) -
     cache = cache_dir / f"padding-{ALGORITHM_VERSION}.npz"
     if cache.exists():
         z = np.load(cache, allow_pickle=False)
-        blobs = [z["blob_bytes"][a:b].tobytes() for a, b in zip(z["blob_starts"][:-1], z["blob_starts"][1:])]
-        return Pool(z["keys"], blobs, str(z["source"]))
+        return Pool(z["keys"], _split(z["blob_bytes"], z["blob_starts"]), str(z["source"]),
+                    _split(z["second_bytes"], z["second_starts"]))
     if not data_dir.is_dir():
         return None
     paths = sorted(str(p) for p in data_dir.glob("*/*.jpg"))
     items = [(p, v) for p in paths for v in range(AUGMENTED)]
     with mp.get_context("fork").Pool(workers) as pool:
         rows = pool.map(_signature_of, items, chunksize=16)
-    keys = np.stack([key_to_words(k) for k, _ in rows])
-    blobs = [b for _, b in rows]
-    starts = np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64)
+    keys = np.stack([key_to_words(k) for k, _, _ in rows])
+    blobs, second = [b for _, b, _ in rows], [s for _, _, s in rows]
     source = f"{len(paths)} ETH-80 photos x {AUGMENTED} versions"
-    np.savez(cache, keys=keys, blob_bytes=np.frombuffer(b"".join(blobs), np.uint8), blob_starts=starts,
+    np.savez(cache, keys=keys, blob_bytes=np.frombuffer(b"".join(blobs), np.uint8), blob_starts=_starts(blobs),
+             second_bytes=np.frombuffer(b"".join(second), np.uint8), second_starts=_starts(second),
              source=np.array(source))
-    return Pool(keys, blobs, source)
+    return Pool(keys, blobs, source, second)
+
+
+def _starts(parts: list[bytes]) -> np.ndarray:
+    return np.cumsum([0] + [len(b) for b in parts]).astype(np.int64)
+
+
+def _split(joined: np.ndarray, starts: np.ndarray) -> list[bytes]:
+    return [joined[a:b].tobytes() for a, b in zip(starts[:-1], starts[1:])]
 
 
 class PaddedBlobs:
-    """Feature blobs of the real photos, then of the padding (each padded id: its pool photo's blob)."""
+    """Feature blobs of the real photos, then of the padding (each padded id: its pool photo's blob); with
+    ``second``, their second look's features instead."""
 
-    def __init__(self, real: dict[int, bytes], first_pad_id: int, pool: Pool | None) -> None:
+    def __init__(self, real: dict[int, bytes], first_pad_id: int, pool: Pool | None, second: bool = False) -> None:
         self.real, self.first, self.pool = real, first_pad_id, pool
+        self.pooled = None if pool is None else pool.second if second else pool.blobs
 
     def get(self, photo_id: int) -> bytes | None:
         found = self.real.get(photo_id)
-        if found is not None or self.pool is None or photo_id < self.first:
+        if found is not None or self.pooled is None or photo_id < self.first:
             return found
-        return self.pool.blobs[(photo_id - self.first) % len(self.pool)]
+        return self.pooled[(photo_id - self.first) % len(self.pooled)]
 
 
 def padding_words(pool: Pool, n_pad: int, rng: np.random.Generator) -> np.ndarray:

@@ -135,7 +135,8 @@ def main() -> None:
         first = flagged = 0
         for r in records:
             query = compute_query(edit(Image.open(corpus.DEFAULT_DIR / r["photos"][0]["path"]).convert("RGB")))
-            found = rank(query, index.search(query, candidates_to_verify(query)), lambda ids: {i: blobs[i] for i in ids})
+            found = rank(query, index.search(query, candidates_to_verify(query)), lambda ids: {i: blobs[i] for i in ids},
+                         load_second=run.load_second)
             first += bool(found) and found[0].record_id == r["record_id"]
             flagged += bool(found) and found[0].record_id == r["record_id"] and found[0].verdict == "match"
         print(f"{name:20s} R@1 {first / len(records):.3f}  right record flagged match {flagged / len(records):.3f}")

@@ -65,7 +65,7 @@ def main() -> None:
         t1 = time.perf_counter()
         cands = idx.search(sig, candidates_to_verify(sig))
         t2 = time.perf_counter()
-        res = rank(sig, cands, load, top=5)
+        res = rank(sig, cands, load, top=5, load_second=run.load_second)
         t3 = time.perf_counter()
         if a.p:
             prof.disable()

@@ -25,15 +25,16 @@ def main() -> None:
     use_one_native_thread()
     warm_up()
     rng = np.random.default_rng(0)
-    index, blobs = HashIndex(), {}
+    index, blobs, second = HashIndex(), {}, {}
     for i in range(N):
         sig = compute_signature(with_props(make_object(300000 + i), rng))
         index.add(i, i, sig.index_key)
-        blobs[i] = sig.features
+        blobs[i], second[i] = sig.features, sig.second_features
 
     def check(img):  # noqa: ANN001, ANN202
         q = compute_query(img)
-        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids}, top=5)
+        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids}, top=5,
+                    load_second=lambda ids: {i: second[i] for i in ids})
 
     strangers = [check(edits.jpeg(with_props(make_object(400000 + j), rng, chart=j % 2 == 0), rng, 80)) for j in range(N)]
     flagged = sum(any(m.verdict == "match" for m in res) for res in strangers)

@@ -81,11 +81,13 @@ def registered_with(pictures: list[Image.Image], first_id: int) -> tuple:
     for i, img in enumerate(pictures):
         sig = compute_signature(img)
         keys[first_id + i], blobs[first_id + i] = sig.index_key, sig.features
+        run._STATE["second"][first_id + i] = sig.second_features
         index.add(first_id + i, first_id + i, sig.index_key)
 
     def check(img: Image.Image) -> list:
         q = compute_query(img)
-        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids if i in blobs}, top=5)
+        return rank(q, index.search(q, candidates_to_verify(q)), lambda ids: {i: blobs[i] for i in ids if i in blobs}, top=5,
+                    load_second=run.load_second)
 
     return index, keys, check
 

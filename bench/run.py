@@ -28,11 +28,11 @@ BASELINE_MAX_DIST = 10  # pHash baseline: "match" when Hamming distance <= 10
 _STATE: dict = {}
 
 
-def _register_one(item: tuple[int, int, str]) -> tuple[int, int, bytes, bytes, str]:
+def _register_one(item: tuple[int, int, str]) -> tuple[int, int, bytes, bytes, str, bytes]:
     pid, rid, path = item
     img = Image.open(_STATE["dir"] / path).convert("RGB")
     sig = compute_signature(img)
-    return pid, rid, sig.index_key, sig.features, str(imagehash.phash(img))
+    return pid, rid, sig.index_key, sig.features, str(imagehash.phash(img)), sig.second_features
 
 
 def _evaluate_one(q: dict) -> dict:
@@ -40,7 +40,7 @@ def _evaluate_one(q: dict) -> dict:
     t0 = time.perf_counter()
     qs = compute_query(img)
     cands = _STATE["index"].search(qs, candidates_to_verify(qs))
-    res = rank(qs, cands, _load_features, top=5)
+    res = rank(qs, cands, _load_features, top=5, load_second=load_second)
     elapsed = time.perf_counter() - t0
     base = _baseline(img)
     return {"kind": q["kind"], "record_id": q["record_id"], "elapsed": elapsed,
@@ -55,6 +55,12 @@ def _load_features(ids: list[int]) -> dict[int, bytes]:
     if features is None:
         return {i: _STATE["blobs"][i] for i in ids if i in _STATE["blobs"]}
     return {i: b for i in ids if (b := features.get(i)) is not None}
+
+
+def load_second(ids: list[int]) -> dict[int, bytes]:
+    """Second look's features of the corpus's photos and, in a padded index, of the padding (as _load_features)."""
+    second = _STATE.get("padded_second") or _STATE["second"]
+    return {i: b for i in ids if (b := second.get(i))}
 
 
 def _baseline(img: Image.Image) -> list[tuple[int, int]]:
@@ -89,9 +95,10 @@ def register(manifest: dict, workers: int) -> None:
     with mp.get_context("fork").Pool(workers) as pool:
         rows = pool.map(_register_one, items, chunksize=8)
     idx = HashIndex()
-    for pid, rid, key, blob, _ in rows:
+    for pid, rid, key, _blob, _phash, _second in rows:
         idx.add(pid, rid, key)
     _STATE.update(index=idx, blobs={r[0]: r[3] for r in rows}, keys={r[0]: r[2] for r in rows},
+                  second={r[0]: r[5] for r in rows},
                   base_hashes=np.array([int(r[4], 16) for r in rows], np.uint64),
                   base_records=np.array([r[1] for r in rows], np.int64))
 
@@ -184,7 +191,7 @@ def group_photos(manifest: dict) -> dict:
             order = [0, 1] if rng.random() < 0.5 else [1, 0]
             query = compute_query(_group_photo([paths[i] for i in order], rng))
             flagged = {m.record_id for m in rank(query, _STATE["index"].search(query, candidates_to_verify(query)), load,
-                                                 top=5) if m.verdict == "match"}
+                                                 top=5, load_second=load_second) if m.verdict == "match"}
             rows[kind].append((expected <= flagged, bool(flagged - expected)))
     return {kind: {"n": len(r), "all_registered_match": float(np.mean([ok for ok, _ in r])),
                    "other_match": float(np.mean([bad for _, bad in r]))} for kind, r in rows.items()}
@@ -198,7 +205,7 @@ def accuracy_at_scale(manifest: dict, workers: int, n_total: int) -> dict:
     try:
         return summarise(evaluate(manifest, workers))["engine"]
     finally:
-        _STATE["index"], _STATE["padded_features"] = real_index, None
+        _STATE["index"], _STATE["padded_features"], _STATE["padded_second"] = real_index, None, None
 
 
 def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
@@ -214,6 +221,7 @@ def _padded_index(n_total: int, rng: np.random.Generator) -> HashIndex:
     first = max(p for p, _ in real) + 1 if real else 1
     padding.add_padding(idx, first, n_total - len(real), _STATE.get("pool"), rng)
     _STATE["padded_features"] = padding.PaddedBlobs(_STATE["blobs"], first, _STATE.get("pool"))
+    _STATE["padded_second"] = padding.PaddedBlobs(_STATE["second"], first, _STATE.get("pool"), second=True)
     return idx
 
 
@@ -231,7 +239,7 @@ def _time_checks(idx: HashIndex, imgs: list[Image.Image], load) -> tuple[list[fl
         t1 = time.perf_counter()
         cands = idx.search(sig, candidates_to_verify(sig))
         t2 = time.perf_counter()
-        results.append(rank(sig, cands, load, top=5))
+        results.append(rank(sig, cands, load, top=5, load_second=load_second))
         t_total.append(time.perf_counter() - t0)
         t_search.append(t2 - t1)
     return t_total, t_search, results
@@ -276,7 +284,7 @@ def latency(manifest: dict, sizes: list[int], n_queries: int) -> dict:
                        "padded_index_built_s": built_s, "R@1_on_sample": hits / len(pick),
                        "padding": max(0, n - len(_STATE["keys"])), "padding_kind": _padding_kind()}
         del idx
-        _STATE["padded_features"] = None
+        _STATE["padded_features"] = _STATE["padded_second"] = None
     return out
 
 

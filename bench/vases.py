@@ -65,7 +65,7 @@ def _report(label: str, registered: list[np.ndarray], angle: float, index, load)
     first = flagged = 0
     for i, texture in enumerate(registered):
         query = compute_query(render_vase(texture, angle, from_above=8, shape=0.2 * i))
-        found = rank(query, index.search(query, candidates_to_verify(query)), load)
+        found = rank(query, index.search(query, candidates_to_verify(query)), load, load_second=run.load_second)
         right = bool(found) and found[0].record_id == FIRST_VASE_ID + i
         first += right
         flagged += right and found[0].verdict == "match"
@@ -82,6 +82,7 @@ def main() -> None:
         signature = compute_signature(render_vase(texture, 0, shape=0.2 * i))
         index.add(FIRST_VASE_ID + i, FIRST_VASE_ID + i, signature.index_key)
         blobs[FIRST_VASE_ID + i] = signature.features
+        run._STATE["second"][FIRST_VASE_ID + i] = signature.second_features
     load = lambda ids: {i: blobs[i] for i in ids if i in blobs}  # noqa: E731
     for angle in ANGLES:
         _report(f"turned {angle:2d} degrees", registered, angle, index, load)
@@ -89,12 +90,13 @@ def main() -> None:
         signature = compute_signature(render_vase(texture, 45, shape=0.2 * i))
         index.add(FIRST_VASE_ID + 100 + i, FIRST_VASE_ID + i, signature.index_key)
         blobs[FIRST_VASE_ID + 100 + i] = signature.features
+        run._STATE["second"][FIRST_VASE_ID + 100 + i] = signature.second_features
     for angle in (20, 25, 30):
         _report(f"turned {angle:2d} degrees, registered at 0 and 45", registered, angle, index, load)
     wrongly = 0
     for i, texture in enumerate(strangers):
         query = compute_query(render_vase(texture, 25, from_above=8, shape=0.3 * i))
-        found = rank(query, index.search(query, candidates_to_verify(query)), load)
+        found = rank(query, index.search(query, candidates_to_verify(query)), load, load_second=run.load_second)
         wrongly += bool(found) and found[0].verdict == "match"
     print(f"vases never registered flagged match: {wrongly} / {len(strangers)}")
 

@@ -8,7 +8,7 @@ from .threads import use_one_native_thread
 from .types import Candidate, LocalFeatures, PhotoSignature, QuerySignature, QueryVariant, RecordMatch
 from .warmup import warm_up
 
-ALGORITHM_VERSION = "orb-vlad-14"
+ALGORITHM_VERSION = "orb-akaze-15"  # ORB-VLAD codes and ORB features, AKAZE for the second look
 
 __all__ = [
     "ALGORITHM_VERSION", "Candidate", "HashIndex", "LocalFeatures", "MATCH_MIN_CELLS", "POSSIBLE_MIN_CELLS", "PhotoSignature",

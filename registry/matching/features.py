@@ -505,6 +505,11 @@ SECOND_PIECE_PARALLAX_PX = 32.0  # where the first homography maps its inliers, 
 # FEATURE_SIDE): tune half 0.382 at 32 px, 0.385 at 64 (bench/README.md run 45)
 
 
+def one_plane(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A plausible RANSAC homography from (n, 2) query points to registered ones, and its inliers, or None."""
+    return _piece(src, dst, 7)
+
+
 def cells_covered(points: np.ndarray) -> int:
     """SPREAD_CELL_PX cells of a photo that these (n, 2) keypoint positions cover."""
     cells = np.ascontiguousarray((points // SPREAD_CELL_PX).astype(np.int32).reshape(-1, 2))

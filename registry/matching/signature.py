@@ -11,6 +11,7 @@ from PIL import Image
 from . import aggregate as ag
 from . import features as ft
 from . import hashing as hs
+from . import second_look as sl
 from .imageops import (PAGE_SIDE, backdrop_for_colours, backdrop_picture, calm_region_box, crop, fade_outside,
                        isolate_object, isolate_object_off_shaded_paper, isolate_objects, light_backdrop,
                        one_colour_backdrop, paint_bars, paint_out_bars, plain_backdrop, printed_bars,
@@ -62,12 +63,14 @@ def compute_signature(image: Image.Image) -> PhotoSignature:
     object_colours = ft.object_colour_histogram(seen_picture, backdrop_for_colours(seen_picture))
     picture = seen_picture if seen is small else backdrop_picture(small)
     kp, desc, angles = extracted()
+    second = beside(sl.describe, small)  # in the pool, while the object is described on grey here
     cells, code = ag.describe(desc)  # the code searched for: of the photo as it is
     kp, desc, angles, cells = _with_the_object_on_grey(small, picture, kp, desc, angles, cells)
     words = np.array([*hashes, *code], np.uint64)
     blob = ft.pack_features(kp, desc, angles, colour, (small.shape[1], small.shape[0]), words, cells, object_colours)
     hex_map = {name: hs.word_hex(w) for name, w in zip(KEY_NAMES, words)}
-    return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map)
+    return PhotoSignature(index_key=words.astype("<u8").tobytes(), features=blob, hash_hex=hex_map,
+                          second_features=sl.packed(second()))
 
 
 OBJECT_ON_GREY = 70  # the grey a registered photo's object is also described on, off a light studio backdrop
@@ -159,6 +162,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
                         describe=_lazily_described(small), start=lambda: _start_local_features(small), box=box,
+                        second=cache(lambda: sl.describe(small)),
                         backdrop=lambda: one_colour_backdrop(picture()),
                         object_colours=lambda backdrop: ft.object_colour_histogram(
                             picture(), backdrop if backdrop is not None else plain_backdrop(picture())))

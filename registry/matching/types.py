@@ -15,6 +15,7 @@ class PhotoSignature:
     index_key: bytes
     features: bytes
     hash_hex: dict[str, str]
+    second_features: bytes = b""  # its AKAZE features for a second look (second_look.packed; empty: none)
 
 
 class LocalFeatures(NamedTuple):
@@ -42,7 +43,8 @@ class QueryVariant:
                  box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
                  backdrop: Callable[[], np.ndarray | None] | None = None,
                  object_colours: Callable[[np.ndarray | None], np.ndarray] | None = None,
-                 start: Callable[[], Callable[[], LocalFeatures]] | None = None) -> None:
+                 start: Callable[[], Callable[[], LocalFeatures]] | None = None,
+                 second: Callable[[], Any] | None = None) -> None:
         if features is None and describe is None:
             raise ValueError("a query variant needs its features or a way to describe them")
         self.name = name
@@ -59,6 +61,12 @@ class QueryVariant:
         self._start = start  # starts describing it (without a mask) in the pool, and gives what finishes that
         self._finish: Callable[[], LocalFeatures] | None = None  # ... once started (:meth:`start_describing`)
         self._masking, self._colouring = threading.Lock(), threading.Lock()  # its backdrop and colours made once too
+        self._second = second  # gives its picture's AKAZE features (second_look.describe), made once when asked
+
+    def second_features(self) -> Any:
+        """Its picture's AKAZE features (second_look.SecondFeatures), or None where it has no picture of its own to
+        describe (a flipped copy)."""
+        return None if self._second is None else self._second()
 
     def on_backdrop(self, points: np.ndarray) -> np.ndarray:
         """(n,) bool: which of these (n, 2) pixel positions of the variant's picture lie on its backdrop."""

@@ -25,6 +25,8 @@ class StoredSignature(db.Model):
     algorithm_version: Mapped[str] = mapped_column(String(40), index=True)
     index_key: Mapped[bytes] = mapped_column(LargeBinary)
     features: Mapped[bytes] = mapped_column(LargeBinary)
+    # its AKAZE features, read only for the few records a check looks at again (matching.second_look; None: none)
+    second_features: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     hashes: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -21,7 +21,7 @@ from registry.models.matching import LOOKUP_CHANNEL
 from registry.policy import PUBLISHED_STATUSES, Principal, allowed, can_view_record, rule
 from registry.observability.metrics import check_timed, index_synced
 from registry.replica import begin_reads, reads
-from registry.services.index import live_index, load_features
+from registry.services.index import live_index, load_features, load_second_features
 from registry.services.exchange import public_url
 from registry.services.photos import media_store
 from registry.services.redlists import categories_for_check, describes_object, red_lists_with_categories, stored_red_list_set
@@ -204,7 +204,7 @@ def _check_one(photo: QueryPhoto, fields: dict[str, Any], index, top: int, all_s
     described = time.perf_counter()
     candidates = index.search(query, matching.candidates_to_verify(query), all_statuses)
     searched = time.perf_counter()
-    matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top)
+    matches = matching.rank(query, candidates, load_features, fields or None, _record_fields, top, load_second_features)
     matches = with_records_sharing_photos(
         matches, query, candidates, index.everything if all_statuses else index.reported,
         lambda twins: matching.rank(query, twins, load_features, fields or None, _record_fields, len(twins)))

@@ -46,6 +46,7 @@ def store_signature(photo: Photo, decoded: DecodedPhoto) -> StoredSignature:
         algorithm_version=matching.ALGORITHM_VERSION,
         index_key=signature.index_key,
         features=signature.features,
+        second_features=signature.second_features or None,
         hashes=signature.hash_hex,
     )
     db.session.add(stored)
@@ -483,6 +484,20 @@ def load_features(photo_ids: list[int]) -> dict[int, bytes]:
             return {photo_id: bytes(features) for photo_id, features in cursor}
     rows = connection.execute(_FEATURES_OF, {"ids": list(photo_ids), "version": matching.ALGORITHM_VERSION})
     return {photo_id: features for photo_id, features in rows}
+
+
+_SECOND_FEATURES_OF = select(_SIGNATURES.c.photo_id, _SIGNATURES.c.second_features).where(
+    _SIGNATURES.c.photo_id.in_(bindparam("ids", expanding=True)),
+    _SIGNATURES.c.algorithm_version == bindparam("version"),
+)
+
+
+def load_second_features(photo_ids: list[int]) -> dict[int, bytes]:
+    """The AKAZE features of the given photos (a check's second look: a few records' photos), read from the
+    database; a photo without them is left out."""
+    rows = reads().connection().execute(_SECOND_FEATURES_OF, {"ids": list(photo_ids),
+                                                              "version": matching.ALGORITHM_VERSION})
+    return {photo_id: bytes(second) for photo_id, second in rows if second}
 
 
 def photos_needing_signatures(among: Iterable[int] | None = None, session: Session | None = None) -> list[int]:

@@ -124,3 +124,23 @@ def test_a_backdrop_left_out_is_said(client, api_headers, app):
         page = client.post(f"/check/?lang={lang}", data={"photos": [(io.BytesIO(moved), "q.jpg")]},
                            content_type="multipart/form-data").get_data(as_text=True)
         assert said in page
+
+
+def test_a_second_look_is_said_in_the_readers_language(app):
+    """A record made a `match` by the second look: the details give AKAZE's areas beside the best other record's,
+    in the reader's language (the evidence as ranking gives it)."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    evidence = {"inlier_cells": 7, "second_look": {"feature": "AKAZE", "cells": 12, "others": 3, "confirmed": True},
+                "match_by": "second_look"}
+    details = app.jinja_env.get_template("_partials/evidence.html").module.evidence_details
+    with app.test_request_context():
+        english = str(details(SimpleNamespace(score=0.81, evidence=evidence)))
+        with force_locale("fr"):
+            french = str(details(SimpleNamespace(score=0.81, evidence=evidence)))
+    assert "a second comparison (AKAZE)" in english and "12 / 3" in english
+    assert "seconde comparaison (AKAZE)" in french
+    without = str(details(SimpleNamespace(score=0.5, evidence={**evidence, "second_look": None})))
+    assert "AKAZE" not in without

@@ -1,0 +1,109 @@
+"""The second look (issue 23): a turned object's first record, short of a `match` by ORB's cells but ahead of every
+other record, looked at again with AKAZE features stored beside ORB's; a `match` only where AKAZE puts the same
+record first, by a margin of its own. Real photographs: scikit-image's stereo pair of a motorcycle (two cameras, two
+viewpoints) and its other real photos as the other records."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skdata
+
+from registry.matching import compute_query, compute_signature, ranking
+from registry.matching import second_look as sl
+from registry.matching.types import Candidate
+
+LEFT, RIGHT = (Image.fromarray(a) for a in skdata.stereo_motorcycle()[:2])
+OTHERS = {2: skdata.astronaut(), 3: skdata.coffee(), 4: skdata.chelsea(), 5: skdata.rocket()}
+
+
+@pytest.fixture(scope="module")
+def stored() -> dict[int, bytes]:
+    """Record n's one photo (photo id 10 n), its AKAZE features as its signature keeps them: the motorcycle from
+    the left camera, then the others."""
+    photos = {1: LEFT, **{rid: Image.fromarray(a) for rid, a in OTHERS.items()}}
+    return {10 * rid: compute_signature(img).second_features for rid, img in photos.items()}
+
+
+@pytest.fixture(scope="module")
+def query():
+    """The motorcycle from the right camera: another viewpoint of the registered object."""
+    return compute_query(RIGHT)
+
+
+def _looked(query, stored: dict[int, bytes], orb_cells: dict[int, int]) -> ranking._SecondLook | None:
+    """The second look, the records' photos verified by ORB with ``orb_cells`` (record -> cells), best first."""
+    variant = query.variants[0].name
+    photos = {rid: [ranking._PhotoResult(Candidate(10 * rid, rid, {"phash": 20, "combined": 40.0}), cells + 4,
+                                         cells + 20, cells, variant, 0.5, ranking._image_score(cells, Candidate(
+                                             10 * rid, rid, {"combined": 40.0}), 0.5), np.arange(cells))]
+              for rid, cells in orb_cells.items()}
+    scored = sorted(((ps[0].image_score, rid, ps, ranking._NO_FIELDS) for rid, ps in photos.items()),
+                    key=lambda s: (-s[0], s[1]))
+    return ranking._second_look(query, scored, photos, lambda ids: {i: stored[i] for i in ids if i in stored}, None)
+
+
+def test_a_registered_photos_akaze_features_are_kept_beside_its_orb_features(stored: dict[int, bytes]) -> None:
+    akaze = sl.unpacked(stored[10])
+    assert akaze is not None and 50 < len(akaze.keypoints) <= sl.MAX_KEYPOINTS
+    assert akaze.descriptors.shape == (len(akaze.keypoints), sl.DESCRIPTOR_BYTES)
+    again = sl.unpacked(sl.packed(akaze))
+    assert np.array_equal(again.keypoints, akaze.keypoints) and np.array_equal(again.descriptors, akaze.descriptors)
+    assert sl.unpacked(b"") is None and sl.unpacked(None) is None  # a signature made without them
+
+
+@pytest.mark.parametrize("damage", ["cut short", "one byte more", "not its magic"])
+def test_damaged_akaze_features_are_refused(stored: dict[int, bytes], damage: str) -> None:
+    good = stored[10]
+    bad = {"cut short": good[:-5], "one byte more": good + b"\0", "not its magic": b"XXXX" + good[4:]}[damage]
+    with pytest.raises(ValueError, match="reindex"):
+        sl.unpacked(bad)
+
+
+def test_a_check_without_a_second_look_loader_is_ranked_by_orb_alone(query) -> None:
+    """The standing watch, certificates and a phone's offline bank rank without AKAZE features: no second look."""
+    registered = compute_signature(LEFT)
+    found = ranking.rank(query, [Candidate(10, 1, {"phash": 20, "combined": 40.0})],
+                         lambda ids: {10: registered.features})
+    assert found and found[0].evidence["second_look"] is None
+
+
+def test_another_viewpoint_first_by_orb_is_confirmed_by_akaze(query, stored: dict[int, bytes]) -> None:
+    """ORB puts the motorcycle first, short of a match and ahead of the rest: AKAZE verifies it again from the
+    other camera, far more than any other record."""
+    looked = _looked(query, stored, {1: ranking.SECOND_LOOK_MIN_CELLS + 1, 2: 2, 3: 1, 4: 0, 5: 0})
+    assert looked is not None and looked.confirmed, looked
+    assert looked.cells >= ranking.SECOND_LOOK_CELLS and looked.cells - looked.others >= ranking.SECOND_LOOK_MARGIN
+
+
+def test_a_record_akaze_does_not_put_first_is_not_confirmed(query, stored: dict[int, bytes]) -> None:
+    """Had ORB put another record first (the astronaut), AKAZE's cells with it are few: no match."""
+    looked = _looked(query, stored, {2: ranking.SECOND_LOOK_MIN_CELLS + 1, 1: 2, 3: 1})
+    assert looked is not None and not looked.confirmed and looked.cells < ranking.SECOND_LOOK_CELLS, looked
+
+
+@pytest.mark.parametrize("orb_cells", [
+    {1: ranking.SECOND_LOOK_MIN_CELLS - 1, 2: 0},  # too few ORB cells to look again
+    {1: ranking.SECOND_LOOK_MIN_CELLS + 1, 2: ranking.SECOND_LOOK_MIN_CELLS + 1 - ranking.SECOND_LOOK_AHEAD + 1},
+    {1: ranking.MATCH_MIN_CELLS, 2: 0},  # a match already
+], ids=["few cells", "a record close behind", "already a match"])
+def test_akaze_is_not_asked_outside_the_gate(query, stored: dict[int, bytes], orb_cells: dict[int, int]) -> None:
+    assert _looked(query, stored, orb_cells) is None
+
+
+def test_the_verdict_and_its_evidence_say_second_look(query, stored: dict[int, bytes]) -> None:
+    looked = _looked(query, stored, {1: ranking.SECOND_LOOK_MIN_CELLS + 1, 2: 2})
+    variant = query.variants[0].name
+    cand = Candidate(10, 1, {"phash": 20, "combined": 40.0})
+    best = ranking._PhotoResult(cand, 11, 27, ranking.SECOND_LOOK_MIN_CELLS + 1, variant, 0.5, 0.6, np.arange(7))
+    match = ranking._record_match(1, [best], ranking._NO_FIELDS, 0.81, query, np.zeros(1, bool), False, looked)
+    assert match.verdict == "match" and match.evidence["match_by"] == "second_look"
+    assert match.evidence["second_look"]["feature"] == "AKAZE" and match.evidence["second_look"]["confirmed"]
+    plain = ranking._record_match(1, [best], ranking._NO_FIELDS, 0.6, query, np.zeros(1, bool))
+    assert plain.verdict == "no_match" and plain.evidence["second_look"] is None
+
+
+def test_an_akaze_picture_with_nothing_to_describe_verifies_nothing(stored: dict[int, bytes]) -> None:
+    flat = sl.describe(np.full((480, 640, 3), 128, np.uint8))
+    assert len(flat.keypoints) == 0
+    assert sl.cells_verified(flat, sl.unpacked(stored[10])) == 0
