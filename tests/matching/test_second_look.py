@@ -1,7 +1,8 @@
 """The second look (issue 23): a turned object's first record, short of a `match` by ORB's cells but ahead of every
 other record, looked at again with AKAZE features stored beside ORB's; a `match` only where AKAZE puts the same
-record first, by a margin of its own. Real photographs: scikit-image's stereo pair of a motorcycle (two cameras, two
-viewpoints) and its other real photos as the other records."""
+record first, by a margin of its own, and only for an object told from what lies around it. Real photographs:
+scikit-image's stereo pair of a motorcycle (two cameras, two viewpoints) and its other real photos as the other
+records, each on a studio's black backdrop; its gravel photo as a frame filled with a surface."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,16 @@ from registry.matching import compute_query, compute_signature, ranking
 from registry.matching import second_look as sl
 from registry.matching.types import Candidate
 
-LEFT, RIGHT = (Image.fromarray(a) for a in skdata.stereo_motorcycle()[:2])
+
+
+def _on_black(photo: np.ndarray) -> Image.Image:
+    """A real photo laid on a studio's plain black backdrop: an object told from what lies around it."""
+    frame = np.full((photo.shape[0] + 160, photo.shape[1] + 160, 3), 18, np.uint8)
+    frame[80:80 + photo.shape[0], 80:80 + photo.shape[1]] = photo
+    return Image.fromarray(frame)
+
+
+LEFT, RIGHT = (_on_black(a[60:420, 120:620]) for a in skdata.stereo_motorcycle()[:2])
 OTHERS = {2: skdata.astronaut(), 3: skdata.coffee(), 4: skdata.chelsea(), 5: skdata.rocket()}
 
 
@@ -21,7 +31,7 @@ OTHERS = {2: skdata.astronaut(), 3: skdata.coffee(), 4: skdata.chelsea(), 5: skd
 def stored() -> dict[int, bytes]:
     """Record n's one photo (photo id 10 n), its AKAZE features as its signature keeps them: the motorcycle from
     the left camera, then the others."""
-    photos = {1: LEFT, **{rid: Image.fromarray(a) for rid, a in OTHERS.items()}}
+    photos = {1: LEFT, **{rid: _on_black(a) for rid, a in OTHERS.items()}}
     return {10 * rid: compute_signature(img).second_features for rid, img in photos.items()}
 
 
@@ -80,6 +90,14 @@ def test_a_record_akaze_does_not_put_first_is_not_confirmed(query, stored: dict[
     """Had ORB put another record first (the astronaut), AKAZE's cells with it are few: no match."""
     looked = _looked(query, stored, {2: ranking.SECOND_LOOK_MIN_CELLS + 1, 1: 2, 3: 1})
     assert looked is not None and not looked.confirmed and looked.cells < ranking.SECOND_LOOK_CELLS, looked
+
+
+def test_a_frame_filled_with_a_surface_is_not_looked_at_again() -> None:
+    """Two parts of one gravel photo: no object told apart, so AKAZE's chance cells on the texture are not asked."""
+    gravel = skdata.gravel()
+    left, right = (Image.fromarray(np.stack([part] * 3, axis=2)) for part in (gravel[:, :300], gravel[:, 212:]))
+    stored = {10: compute_signature(left).second_features}
+    assert _looked(compute_query(right), stored, {1: ranking.SECOND_LOOK_MIN_CELLS + 3, 2: 0}) is None
 
 
 @pytest.mark.parametrize("orb_cells", [
