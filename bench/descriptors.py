@@ -23,9 +23,9 @@ For each feature it prints:
 
 A feature may be described at another size than 640 px: ``--features ORB,AKAZE@384`` (eth80's photos are 256 px).
 
-AKAZE is in OpenCV 5's contrib modules (``cv2.xfeatures2d``): with ``opencv-python-headless``, which the registry
-installs, it is skipped with a message; install ``opencv-contrib-python-headless`` of the same version in another
-environment to measure it (the two wheels both provide ``cv2`` and cannot be installed side by side).
+AKAZE is in OpenCV 5's contrib modules (``cv2.xfeatures2d``), which the registry installs since engine
+``orb-akaze-15`` (``opencv-contrib-python-headless``: its second look, run 48); with the plain wheel it is skipped
+with a message.
 """
 from __future__ import annotations
 

@@ -283,6 +283,23 @@ def test_features_are_read_for_the_photos_asked_and_the_current_algorithm_only(a
     assert load_features([first, second]) == {first: stored[first]}
 
 
+def test_second_look_features_are_stored_at_registration_and_read_for_the_photos_asked(app, registered):
+    """Each registered photo's AKAZE features are kept beside its ORB features (photo_signatures.second_features)
+    and read, on either database, only for the photos a second look asks for, of the current algorithm."""
+    from registry.matching import second_look
+    from registry.models import StoredSignature
+    from registry.services.index import load_second_features
+
+    first, second = (r.photos[0].id for r in registered[:2])
+    read = load_second_features([first, 999_999])
+    assert list(read) == [first] and type(read[first]) is bytes
+    assert len(second_look.unpacked(read[first]).keypoints) > 20
+    old = db.session.scalar(select(StoredSignature).where(StoredSignature.photo_id == second))
+    old.algorithm_version = "an-older-algorithm"
+    db.session.commit()
+    assert list(load_second_features([first, second])) == [first]
+
+
 def test_a_worker_loads_the_whole_index_as_it_starts(app, registered):
     from registry.services.index import live_index, preload_index
 
