@@ -134,13 +134,14 @@ DISTINCT_FEW_MIN_CHROMA = 0.7  # (features.chroma_alike) this alike, both known.
 SECOND_LOOK_MIN_CELLS = 5  # The first record, short of a "match", that ORB verifies this many cells ...
 SECOND_LOOK_AHEAD = 3  # ... this many more than any other record, is looked at again with AKAZE (second_look.py) ...
 SECOND_LOOK_RECORDS = 5  # ... with the first this many records' photos; AKAZE must put it first too ...
-SECOND_LOOK_CELLS = 7  # ... with this many cells ...
+SECOND_LOOK_CELLS = 8  # ... with this many cells ...
 SECOND_LOOK_MARGIN = 4  # ... this many more than the others', and the objects' own colours must agree
-# (_colours_agree): then it is a "match". Two cups of one make on one cloth, posed alike, verified 9-10 cells of each
-# other's photo by AKAZE, their glazes 0.62 alike. Chosen on eth80's tune half, one registered view (every view, and
-# every view with its own record left out: bench/README.md run 48), the most right records with no wrong record and
-# the fewest strangers there (2 of 390: two cow figurines of one mould, AKAZE 19-31 cells on their bodies; no rule
-# kept them apart); of rules as good, the one asking most of AKAZE. Held-out half: run 48.
+# (_colours_agree: two cups of one make on one cloth, posed alike, verified 9-10 cells of each other's photo by
+# AKAZE, their glazes 0.62 alike), and the query must show an object told apart (_an_object_told_apart): then it is a
+# "match". Chosen on eth80's tune half with one, two and three registered views (every view, and every view with its
+# own record left out: bench/README.md run 48): the most right records with no wrong record and the fewest strangers
+# there, 10 of 1 170, all three cow figurines of one mould (AKAZE 12-31 cells on their bodies; no rule kept them
+# apart). Held-out half: run 48.
 
 
 @dataclass
