@@ -4,7 +4,7 @@ ORB puts a turned 3-D object's own record first far more often than it verifies 
 (eth80's held-out half turned 22 degrees: first 1.000, `match` 0.732). AKAZE's nonlinear scale space and its
 descriptor tolerate the turn differently: where ORB puts a record first by a margin and AKAZE, among ORB's first
 few records, puts the same record first by a margin of its own, the two agreeing is evidence neither gives alone
-(bench/second_look.py, bench/README.md runs 47-48). AKAZE costs ~25-35 ms a picture on one core, so a query is
+(bench/second_look.py, bench/README.md runs 47-48). AKAZE costs ~30-50 ms a picture on one core, so a query is
 described with it only when ranking asks (:func:`ranking.rank`'s second look); a registered photo's AKAZE features
 are stored beside its ORB features (:func:`packed`), and read only for the records a second look verifies.
 """
