@@ -21,6 +21,7 @@ from . import features as ft
 THRESHOLD = 0.0005  # AKAZE's detector response; OpenCV's default 0.001 found ~150 keypoints on a smooth object
 MAX_KEYPOINTS = 700  # the strongest kept (a textured backdrop gives thousands): as many as ORB's (MAX_FEATURES)
 MIN_MATCHES = 10  # ratio-test matches below which no homography is fitted
+MIN_SIDE = 16  # a picture thinner than this is not described (OpenCV's AKAZE fails on a picture 1 px high)
 DESCRIPTOR_BYTES = 61  # AKAZE's full 486-bit descriptor
 _MAGIC = b"OIDA"
 _HEADER = np.dtype([("magic", "S4"), ("n", "<u4")])
@@ -44,7 +45,10 @@ def _detector() -> cv2.Feature2D:
 
 
 def describe(picture: np.ndarray) -> SecondFeatures:
-    """AKAZE features of an RGB (or grey) picture: its MAX_KEYPOINTS strongest keypoints."""
+    """AKAZE features of an RGB (or grey) picture: its MAX_KEYPOINTS strongest keypoints (none for a strip thinner
+    than MIN_SIDE)."""
+    if min(picture.shape[:2]) < MIN_SIDE:
+        return NONE
     grey = picture if picture.ndim == 2 else cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY)
     detector = _detector()
     keypoints = detector.detect(grey)

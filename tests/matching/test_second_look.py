@@ -125,3 +125,10 @@ def test_an_akaze_picture_with_nothing_to_describe_verifies_nothing(stored: dict
     flat = sl.describe(np.full((480, 640, 3), 128, np.uint8))
     assert len(flat.keypoints) == 0
     assert sl.cells_verified(flat, sl.unpacked(stored[10])) == 0
+
+
+@pytest.mark.parametrize("shape", [(1, 640, 3), (640, 1, 3), (15, 640, 3), (5, 5, 3)])
+def test_a_strip_or_a_speck_is_described_as_nothing(shape: tuple[int, ...]) -> None:
+    """A picture 1 px high made OpenCV's AKAZE fail; one thinner than MIN_SIDE is not described at all."""
+    picture = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    assert len(sl.describe(picture).keypoints) == 0
