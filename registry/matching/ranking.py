@@ -524,17 +524,27 @@ def _extra_photos(photos: list[_PhotoResult]) -> int:
 def _distinct_record(groups: dict[int, list[_PhotoResult]], query: QuerySignature) -> int | None:
     """The record whose photos verified the query far more than any other's, and look like it as a whole (see
     DISTINCT_MIN_CELLS), if there is one."""
-    cells = {rid: max(r.cells for r in photos) for rid, photos in groups.items()}
+    cells = _cells_by_record(groups)
     if not cells:
         return None
     rid = max(cells, key=lambda r: (cells[r], -r))
-    others = max((c for r, c in cells.items() if r != rid), default=0)
+    others = _most_cells_besides(cells, rid)
     best = max(groups[rid], key=lambda r: r.cells)
     if cells[rid] < DISTINCT_FEW_CELLS or cells[rid] - others < DISTINCT_MARGIN_CELLS:
         return None
     if cells[rid] < DISTINCT_MIN_CELLS and not _closely_alike(query, best):
         return None
     return rid if _shapes_agree(query, best) and _colours_agree(query, best) else None
+
+
+def _cells_by_record(groups: dict[int, list[_PhotoResult]]) -> dict[int, int]:
+    """The most cells any photo of each record verified."""
+    return {rid: max(r.cells for r in photos) for rid, photos in groups.items()}
+
+
+def _most_cells_besides(cells: dict[int, int], rid: int) -> int:
+    """The most cells a record other than ``rid`` verified (0: none)."""
+    return max((c for r, c in cells.items() if r != rid), default=0)
 
 
 def _closely_alike(query: QuerySignature, photo: _PhotoResult) -> bool:
@@ -649,9 +659,8 @@ def _second_look(query: QuerySignature, scored: list, groups: dict[int, list[_Ph
     _, rid, photos, _ = scored[0]
     if _verdict(photos[0], _views_agree(photos), rid == distinct) == "match":
         return None
-    cells = {r: max(p.cells for p in ps) for r, ps in groups.items()}
-    if cells[rid] < SECOND_LOOK_MIN_CELLS or cells[rid] - max(
-            (c for r, c in cells.items() if r != rid), default=0) < SECOND_LOOK_AHEAD:
+    cells = _cells_by_record(groups)
+    if cells[rid] < SECOND_LOOK_MIN_CELLS or cells[rid] - _most_cells_besides(cells, rid) < SECOND_LOOK_AHEAD:
         return None
     if not _colours_agree(query, photos[0]):  # two cups of one make, posed alike, differ by their glaze
         return None
@@ -667,7 +676,7 @@ def _second_look(query: QuerySignature, scored: list, groups: dict[int, list[_Ph
     stored = load_second([p.cand.photo_id for r in records for p in groups[r]])
     seen = {r: max((_second_cells(looked, stored.get(p.cand.photo_id)) for p in groups[r]), default=0)
             for r in records}
-    others = max((c for r, c in seen.items() if r != rid), default=0)
+    others = _most_cells_besides(seen, rid)
     return _SecondLook("AKAZE", seen[rid], others,
                        seen[rid] >= SECOND_LOOK_CELLS and seen[rid] - others >= SECOND_LOOK_MARGIN)
 
