@@ -5,8 +5,9 @@ ORB puts a turned 3-D object's own record first far more often than it verifies 
 descriptor tolerate the turn differently: where ORB puts a record first by a margin and AKAZE, among ORB's first
 few records, puts the same record first by a margin of its own, the two agreeing is evidence neither gives alone
 (bench/second_look.py, bench/README.md runs 47-48). AKAZE costs ~30-50 ms a picture on one core, so a query is
-described with it only when ranking asks (:func:`ranking.rank`'s second look); a registered photo's AKAZE features
-are stored beside its ORB features (:func:`packed`), and read only for the records a second look verifies.
+described with it only when ranking asks (:func:`ranking.rank`'s second look), as it is and squeezed as a turned
+face is foreshortened (:func:`describe_tilted`); a registered photo's AKAZE features are stored beside its ORB
+features (:func:`packed`), and read only for the records a second look verifies.
 """
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ import cv2
 import numpy as np
 
 from . import features as ft
+from . import threads
 
 THRESHOLD = 0.0005  # AKAZE's detector response; OpenCV's default 0.001 found ~150 keypoints on a smooth object
 MAX_KEYPOINTS = 700  # the strongest kept (a textured backdrop gives thousands): as many as ORB's (MAX_FEATURES)
 MIN_MATCHES = 10  # ratio-test matches below which no homography is fitted
 MIN_SIDE = 16  # a picture thinner than this is not described (OpenCV's AKAZE fails on a picture 1 px high)
 DESCRIPTOR_BYTES = 61  # AKAZE's full 486-bit descriptor
+TILTS = ((1.0, 0.71), (0.71, 1.0))  # a query's picture is also described squeezed to these shares of its width and
+# height (an affine simulation, as ASIFT's tilts): a face of an object turned 45 degrees about its upright axis is
+# foreshortened by cos 45 = 0.71 in one of the two photos; AKAZE does not undo that, the squeezed copy does. Chosen on
+# eth80's tune half (bench/README.md run 49); a registered photo is described as it is.
 _MAGIC = b"OIDA"
 _HEADER = np.dtype([("magic", "S4"), ("n", "<u4")])
 
@@ -58,6 +64,21 @@ def describe(picture: np.ndarray) -> SecondFeatures:
     if descriptors is None or not keypoints:
         return NONE
     return SecondFeatures(np.float32([k.pt for k in keypoints]).reshape(-1, 2), descriptors.astype(np.uint8))
+
+
+def describe_tilted(picture: np.ndarray) -> SecondFeatures:
+    """A query's AKAZE features: those of its picture and of its copies squeezed by TILTS (one described in the
+    verification pool beside the caller), the copies' keypoints put back where they lie in the picture."""
+    h, w = picture.shape[:2]
+    copies = [cv2.resize(picture, (max(1, round(w * sx)), max(1, round(h * sy))), interpolation=cv2.INTER_AREA)
+              for sx, sy in TILTS]
+    pool = threads.pool_to_split_into()
+    waiting = pool.submit(describe, copies[0]).result if pool else (lambda: describe(copies[0]))
+    here = [describe(picture)] + [describe(c) for c in copies[1:]]
+    found = [here[0], waiting(), *here[1:]]
+    return SecondFeatures(
+        np.concatenate([f.keypoints / np.float32(scale) for f, scale in zip(found, [(1.0, 1.0), *TILTS])]),
+        np.concatenate([f.descriptors for f in found]))
 
 
 def packed(found: SecondFeatures) -> bytes:

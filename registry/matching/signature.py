@@ -162,7 +162,7 @@ def _variant(name: str, small: np.ndarray, box: tuple[float, float, float, float
     return QueryVariant(name=name, hash_words=hash_words, colour_hist=colour, size=(small.shape[1], small.shape[0]),
                         features=features() if features else None,
                         describe=_lazily_described(small), start=lambda: _start_local_features(small), box=box,
-                        second=cache(lambda: sl.describe(small)),
+                        second=cache(lambda: sl.describe_tilted(small)),
                         backdrop=lambda: one_colour_backdrop(picture()),
                         object_colours=lambda backdrop: ft.object_colour_histogram(
                             picture(), backdrop if backdrop is not None else plain_backdrop(picture())))

@@ -61,7 +61,7 @@ class QueryVariant:
         self._start = start  # starts describing it (without a mask) in the pool, and gives what finishes that
         self._finish: Callable[[], LocalFeatures] | None = None  # ... once started (:meth:`start_describing`)
         self._masking, self._colouring = threading.Lock(), threading.Lock()  # its backdrop and colours made once too
-        self._second = second  # gives its picture's AKAZE features (second_look.describe), made once when asked
+        self._second = second  # gives its picture's AKAZE features (second_look.describe_tilted), made once when asked
 
     def second_features(self) -> Any:
         """Its picture's AKAZE features (second_look.SecondFeatures), or None where it has no picture of its own to

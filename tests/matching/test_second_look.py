@@ -5,6 +5,7 @@ scikit-image's stereo pair of a motorcycle (two cameras, two viewpoints) and its
 records, each on a studio's black backdrop; its gravel photo as a frame filled with a surface."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -132,3 +133,18 @@ def test_a_strip_or_a_speck_is_described_as_nothing(shape: tuple[int, ...]) -> N
     """A picture 1 px high made OpenCV's AKAZE fail; one thinner than MIN_SIDE is not described at all."""
     picture = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
     assert len(sl.describe(picture).keypoints) == 0
+
+
+@pytest.mark.parametrize("photo", [skdata.astronaut(), skdata.chelsea(), skdata.coffee()],
+                         ids=["astronaut", "cat", "coffee"])
+@pytest.mark.parametrize("squeezed", ["width", "height"])
+def test_a_foreshortened_photo_is_verified_through_the_querys_tilted_copies(photo: np.ndarray, squeezed: str) -> None:
+    """A face seen at a slant is foreshortened (half its width at 60 degrees): AKAZE alone verifies little of it;
+    with the query's squeezed copies (TILTS) far more, every keypoint put back inside the query's picture."""
+    h, w = photo.shape[:2]
+    slanted = cv2.resize(photo, (w // 2, h) if squeezed == "width" else (w, h // 2), interpolation=cv2.INTER_AREA)
+    registered = sl.describe(photo)
+    plain, tilted = sl.describe(slanted), sl.describe_tilted(slanted)
+    assert len(tilted.keypoints) > len(plain.keypoints) and len(tilted.keypoints) == len(tilted.descriptors)
+    assert (tilted.keypoints >= 0).all() and (tilted.keypoints < (slanted.shape[1], slanted.shape[0])).all()
+    assert sl.cells_verified(tilted, registered) >= 2 * sl.cells_verified(plain, registered) + 5
