@@ -73,9 +73,9 @@ def describe_tilted(picture: np.ndarray) -> SecondFeatures:
     copies = [cv2.resize(picture, (max(1, round(w * sx)), max(1, round(h * sy))), interpolation=cv2.INTER_AREA)
               for sx, sy in TILTS]
     pool = threads.pool_to_split_into()
-    waiting = pool.submit(describe, copies[0]).result if pool else (lambda: describe(copies[0]))
-    here = [describe(picture)] + [describe(c) for c in copies[1:]]
-    found = [here[0], waiting(), *here[1:]]
+    beside = [pool.submit(describe, c) for c in copies[:1]] if pool else []
+    found = [describe(picture)] + [describe(c) for c in copies[len(beside):]]
+    found[1:1] = [described.result() for described in beside]
     return SecondFeatures(
         np.concatenate([f.keypoints / np.float32(scale) for f, scale in zip(found, [(1.0, 1.0), *TILTS])]),
         np.concatenate([f.descriptors for f in found]))
