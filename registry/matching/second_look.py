@@ -67,15 +67,14 @@ def describe(picture: np.ndarray) -> SecondFeatures:
 
 
 def describe_tilted(picture: np.ndarray) -> SecondFeatures:
-    """A query's AKAZE features: those of its picture and of its copies squeezed by TILTS (one described in the
+    """A query's AKAZE features: those of its picture and of its copies squeezed by TILTS (described in the
     verification pool beside the caller), the copies' keypoints put back where they lie in the picture."""
     h, w = picture.shape[:2]
     copies = [cv2.resize(picture, (max(1, round(w * sx)), max(1, round(h * sy))), interpolation=cv2.INTER_AREA)
               for sx, sy in TILTS]
     pool = threads.pool_to_split_into()
-    beside = [pool.submit(describe, c) for c in copies[:1]] if pool else []
-    found = [describe(picture)] + [describe(c) for c in copies[len(beside):]]
-    found[1:1] = [described.result() for described in beside]
+    beside = [pool.submit(describe, c) for c in copies] if pool else []  # each copy ~0.5 x the picture's time
+    found = [describe(picture)] + ([described.result() for described in beside] or [describe(c) for c in copies])
     return SecondFeatures(
         np.concatenate([f.keypoints / np.float32(scale) for f, scale in zip(found, [(1.0, 1.0), *TILTS])]),
         np.concatenate([f.descriptors for f in found]))
