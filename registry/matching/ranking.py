@@ -141,7 +141,7 @@ SECOND_LOOK_MARGIN = 4  # ... this many more than the others', and the objects' 
 # "match". Chosen on eth80's tune half with one, two and three registered views (every view, and every view with its
 # own record left out: bench/README.md run 48): the most right records with no wrong record and the fewest strangers
 # there, 10 of 1 170, all three cow figurines of one mould (AKAZE 12-31 cells on their bodies; no rule kept them
-# apart). Held-out half: run 48.
+# apart). Held-out half: run 48; the query described squeezed too (second_look.describe_tilted): run 49.
 
 
 @dataclass
