@@ -12,6 +12,7 @@ features (:func:`packed`), and read only for the records a second look verifies.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import NamedTuple
 
 import cv2
@@ -72,9 +73,9 @@ def describe_tilted(picture: np.ndarray) -> SecondFeatures:
     h, w = picture.shape[:2]
     copies = [cv2.resize(picture, (max(1, round(w * sx)), max(1, round(h * sy))), interpolation=cv2.INTER_AREA)
               for sx, sy in TILTS]
-    pool = threads.pool_to_split_into()
-    beside = [pool.submit(describe, c) for c in copies] if pool else []  # each copy ~0.5 x the picture's time
-    found = [describe(picture)] + ([described.result() for described in beside] or [describe(c) for c in copies])
+    pool = threads.pool_to_split_into()  # each copy takes ~0.5 x the picture's time: both in the pool, else after it
+    waits = [pool.submit(describe, c).result if pool else partial(describe, c) for c in copies]
+    found = [describe(picture)] + [wait() for wait in waits]
     return SecondFeatures(
         np.concatenate([f.keypoints / np.float32(scale) for f, scale in zip(found, [(1.0, 1.0), *TILTS])]),
         np.concatenate([f.descriptors for f in found]))
