@@ -654,8 +654,8 @@ def _second_look(query: QuerySignature, scored: list, groups: dict[int, list[_Ph
                  load_second: Callable[[list[int]], dict[int, bytes]], distinct: int | None) -> _SecondLook | None:
     """The first record looked at again with AKAZE where ORB puts it first by a margin short of a "match"
     (SECOND_LOOK_MIN_CELLS, SECOND_LOOK_AHEAD): its photos and those of the next few records (their AKAZE features
-    read by ``load_second``) verified with the query's, described only now (~30 ms). None where it is not looked
-    at."""
+    read by ``load_second``) verified with the query's, described only now with its squeezed copies (the look adds
+    ~65 ms to a check: bench/README.md run 49). None where it is not looked at."""
     _, rid, photos, _ = scored[0]
     if _verdict(photos[0], _views_agree(photos), rid == distinct) == "match":
         return None
