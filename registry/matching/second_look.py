@@ -111,8 +111,14 @@ def unpacked(stored: bytes | None) -> SecondFeatures | None:
 def cells_verified(query: SecondFeatures, registered: SecondFeatures) -> int:
     """SPREAD_CELL_PX cells of the registered picture that the inliers of one RANSAC homography cover: ratio-test
     matches (one per registered keypoint), 0 below MIN_MATCHES."""
+    return plane_verified(query, registered)[0]
+
+
+def plane_verified(query: SecondFeatures, registered: SecondFeatures) -> tuple[int, np.ndarray | None]:
+    """:func:`cells_verified`'s cells and the homography (query to registered) whose inliers cover them (None where
+    none was fitted; bench/second_look_rules.py compares it with ORB's inliers)."""
     if len(query.descriptors) < 2 or len(registered.descriptors) < 2:
-        return 0
+        return 0, None
     dist, idx = cv2.batchDistance(query.descriptors, registered.descriptors, cv2.CV_32S,
                                   normType=cv2.NORM_HAMMING, K=2, update=0, crosscheck=False)
     qi = np.flatnonzero(dist[:, 0] < RATIO_TEST * dist[:, 1])
@@ -123,6 +129,6 @@ def cells_verified(query: SecondFeatures, registered: SecondFeatures) -> int:
     first[1:] = ti[1:] != ti[:-1]
     qi, ti = qi[first], ti[first]
     if len(qi) < MIN_MATCHES:
-        return 0
+        return 0, None
     piece = ft.one_plane(query.keypoints[qi], registered.keypoints[ti])
-    return 0 if piece is None else ft.cells_covered(registered.keypoints[ti][piece[1]])
+    return (0, None) if piece is None else (ft.cells_covered(registered.keypoints[ti][piece[1]]), piece[0])

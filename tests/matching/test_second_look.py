@@ -148,3 +148,19 @@ def test_a_foreshortened_photo_is_verified_through_the_querys_tilted_copies(phot
     assert len(tilted.keypoints) > len(plain.keypoints) and len(tilted.keypoints) == len(tilted.descriptors)
     assert (tilted.keypoints >= 0).all() and (tilted.keypoints < (slanted.shape[1], slanted.shape[0])).all()
     assert sl.cells_verified(tilted, registered) >= 2 * sl.cells_verified(plain, registered) + 5
+
+
+def test_the_plane_verified_maps_the_query_where_the_registered_photo_shows_it() -> None:
+    """plane_verified gives cells_verified's cells and the homography behind them: a real photo shrunk to 80 % and
+    shifted is mapped back onto the photo within a few pixels, and an unrelated photo gives no plane."""
+    photo = skdata.astronaut()
+    warp = np.float32([[0.8, 0, 30], [0, 0.8, 20]])
+    moved = cv2.warpAffine(photo, warp, (photo.shape[1], photo.shape[0]))
+    registered, query = sl.describe(photo), sl.describe(moved)
+    cells, homography = sl.plane_verified(query, registered)
+    assert cells == sl.cells_verified(query, registered) >= 20
+    corners = np.float32([[60, 60], [400, 60], [60, 380], [400, 380]])  # in the photo
+    in_query = corners @ warp[:, :2].T + warp[:, 2]
+    back = cv2.perspectiveTransform(in_query.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    assert np.abs(back - corners).max() < 3
+    assert sl.plane_verified(sl.describe(skdata.coffee()), registered) == (0, None)
