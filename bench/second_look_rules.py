@@ -37,7 +37,8 @@ from registry.matching import aggregate, features, ranking, warm_up  # noqa: E40
 from registry.matching import second_look as sl  # noqa: E402
 
 AGREE_PX = (16, 32)
-ENGINE = (5, 3, 8, 4)  # ranking.SECOND_LOOK_MIN_CELLS, _AHEAD, _CELLS, _MARGIN
+ENGINE = (ranking.SECOND_LOOK_MIN_CELLS, ranking.SECOND_LOOK_AHEAD,  # the engine's rule: ORB's cells and lead,
+          ranking.SECOND_LOOK_CELLS, ranking.SECOND_LOOK_MARGIN)  # AKAZE's cells and lead
 ENGINE_LOOK = ranking._second_look
 
 
@@ -50,7 +51,8 @@ def agreement(variant, blob: bytes, homography: np.ndarray | None) -> dict[str, 
                           features.cell_bounds(registered["cells"], aggregate.N_CELLS), q.angles, registered["angle"])
     if homography is None or got.cells == 0:
         return out
-    mapped = cv2.perspectiveTransform(q.keypoints[got.query_inliers].reshape(-1, 1, 2).astype(np.float32), homography)
+    inliers = q.keypoints[got.query_inliers].reshape(-1, 1, 2).astype(np.float32)
+    mapped = cv2.perspectiveTransform(inliers, homography)
     off = np.linalg.norm(mapped.reshape(-1, 2) - registered["kp"][got.train_inliers], axis=1)
     return {f"agree{px}": float((off <= px).mean()) for px in AGREE_PX}
 
@@ -76,10 +78,12 @@ def logging_second_look(bench: eth80.Bench, reg, log: dict):
             first.append({"name": bench.name.get(r), "colours": bool(ranking._colours_agree(query, groups[r][0])),
                           **max(seen, key=lambda x: x["cells"])})
         found = ENGINE_LOOK(query, scored, groups, load_second, distinct)
-        log.update(first_record=bench.name.get(rid), orb=cells[rid], told=bool(ranking._an_object_told_apart(query, variant)),
+        log.update(first_record=bench.name.get(rid), orb=cells[rid],
+                   told=bool(ranking._an_object_told_apart(query, variant)),
                    match_before=ranking._verdict(photos[0], ranking._views_agree(photos), rid == distinct) == "match",
                    colours=bool(ranking._colours_agree(query, photos[0])), akaze=first,
-                   others=[[cells[r], bool(ranking._colours_agree(query, ps[0]))] for r, ps in groups.items() if r != rid],
+                   others=[[cells[r], bool(ranking._colours_agree(query, ps[0]))]
+                           for r, ps in groups.items() if r != rid],
                    engine_confirmed=bool(found is not None and found.confirmed))
         return found
     return look
@@ -139,7 +143,8 @@ def outcome(log: dict[str, list[dict]], rules: list[dict]) -> tuple[float, int, 
 
 def simulate(log: dict[str, list[dict]]) -> None:
     engine = dict(zip(("orb", "ahead", "akaze", "margin"), ENGINE))
-    mismatched = sum(confirmed(row, engine) != row.get("engine_confirmed", False) for rows in log.values() for row in rows)
+    mismatched = sum(confirmed(row, engine) != row.get("engine_confirmed", False)
+                     for rows in log.values() for row in rows)
     right, strangers, each = outcome(log, [engine])
     print(f"the engine's rule, simulated: right match {right:.3f}, strangers {strangers} ({each}); checks where the "
           f"simulation differs from the engine: {mismatched}")
