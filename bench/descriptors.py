@@ -1,4 +1,5 @@
-"""Which local features recognise a turned object: ORB, RootSIFT and AKAZE in one pipeline on eth80's real views.
+"""Which local features recognise a turned object: ORB, RootSIFT, AKAZE and learned descriptors in one pipeline on
+eth80's real views.
 
 Issue 23 asks to choose by measurement what recognises a turned object. The engine's figures mix its features with
 its rules (cut-outs, several views, the `distinct` rule, colours); this bench holds everything else fixed and
@@ -22,6 +23,10 @@ For each feature it prints:
     python bench/descriptors.py [--half heldout|tune|both] [--features ORB,SIFT,AKAZE] [--whole-photo] [--json FILE]
 
 A feature may be described at another size than 640 px: ``--features ORB,AKAZE@384`` (eth80's photos are 256 px).
+
+The learned descriptors whose weights ship inside opencv-contrib's wheel are measured the same way (run 51), each on
+the keypoints it was trained for: ``VGG`` and ``BOOST`` (BinBoost, 256 bits) on SIFT's, ``TEBLID`` and ``BEBLID``
+(512 bits) on ORB's: ``--features ORB,AKAZE,VGG,BOOST,TEBLID,BEBLID``.
 
 AKAZE is in OpenCV 5's contrib modules (``cv2.xfeatures2d``), which the registry installs since engine
 ``orb-akaze-15`` (``opencv-contrib-python-headless``: its second look, run 48); with the plain wheel it is skipped
@@ -66,7 +71,34 @@ def detector(name: str):
         contrib = getattr(cv2, "xfeatures2d", None)
         make = getattr(cv2, "AKAZE_create", None) or getattr(contrib, "AKAZE_create", None)
         return make(threshold=0.0005) if make else None  # OpenCV's default 0.001 found ~150 keypoints an object
+    if name in LEARNED:
+        contrib = getattr(cv2, "xfeatures2d", None)
+        if contrib is None:
+            return None
+        keypoints, make = LEARNED[name]
+        return DetectThenDescribe(detector(keypoints), make(contrib))
     raise ValueError(f"unknown feature {name}")
+
+
+class DetectThenDescribe:
+    """One feature's keypoints described by a learned descriptor (its weights compiled into opencv-contrib)."""
+
+    def __init__(self, det, extractor) -> None:
+        self.det, self.extractor = det, extractor
+
+    def detectAndCompute(self, grey: np.ndarray, mask: np.ndarray):  # noqa: N802 (OpenCV's name)
+        return self.extractor.compute(grey, self.det.detect(grey, mask))
+
+
+# Learned descriptors whose weights ship in opencv-contrib's wheel, on the keypoints they were trained for; the
+# scale factors are OpenCV's documented ones for those detectors.
+LEARNED = {
+    "VGG": ("SIFT", lambda c: c.VGG_create(scale_factor=6.75)),
+    "BOOST": ("SIFT", lambda c: c.BoostDesc_create(scale_factor=6.75)),
+    "TEBLID": ("ORB", lambda c: c.TEBLID_create(1.0, c.TEBLID_SIZE_512_BITS)),
+    "BEBLID": ("ORB", lambda c: c.BEBLID_create(1.0, c.BEBLID_SIZE_512_BITS)),
+}
+FLOAT_DESCRIPTORS = ("SIFT", "VGG")
 
 
 def grey_and_mask(img: Image.Image, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +157,7 @@ def run_feature(spec: str, registered: dict[str, tuple], queries: list[tuple]) -
     if det is None:
         print(f"{name}: not in this OpenCV ({cv2.__version__}); install opencv-contrib-python-headless to measure it")
         return None
-    matcher = cv2.BFMatcher(cv2.NORM_L2 if name == "SIFT" else cv2.NORM_HAMMING)
+    matcher = cv2.BFMatcher(cv2.NORM_L2 if name in FLOAT_DESCRIPTORS else cv2.NORM_HAMMING)
     started = time.perf_counter()
     gallery = {obj: describe(det, name, *at_side(gm, side)) for obj, gm in registered.items()}
     describe_ms = (time.perf_counter() - started) / len(gallery) * 1e3

@@ -67,3 +67,37 @@ def test_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path, scr
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--data", str(tmp_path / "nowhere")],
                           capture_output=True, text=True, check=True)
     assert "not found" in done.stdout and "skipped" in done.stdout
+
+
+def _grey_at_side(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import cv2  # noqa: PLC0415 (as descriptors.py describes a picture)
+
+    import descriptors  # noqa: PLC0415
+    grey = cv2.resize(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), (descriptors.SIDE, descriptors.SIDE))
+    return grey, np.full_like(grey, 255)
+
+
+@pytest.mark.parametrize("name", ["VGG", "BOOST", "TEBLID", "BEBLID"])
+def test_a_learned_descriptor_verifies_a_real_photo_shifted_and_not_another(name: str) -> None:
+    """bench/descriptors.py's learned descriptors (weights inside opencv-contrib's wheel), on skimage's real photos:
+    the astronaut, cropped and shifted, verifies over much of the picture; the coffee photo below every rule the bench
+    scores (its fewest cells, RULES)."""
+    import cv2  # noqa: PLC0415
+    from skimage import data as skdata  # noqa: PLC0415
+
+    import descriptors  # noqa: PLC0415
+    det = descriptors.detector(name)
+    matcher = cv2.BFMatcher(cv2.NORM_L2 if name in descriptors.FLOAT_DESCRIPTORS else cv2.NORM_HAMMING)
+    photo = skdata.astronaut()
+    registered = descriptors.describe(det, name, *_grey_at_side(photo))
+    shifted = descriptors.describe(det, name, *_grey_at_side(photo[40:, 30:]))
+    stranger = descriptors.describe(det, name, *_grey_at_side(skdata.coffee()))
+    assert registered[1] is not None and len(registered[0]) > 100
+    assert descriptors.cells_verified(shifted, registered, matcher) >= 40
+    assert descriptors.cells_verified(stranger, registered, matcher) < min(t for t, _ in descriptors.RULES)
+
+
+def test_descriptors_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "descriptors.py"), "--data", str(tmp_path / "none")],
+                          capture_output=True, text=True, check=True)
+    assert "not found" in done.stdout and "skipped" in done.stdout
