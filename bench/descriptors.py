@@ -101,6 +101,11 @@ LEARNED = {
 FLOAT_DESCRIPTORS = ("SIFT", "VGG")
 
 
+def matcher_for(name: str) -> cv2.BFMatcher:
+    """A brute-force matcher with the feature's distance: L2 for float descriptors, Hamming for binary ones."""
+    return cv2.BFMatcher(cv2.NORM_L2 if name in FLOAT_DESCRIPTORS else cv2.NORM_HAMMING)
+
+
 def grey_and_mask(img: Image.Image, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The photo in grey at SIDE px and its object's mask (255 on the object; everywhere with ``whole``)."""
     mask = (np.ones(img.size[::-1], bool) if whole
@@ -157,7 +162,7 @@ def run_feature(spec: str, registered: dict[str, tuple], queries: list[tuple]) -
     if det is None:
         print(f"{name}: not in this OpenCV ({cv2.__version__}); install opencv-contrib-python-headless to measure it")
         return None
-    matcher = cv2.BFMatcher(cv2.NORM_L2 if name in FLOAT_DESCRIPTORS else cv2.NORM_HAMMING)
+    matcher = matcher_for(name)
     started = time.perf_counter()
     gallery = {obj: describe(det, name, *at_side(gm, side)) for obj, gm in registered.items()}
     describe_ms = (time.perf_counter() - started) / len(gallery) * 1e3

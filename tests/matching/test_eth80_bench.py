@@ -1,16 +1,20 @@
-"""bench/eth80.py's own pieces, on drawn photos (the ETH-80 data is never a test's input): the tune / held-out
-split, the object cut off a blue cloth, the textured and studio backdrops, and the skip where the data is absent
-(eth80.py and eth80_scale.py)."""
+"""The eth80 benches' own pieces (the ETH-80 data is never a test's input): on drawn photos, the tune / held-out
+split, the object cut off a blue cloth, the textured and studio backdrops; the skip where the data is absent
+(eth80.py, eth80_scale.py and descriptors.py); on skimage's real photos, the learned descriptors descriptors.py
+measures."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from skimage import data as skdata
 
+import descriptors
 import eth80_photos as ep
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,17 +66,16 @@ def test_on_studio_backdrop_keeps_the_object_on_plain_black_or_white() -> None:
         assert low <= corner.mean() <= high and np.ptp(corner.mean(axis=(0, 1))) < 16  # plain, barely tinted
 
 
-@pytest.mark.parametrize("script", ["eth80.py", "eth80_scale.py"])
+@pytest.mark.parametrize("script", ["eth80.py", "eth80_scale.py", "descriptors.py"])
 def test_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path, script: str) -> None:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--data", str(tmp_path / "nowhere")],
                           capture_output=True, text=True, check=True)
     assert "not found" in done.stdout and "skipped" in done.stdout
 
 
-def _grey_at_side(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    import cv2  # noqa: PLC0415 (as descriptors.py describes a picture)
 
-    import descriptors  # noqa: PLC0415
+def _grey_at_side(photo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A real photo in grey at the size bench/descriptors.py describes a picture, and a mask over all of it."""
     grey = cv2.resize(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), (descriptors.SIDE, descriptors.SIDE))
     return grey, np.full_like(grey, 255)
 
@@ -82,12 +85,7 @@ def test_a_learned_descriptor_verifies_a_real_photo_shifted_and_not_another(name
     """bench/descriptors.py's learned descriptors (weights inside opencv-contrib's wheel), on skimage's real photos:
     the astronaut, cropped and shifted, verifies over much of the picture; the coffee photo below every rule the bench
     scores (its fewest cells, RULES)."""
-    import cv2  # noqa: PLC0415
-    from skimage import data as skdata  # noqa: PLC0415
-
-    import descriptors  # noqa: PLC0415
-    det = descriptors.detector(name)
-    matcher = cv2.BFMatcher(cv2.NORM_L2 if name in descriptors.FLOAT_DESCRIPTORS else cv2.NORM_HAMMING)
+    det, matcher = descriptors.detector(name), descriptors.matcher_for(name)
     photo = skdata.astronaut()
     registered = descriptors.describe(det, name, *_grey_at_side(photo))
     shifted = descriptors.describe(det, name, *_grey_at_side(photo[40:, 30:]))
@@ -95,9 +93,3 @@ def test_a_learned_descriptor_verifies_a_real_photo_shifted_and_not_another(name
     assert registered[1] is not None and len(registered[0]) > 100
     assert descriptors.cells_verified(shifted, registered, matcher) >= 40
     assert descriptors.cells_verified(stranger, registered, matcher) < min(t for t, _ in descriptors.RULES)
-
-
-def test_descriptors_bench_skips_with_a_message_where_the_data_is_absent(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "descriptors.py"), "--data", str(tmp_path / "none")],
-                          capture_output=True, text=True, check=True)
-    assert "not found" in done.stdout and "skipped" in done.stdout
