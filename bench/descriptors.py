@@ -25,8 +25,8 @@ For each feature it prints:
 A feature may be described at another size than 640 px: ``--features ORB,AKAZE@384`` (eth80's photos are 256 px).
 
 The learned descriptors whose weights ship inside opencv-contrib's wheel are measured the same way (run 51), each on
-the keypoints it was trained for: ``VGG`` and ``BOOST`` (BinBoost, 256 bits) on SIFT's, ``TEBLID`` and ``BEBLID``
-(512 bits) on ORB's: ``--features ORB,AKAZE,VGG,BOOST,TEBLID,BEBLID``.
+keypoints OpenCV documents a sampling scale for: ``VGG`` and ``BOOST`` (BinBoost, 256 bits) on SIFT's, ``TEBLID`` and
+``BEBLID`` (512 bits) on ORB's (the engine's feature): ``--features ORB,AKAZE,VGG,BOOST,TEBLID,BEBLID``.
 
 AKAZE is in OpenCV 5's contrib modules (``cv2.xfeatures2d``), which the registry installs since engine
 ``orb-akaze-15`` (``opencv-contrib-python-headless``: its second look, run 48); with the plain wheel it is skipped
@@ -90,8 +90,8 @@ class DetectThenDescribe:
         return self.extractor.compute(grey, self.det.detect(grey, mask))
 
 
-# Learned descriptors whose weights ship in opencv-contrib's wheel, on the keypoints they were trained for; the
-# scale factors are OpenCV's documented ones for those detectors.
+# Learned descriptors whose weights ship in opencv-contrib's wheel, each on a detector's keypoints with the sampling
+# scale OpenCV documents for that detector.
 LEARNED = {
     "VGG": ("SIFT", lambda c: c.VGG_create(scale_factor=6.75)),
     "BOOST": ("SIFT", lambda c: c.BoostDesc_create(scale_factor=6.75)),
